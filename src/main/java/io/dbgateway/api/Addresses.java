@@ -1,0 +1,14 @@
+package io.dbgateway.api;
+
+/** The event-bus address of every operation. HTTP is an adapter onto these. */
+public final class Addresses {
+
+  public static final String PREFIX = "dbgateway.";
+  public static final String QUERY = PREFIX + "query";
+  public static final String BATCH = PREFIX + "batch";
+  public static final String TRANSACTION = PREFIX + "transaction";
+  /** Internal: answers whether the database responds, for readiness. */
+  public static final String PING = PREFIX + "internal.ping";
+
+  private Addresses() {}
+}

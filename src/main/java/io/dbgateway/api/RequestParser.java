@@ -1,0 +1,173 @@
+package io.dbgateway.api;
+
+import io.dbgateway.config.QueryConfig;
+import io.dbgateway.error.GatewayException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Turns the JSON body of an operation (the same over HTTP and the event bus) into a request record.
+ * Anything malformed is a 400 {@code BAD_REQUEST} that says which field is wrong.
+ */
+public final class RequestParser {
+
+  private static final Set<String> LIMIT_FIELDS = Set.of("maxRows", "timeoutMs", "format", "idempotencyKey");
+  private static final Set<String> QUERY_FIELDS =
+      union(LIMIT_FIELDS, Set.of("sql", "params", "readOnly", "consistency", "txId"));
+  private static final Set<String> BATCH_FIELDS = union(LIMIT_FIELDS, Set.of("sql", "params"));
+  private static final Set<String> TRANSACTION_FIELDS = union(LIMIT_FIELDS, Set.of("statements", "readOnly"));
+  private static final Set<String> STATEMENT_FIELDS = Set.of("sql", "params");
+
+  private final QueryConfig config;
+
+  public RequestParser(QueryConfig config) {
+    this.config = config;
+  }
+
+  public QueryRequest query(JsonObject body) {
+    requireOnly(body, QUERY_FIELDS, "");
+    return new QueryRequest(
+        statement(body, ""),
+        limits(body),
+        bool(body, "readOnly"),
+        enumValue(body, "consistency", Consistency.class, Consistency.EVENTUAL),
+        optionalText(body, "txId"));
+  }
+
+  public BatchRequest batch(JsonObject body) {
+    requireOnly(body, BATCH_FIELDS, "");
+    String sql = sql(body, "");
+    Object params = body.getValue("params");
+    if (!(params instanceof JsonArray sets) || sets.isEmpty()) {
+      throw GatewayException.badRequest("params must be a non-empty array of parameter sets");
+    }
+    if (sets.size() > config.maxStatements()) {
+      throw GatewayException.badRequest("a batch may have at most " + config.maxStatements() + " parameter sets");
+    }
+    List<Object> paramSets = new ArrayList<>();
+    for (int i = 0; i < sets.size(); i++) {
+      Object set = sets.getValue(i);
+      if (!(set instanceof JsonArray) && !(set instanceof JsonObject)) {
+        throw GatewayException.badRequest("params[" + i + "] must be an array or an object");
+      }
+      paramSets.add(set);
+    }
+    return new BatchRequest(sql, paramSets, limits(body));
+  }
+
+  public TransactionRequest transaction(JsonObject body) {
+    requireOnly(body, TRANSACTION_FIELDS, "");
+    Object raw = body.getValue("statements");
+    if (!(raw instanceof JsonArray array) || array.isEmpty()) {
+      throw GatewayException.badRequest("statements must be a non-empty array");
+    }
+    if (array.size() > config.maxStatements()) {
+      throw GatewayException.badRequest("a transaction may have at most " + config.maxStatements() + " statements");
+    }
+    List<Statement> statements = new ArrayList<>();
+    for (int i = 0; i < array.size(); i++) {
+      String where = "statements[" + i + "].";
+      if (!(array.getValue(i) instanceof JsonObject statement)) {
+        throw GatewayException.badRequest("statements[" + i + "] must be an object");
+      }
+      requireOnly(statement, STATEMENT_FIELDS, where);
+      statements.add(statement(statement, where));
+    }
+    return new TransactionRequest(statements, limits(body), bool(body, "readOnly"));
+  }
+
+  private Statement statement(JsonObject body, String where) {
+    String sql = sql(body, where);
+    Object params = body.getValue("params");
+    if (params != null && !(params instanceof JsonArray) && !(params instanceof JsonObject)) {
+      throw GatewayException.badRequest(where + "params must be an array, an object or null");
+    }
+    return new Statement(sql, params);
+  }
+
+  private static String sql(JsonObject body, String where) {
+    Object sql = body.getValue("sql");
+    if (sql == null) {
+      throw GatewayException.badRequest(where + "sql is required");
+    }
+    if (!(sql instanceof String text) || text.isBlank()) {
+      throw GatewayException.badRequest(where + "sql must be a non-empty string");
+    }
+    return text;
+  }
+
+  private Limits limits(JsonObject body) {
+    int maxRows = (int) number(body, "maxRows", config.defaultMaxRows(), 0, config.maxRowsLimit());
+    long timeoutMs = number(body, "timeoutMs", config.defaultTimeoutMs(), 1, config.maxTimeoutMs());
+    ResultFormat format = enumValue(body, "format", ResultFormat.class, ResultFormat.OBJECTS);
+    return new Limits(maxRows, timeoutMs, format);
+  }
+
+  private static long number(JsonObject body, String field, long fallback, long min, long max) {
+    Object value = body.getValue(field);
+    if (value == null) {
+      return fallback;
+    }
+    if (!(value instanceof Integer || value instanceof Long)) {
+      throw GatewayException.badRequest(field + " must be a whole number");
+    }
+    long number = ((Number) value).longValue();
+    if (number < min || number > max) {
+      throw GatewayException.badRequest(field + " must be between " + min + " and " + max);
+    }
+    return number;
+  }
+
+  private static boolean bool(JsonObject body, String field) {
+    Object value = body.getValue(field);
+    if (value == null) {
+      return false;
+    }
+    if (!(value instanceof Boolean flag)) {
+      throw GatewayException.badRequest(field + " must be true or false");
+    }
+    return flag;
+  }
+
+  private static String optionalText(JsonObject body, String field) {
+    Object value = body.getValue(field);
+    if (value != null && !(value instanceof String)) {
+      throw GatewayException.badRequest(field + " must be a string");
+    }
+    return (String) value;
+  }
+
+  private static <E extends Enum<E>> E enumValue(JsonObject body, String field, Class<E> type, E fallback) {
+    Object value = body.getValue(field);
+    if (value == null) {
+      return fallback;
+    }
+    try {
+      return Enum.valueOf(type, ((String) value).toUpperCase(Locale.ROOT));
+    } catch (ClassCastException | IllegalArgumentException e) {
+      List<String> allowed = new ArrayList<>();
+      for (E constant : type.getEnumConstants()) {
+        allowed.add(constant.name().toLowerCase(Locale.ROOT));
+      }
+      throw GatewayException.badRequest(field + " must be one of " + String.join(", ", allowed));
+    }
+  }
+
+  private static void requireOnly(JsonObject body, Set<String> allowed, String where) {
+    for (String field : body.fieldNames()) {
+      if (!allowed.contains(field)) {
+        throw GatewayException.badRequest("unknown field '" + where + field + "'");
+      }
+    }
+  }
+
+  private static Set<String> union(Set<String> a, Set<String> b) {
+    Set<String> all = new java.util.HashSet<>(a);
+    all.addAll(b);
+    return Set.copyOf(all);
+  }
+}

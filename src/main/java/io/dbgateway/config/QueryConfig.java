@@ -1,0 +1,13 @@
+package io.dbgateway.config;
+
+/**
+ * Defaults and ceilings for one statement.
+ *
+ * @param defaultMaxRows rows returned when a request names no {@code maxRows}
+ * @param maxRowsLimit the largest {@code maxRows} a request may ask for
+ * @param defaultTimeoutMs the statement timeout when a request names no {@code timeoutMs}
+ * @param maxTimeoutMs the largest {@code timeoutMs} a request may ask for
+ * @param maxStatements the most statements in one atomic transaction, or parameter sets in one batch
+ */
+public record QueryConfig(
+    int defaultMaxRows, int maxRowsLimit, long defaultTimeoutMs, long maxTimeoutMs, int maxStatements) {}

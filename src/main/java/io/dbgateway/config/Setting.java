@@ -1,0 +1,54 @@
+package io.dbgateway.config;
+
+import java.util.List;
+
+/**
+ * One configuration setting: its key in {@code conf/gateway.json} (dotted path), the environment variable
+ * that overrides it, its default and what it means. This table is the single source of the README's
+ * configuration table.
+ */
+public record Setting(String key, String env, String defaultValue, String meaning) {
+
+  public static final List<Setting> ALL = List.of(
+      new Setting("db.type", "DB_TYPE", "postgresql",
+          "`postgresql`, `mysql` (MySQL 8, MariaDB, Galera) or `sqlite`; `mariadb` is an alias of `mysql`"),
+      new Setting("db.host", "DB_HOST", "localhost",
+          "a host, or `h1[:port],h2[:port],...` for a Galera cluster"),
+      new Setting("db.port", "DB_PORT", null, "5432 for postgresql, 3306 for mysql; the port for hosts that give none"),
+      new Setting("db.name", "DB_NAME", "app_db",
+          "the database; for sqlite the file `DB_NAME.db`, or a path if it contains `/` or ends in `.db`"),
+      new Setting("db.user", "DB_USER", "app_user", "the user (never logged)"),
+      new Setting("db.pass", "DB_PASS", "app_pass", "the password (never logged)"),
+      new Setting("db.poolSize", "DB_POOL_SIZE", "10", "the most connections one gateway process opens to one node"),
+      new Setting("db.maxRetries", "DB_MAX_RETRIES", "5", "connection attempts at start before giving up"),
+      new Setting("db.retryDelay", "DB_RETRY_DELAY", "5",
+          "seconds before the first retry; each later delay doubles, plus up to 20% jitter, up to the cap"),
+      new Setting("db.retryDelayCap", "GATEWAY_DB_RETRY_DELAY_CAP", "60", "the longest delay between start-up attempts, in seconds"),
+      new Setting("db.sslMode", "DB_SSL_MODE", "disable", "TLS to the database: `disable`, `require` or `verify-full`"),
+      new Setting("db.sslCa", "DB_SSL_CA", null, "a PEM file of the CA that signed the database's certificate"),
+      new Setting("pool.maxWaitQueue", "GATEWAY_POOL_MAX_WAIT_QUEUE", "100",
+          "requests that may wait for a connection; past it, 503 at once"),
+      new Setting("pool.waitTimeoutMs", "GATEWAY_POOL_WAIT_TIMEOUT_MS", "5000",
+          "how long a request waits for a free connection before a 503"),
+      new Setting("pool.idleTimeoutSeconds", "GATEWAY_POOL_IDLE_TIMEOUT", "300", "an idle connection is closed after this many seconds"),
+      new Setting("pool.maxLifetimeSeconds", "GATEWAY_POOL_MAX_LIFETIME", "1800",
+          "a connection is replaced after this many seconds"),
+      new Setting("pool.connectTimeoutMs", "GATEWAY_POOL_CONNECT_TIMEOUT_MS", "5000", "how long opening one connection may take"),
+      new Setting("http.host", "GATEWAY_HTTP_HOST", "127.0.0.1", "where HTTP listens (the Docker image sets `0.0.0.0`)"),
+      new Setting("http.port", "GATEWAY_HTTP_PORT", "8080", "the HTTP port"),
+      new Setting("http.maxBodyBytes", "GATEWAY_HTTP_MAX_BODY_BYTES", "1048576", "the largest request body; larger ones get 413"),
+      new Setting("query.defaultMaxRows", "GATEWAY_QUERY_DEFAULT_MAX_ROWS", "1000", "rows returned when a request names no `maxRows`"),
+      new Setting("query.maxRowsLimit", "GATEWAY_QUERY_MAX_ROWS_LIMIT", "100000", "the largest `maxRows` a request may ask for"),
+      new Setting("query.defaultTimeoutMs", "GATEWAY_QUERY_DEFAULT_TIMEOUT_MS", "30000",
+          "the statement timeout when a request names no `timeoutMs`"),
+      new Setting("query.maxTimeoutMs", "GATEWAY_QUERY_MAX_TIMEOUT_MS", "300000", "the largest `timeoutMs` a request may ask for"),
+      new Setting("query.maxStatements", "GATEWAY_QUERY_MAX_STATEMENTS", "1000",
+          "the most statements in one transaction, or parameter sets in one batch"),
+      new Setting("migrations", "GATEWAY_MIGRATIONS", "conf/migrations", "the Flyway root (`common/` plus `<vendor>/`)"),
+      new Setting("queries", "GATEWAY_QUERIES", "conf/queries", "the named-query files"));
+
+  /** The config file itself can only be named by the environment. */
+  public static final String CONFIG_FILE_ENV = "GATEWAY_CONFIG";
+
+  public static final String CONFIG_FILE_DEFAULT = "conf/gateway.json";
+}

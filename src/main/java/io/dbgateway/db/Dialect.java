@@ -1,0 +1,54 @@
+package io.dbgateway.db;
+
+import io.dbgateway.config.DbType;
+import io.dbgateway.error.Problem;
+import io.dbgateway.sql.SqlSyntax;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.SqlResult;
+import io.vertx.sqlclient.Tuple;
+import io.vertx.sqlclient.desc.ColumnDescriptor;
+import java.util.List;
+import java.util.stream.Collector;
+
+/**
+ * Everything that differs between engines, in one place per engine: placeholder syntax, read-only
+ * transactions, server-side statement timeouts, how values are bound and decoded, and what an error
+ * means.
+ */
+public interface Dialect {
+
+  DbType type();
+
+  SqlSyntax syntax();
+
+  /** The statement that opens a transaction, read-only (enforced by the database) or not. */
+  String beginTransaction(boolean readOnly);
+
+  /** Driver values for the JSON values bound to a statement's placeholders. */
+  Tuple tuple(List<Object> values);
+
+  /**
+   * Runs one prepared statement, cancelled by the server once it has run for {@code timeoutMs}. The
+   * collector sees the rows as they are decoded, so a large result is never held whole.
+   */
+  <R> Future<SqlResult<R>> execute(
+      SqlConnection connection, String sql, Tuple params, long timeoutMs, Collector<Row, ?, R> rows);
+
+  /** The JDBC type name of a column, the one vocabulary every engine reports. */
+  default String columnType(ColumnDescriptor column) {
+    return column.jdbcType() == null ? "OTHER" : column.jdbcType().getName();
+  }
+
+  /** A decoded value as JSON; engines whose drivers lose type information refine this. */
+  default Object toJson(Object value, ColumnDescriptor column) {
+    return JsonValues.toJson(value);
+  }
+
+  /** Keys the database generated for a write, such as an auto-increment id. */
+  List<Object> generatedKeys(SqlResult<?> result);
+
+  /** What a failure reported by this engine's driver means, as the contract's problem. */
+  Problem classify(Throwable failure);
+}

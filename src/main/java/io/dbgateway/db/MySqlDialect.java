@@ -1,0 +1,162 @@
+package io.dbgateway.db;
+
+import io.dbgateway.config.DbType;
+import io.dbgateway.error.ErrorCode;
+import io.dbgateway.error.Problem;
+import io.dbgateway.sql.SqlSyntax;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.mysqlclient.MySQLClient;
+import io.vertx.mysqlclient.MySQLException;
+import io.vertx.mysqlclient.impl.datatype.DataType;
+import io.vertx.mysqlclient.impl.protocol.ColumnDefinition;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.SqlResult;
+import io.vertx.sqlclient.Tuple;
+import io.vertx.sqlclient.desc.ColumnDescriptor;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Collector;
+
+/**
+ * MySQL 8 and MariaDB (Galera included) through vertx-mysql-client. Sessions run in UTC, so
+ * {@code TIMESTAMP} values are instants and travel with {@code Z}.
+ *
+ * <p>Statement timeouts differ: MariaDB's {@code SET STATEMENT max_statement_time=... FOR} covers
+ * every statement in the same round trip; MySQL 8's {@code max_execution_time} covers SELECT only.
+ */
+public final class MySqlDialect implements Dialect {
+
+  static final int ER_LOCK_WAIT_TIMEOUT = 1205;
+  static final int ER_LOCK_DEADLOCK = 1213;
+  static final int ER_UNKNOWN_COM_ERROR = 1047;
+  static final int ER_STATEMENT_TIMEOUT = 1969;
+  static final int ER_QUERY_TIMEOUT_MYSQL = 3024;
+  static final int ER_CANT_EXECUTE_IN_READ_ONLY_TRANSACTION = 1792;
+
+  private final boolean mariaDb;
+
+  public MySqlDialect(boolean mariaDb) {
+    this.mariaDb = mariaDb;
+  }
+
+  /** The statements every new connection runs first. */
+  public static String sessionSetup() {
+    return "SET time_zone = '+00:00'";
+  }
+
+  @Override
+  public DbType type() {
+    return DbType.MYSQL;
+  }
+
+  @Override
+  public SqlSyntax syntax() {
+    return SqlSyntax.MYSQL;
+  }
+
+  @Override
+  public String beginTransaction(boolean readOnly) {
+    return readOnly ? "START TRANSACTION READ ONLY" : "START TRANSACTION";
+  }
+
+  @Override
+  public Tuple tuple(List<Object> values) {
+    Tuple tuple = Tuple.tuple();
+    for (Object value : values) {
+      // JSON documents are bound as their text; the server parses them into JSON columns.
+      tuple.addValue(value instanceof JsonObject || value instanceof JsonArray ? value.toString() : value);
+    }
+    return tuple;
+  }
+
+  @Override
+  public <R> Future<SqlResult<R>> execute(
+      SqlConnection connection, String sql, Tuple params, long timeoutMs, Collector<Row, ?, R> rows) {
+    if (mariaDb) {
+      return connection.preparedQuery(withTimeout(sql, timeoutMs)).collecting(rows).execute(params);
+    }
+    Future<?> timeout = connection.query("SET SESSION max_execution_time = " + timeoutMs).execute();
+    Future<SqlResult<R>> result = connection.preparedQuery(sql).collecting(rows).execute(params);
+    return timeout.transform(ignored -> result);
+  }
+
+  private static String withTimeout(String sql, long timeoutMs) {
+    return String.format(Locale.ROOT, "SET STATEMENT max_statement_time=%.3f FOR %s", timeoutMs / 1000.0, sql);
+  }
+
+  @Override
+  public String columnType(ColumnDescriptor column) {
+    if (column instanceof ColumnDefinition definition) {
+      DataType type = definition.type();
+      if (type == DataType.TIMESTAMP) {
+        return "TIMESTAMP_WITH_TIMEZONE";
+      }
+      if (type == DataType.JSON) {
+        return "OTHER";
+      }
+      if (type == DataType.TIME) {
+        return "TIME";
+      }
+    }
+    return Dialect.super.columnType(column);
+  }
+
+  @Override
+  public Object toJson(Object value, ColumnDescriptor column) {
+    if (value instanceof LocalDateTime t && column instanceof ColumnDefinition d && d.type() == DataType.TIMESTAMP) {
+      return JsonValues.utc(t.atOffset(ZoneOffset.UTC));
+    }
+    if (value instanceof java.time.Duration duration) {
+      return JsonValues.clockTime(duration);
+    }
+    return JsonValues.toJson(value);
+  }
+
+  @Override
+  public List<Object> generatedKeys(SqlResult<?> result) {
+    Long id = result.property(MySQLClient.LAST_INSERTED_ID);
+    List<Object> keys = new ArrayList<>();
+    if (id != null && id > 0 && result.rowCount() > 0) {
+      keys.add(JsonValues.toJson(id));
+    }
+    return keys;
+  }
+
+  /** The server's own words; the driver wraps them with the code and state we report separately. */
+  private static String message(MySQLException e) {
+    String text = e.getMessage();
+    int start = text.indexOf("errorMessage=");
+    int end = text.lastIndexOf(", errorCode=");
+    return start >= 0 && end > start ? text.substring(start + "errorMessage=".length(), end) : text;
+  }
+
+  @Override
+  public Problem classify(Throwable failure) {
+    if (failure instanceof MySQLException my) {
+      int code = my.getErrorCode();
+      String state = my.getSqlState();
+      if (code == ER_STATEMENT_TIMEOUT || code == ER_QUERY_TIMEOUT_MYSQL) {
+        return new Problem(ErrorCode.TIMEOUT, "the statement ran past its timeout and was cancelled on the server",
+            state, code, null, true, null);
+      }
+      if (code == ER_LOCK_DEADLOCK || code == ER_LOCK_WAIT_TIMEOUT) {
+        return new Problem(ErrorCode.CONFLICT, message(my), state, code, null, true, null);
+      }
+      if (code == ER_UNKNOWN_COM_ERROR) {
+        return Failures.unavailable(message(my)).withSqlState(state, code);
+      }
+      if (code == ER_CANT_EXECUTE_IN_READ_ONLY_TRANSACTION) {
+        return new Problem(ErrorCode.SQL_ERROR, message(my), "25006", code, null, false, null);
+      }
+      return Failures.fromSqlState(state, code, message(my));
+    }
+    Problem transport = Failures.transport(failure);
+    return transport != null ? transport : Problem.of(ErrorCode.INTERNAL, "unexpected failure");
+  }
+}

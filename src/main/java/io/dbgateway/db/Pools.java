@@ -1,0 +1,109 @@
+package io.dbgateway.db;
+
+import io.dbgateway.config.DatabaseConfig;
+import io.dbgateway.config.HostAndPort;
+import io.dbgateway.config.PoolConfig;
+import io.dbgateway.config.SslMode;
+import io.vertx.core.Vertx;
+import io.vertx.core.net.ClientSSLOptions;
+import io.vertx.core.net.NetClientOptions;
+import io.vertx.core.net.PemTrustOptions;
+import io.vertx.jdbcclient.JDBCPool;
+import io.vertx.mysqlclient.MySQLBuilder;
+import io.vertx.mysqlclient.MySQLConnectOptions;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+import java.util.concurrent.TimeUnit;
+
+/** Builds the connection pools for one database node, from the config. */
+public final class Pools {
+
+  private Pools() {}
+
+  public static ConnectionSource create(Vertx vertx, DatabaseConfig db, PoolConfig pool, HostAndPort node) {
+    return switch (db.type()) {
+      case POSTGRESQL -> ConnectionSource.single(postgres(vertx, db, pool, node), node.toString());
+      case MYSQL -> ConnectionSource.single(mysql(vertx, db, pool, node), node.toString());
+      case SQLITE -> sqlite(vertx, db, pool);
+    };
+  }
+
+  static PoolOptions options(PoolConfig pool, String name, int size) {
+    return new PoolOptions()
+        .setName(name)
+        .setMaxSize(size)
+        .setMaxWaitQueueSize(pool.maxWaitQueue())
+        .setConnectionTimeout((int) pool.waitTimeout().toMillis())
+        .setConnectionTimeoutUnit(TimeUnit.MILLISECONDS)
+        .setIdleTimeout((int) pool.idleTimeout().toSeconds())
+        .setIdleTimeoutUnit(TimeUnit.SECONDS)
+        .setMaxLifetime((int) pool.maxLifetime().toSeconds())
+        .setMaxLifetimeUnit(TimeUnit.SECONDS)
+        .setPoolCleanerPeriod(1000)
+        .setEventLoopSize(Math.max(1, Math.min(size, Runtime.getRuntime().availableProcessors())));
+  }
+
+  private static Pool postgres(Vertx vertx, DatabaseConfig db, PoolConfig pool, HostAndPort node) {
+    PgConnectOptions connect = new PgConnectOptions()
+        .setHost(node.host()).setPort(node.port()).setDatabase(db.name())
+        .setUser(db.user()).setPassword(db.password())
+        .setCachePreparedStatements(true)
+        .setPreparedStatementCacheMaxSize(256);
+    if (db.sslMode() != SslMode.DISABLE) {
+      connect.setSslMode(db.sslMode() == SslMode.VERIFY_FULL ? io.vertx.pgclient.SslMode.VERIFY_FULL : io.vertx.pgclient.SslMode.REQUIRE);
+      connect.setSslOptions(ssl(db));
+    }
+    return PgBuilder.pool()
+        .with(options(pool, "pg-" + node, pool.size()))
+        .with(transport(pool))
+        .connectingTo(connect)
+        .using(vertx)
+        .build();
+  }
+
+  private static Pool mysql(Vertx vertx, DatabaseConfig db, PoolConfig pool, HostAndPort node) {
+    MySQLConnectOptions connect = new MySQLConnectOptions()
+        .setHost(node.host()).setPort(node.port()).setDatabase(db.name())
+        .setUser(db.user()).setPassword(db.password())
+        .setCachePreparedStatements(true)
+        .setPreparedStatementCacheMaxSize(256);
+    if (db.sslMode() != SslMode.DISABLE) {
+      connect.setSslMode(db.sslMode() == SslMode.VERIFY_FULL
+          ? io.vertx.mysqlclient.SslMode.VERIFY_IDENTITY : io.vertx.mysqlclient.SslMode.REQUIRED);
+      connect.setSslOptions(ssl(db));
+    }
+    return MySQLBuilder.pool()
+        .with(options(pool, "mysql-" + node, pool.size()))
+        .with(transport(pool))
+        .connectingTo(connect)
+        .withConnectHandler(conn -> conn.query(MySqlDialect.sessionSetup()).execute().onComplete(done -> conn.close()))
+        .using(vertx)
+        .build();
+  }
+
+  private static NetClientOptions transport(PoolConfig pool) {
+    return new NetClientOptions().setConnectTimeout((int) pool.connectTimeout().toMillis()).setTcpNoDelay(true);
+  }
+
+  private static ClientSSLOptions ssl(DatabaseConfig db) {
+    ClientSSLOptions ssl = new ClientSSLOptions();
+    if (db.sslCa() != null) {
+      ssl.setTrustOptions(new PemTrustOptions().addCertPath(db.sslCa().toString()));
+    } else {
+      // require without a CA encrypts without checking who answers, as libpq's sslmode=require does.
+      ssl.setTrustAll(true);
+    }
+    ssl.setHostnameVerificationAlgorithm(db.sslMode() == SslMode.VERIFY_FULL ? "HTTPS" : "");
+    return ssl;
+  }
+
+  /** SQLite in WAL mode: one writer connection, and read connections that the database keeps read-only. */
+  private static ConnectionSource sqlite(Vertx vertx, DatabaseConfig db, PoolConfig pool) {
+    String file = db.sqliteFile().toString();
+    Pool writer = JDBCPool.pool(vertx, new SqliteDataSource(file, false), options(pool, "sqlite-writer", 1));
+    Pool reader = JDBCPool.pool(vertx, new SqliteDataSource(file, true), options(pool, "sqlite-reader", pool.size()));
+    return new ConnectionSource(writer, reader, file);
+  }
+}

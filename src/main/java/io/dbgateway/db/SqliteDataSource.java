@@ -1,0 +1,45 @@
+package io.dbgateway.db;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import org.sqlite.SQLiteConfig;
+
+/**
+ * Opens SQLite connections set up the way the gateway needs them: WAL journal, a busy timeout,
+ * foreign keys on, full sync so an acknowledged write survives a crash, and for readers
+ * {@code PRAGMA query_only}, so the database itself refuses their writes.
+ */
+public final class SqliteDataSource extends org.sqlite.SQLiteDataSource {
+
+  /** How long a connection waits for another process's lock before SQLITE_BUSY. */
+  public static final int BUSY_TIMEOUT_MS = 5000;
+
+  private final boolean queryOnly;
+
+  public SqliteDataSource(String file, boolean queryOnly) {
+    super(config());
+    this.queryOnly = queryOnly;
+    setUrl("jdbc:sqlite:" + file);
+  }
+
+  private static SQLiteConfig config() {
+    SQLiteConfig config = new SQLiteConfig();
+    config.setJournalMode(SQLiteConfig.JournalMode.WAL);
+    config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
+    config.setBusyTimeout(BUSY_TIMEOUT_MS);
+    config.enforceForeignKeys(true);
+    return config;
+  }
+
+  @Override
+  public Connection getConnection() throws SQLException {
+    Connection connection = super.getConnection();
+    if (queryOnly) {
+      try (Statement statement = connection.createStatement()) {
+        statement.execute("PRAGMA query_only = ON");
+      }
+    }
+    return connection;
+  }
+}

@@ -1,0 +1,198 @@
+package io.dbgateway.db;
+
+import io.dbgateway.config.DbType;
+import io.dbgateway.error.ErrorCode;
+import io.dbgateway.error.Problem;
+import io.dbgateway.sql.SqlSyntax;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.Json;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.jdbcclient.JDBCPool;
+import io.vertx.jdbcclient.impl.ConnectionImpl;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.SqlResult;
+import io.vertx.sqlclient.Tuple;
+import io.vertx.sqlclient.desc.ColumnDescriptor;
+import io.vertx.sqlclient.internal.SqlConnectionInternal;
+import java.math.BigDecimal;
+import java.sql.SQLException;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Collector;
+import org.sqlite.SQLiteConnection;
+
+/**
+ * SQLite through the JDBC client. SQLite stores few types, so the declared column type decides how a
+ * value becomes JSON, and a timeout interrupts the statement inside SQLite ({@code sqlite3_interrupt}).
+ */
+public final class SqliteDialect implements Dialect {
+
+  static final int SQLITE_BUSY = 5;
+  static final int SQLITE_READONLY = 8;
+  static final int SQLITE_INTERRUPT = 9;
+  static final int SQLITE_CONSTRAINT = 19;
+
+  private final Vertx vertx;
+
+  public SqliteDialect(Vertx vertx) {
+    this.vertx = vertx;
+  }
+
+  @Override
+  public DbType type() {
+    return DbType.SQLITE;
+  }
+
+  @Override
+  public SqlSyntax syntax() {
+    return SqlSyntax.SQLITE;
+  }
+
+  @Override
+  public String beginTransaction(boolean readOnly) {
+    // IMMEDIATE takes the write lock up front, so a transaction never fails half-way on lock upgrade.
+    return readOnly ? "BEGIN" : "BEGIN IMMEDIATE";
+  }
+
+  @Override
+  public Tuple tuple(List<Object> values) {
+    Tuple tuple = Tuple.tuple();
+    for (Object value : values) {
+      tuple.addValue(value instanceof JsonObject || value instanceof JsonArray ? value.toString() : value);
+    }
+    return tuple;
+  }
+
+  @Override
+  public <R> Future<SqlResult<R>> execute(
+      SqlConnection connection, String sql, Tuple params, long timeoutMs, Collector<Row, ?, R> rows) {
+    return interruptAfter(connection, timeoutMs, connection.preparedQuery(sql).collecting(rows).execute(params));
+  }
+
+  private <T> Future<T> interruptAfter(SqlConnection connection, long timeoutMs, Future<T> work) {
+    java.sql.Connection jdbc = jdbcConnection(connection);
+    long timer = vertx.setTimer(timeoutMs, id -> interrupt(jdbc));
+    return work.andThen(done -> vertx.cancelTimer(timer));
+  }
+
+  /** The JDBC connection under a pooled one; the pool wraps the driver's connection once more. */
+  private static java.sql.Connection jdbcConnection(SqlConnection connection) {
+    io.vertx.sqlclient.internal.Connection inner = ((SqlConnectionInternal) connection).unwrap();
+    while (!(inner instanceof ConnectionImpl) && inner.unwrap() != inner) {
+      inner = inner.unwrap();
+    }
+    return ((ConnectionImpl) inner).getJDBCConnection();
+  }
+
+  private static void interrupt(java.sql.Connection jdbc) {
+    try {
+      jdbc.unwrap(SQLiteConnection.class).getDatabase().interrupt();
+    } catch (SQLException e) {
+      // The connection closed meanwhile: nothing left to interrupt.
+    }
+  }
+
+  @Override
+  public String columnType(ColumnDescriptor column) {
+    String declared = column.typeName() == null ? "" : column.typeName().toUpperCase(Locale.ROOT);
+    if (declared.contains("BOOL")) return "BOOLEAN";
+    if (declared.contains("BIGINT")) return "BIGINT";
+    if (declared.contains("SMALLINT")) return "SMALLINT";
+    if (declared.contains("INT")) return "INTEGER";
+    if (declared.contains("DEC") || declared.contains("NUMERIC")) return "DECIMAL";
+    if (declared.contains("REAL") || declared.contains("FLOA") || declared.contains("DOUB")) return "DOUBLE";
+    if (declared.contains("TIMESTAMPTZ") || declared.contains("WITH TIME ZONE")) return "TIMESTAMP_WITH_TIMEZONE";
+    if (declared.contains("TIMESTAMP") || declared.contains("DATETIME")) return "TIMESTAMP";
+    if (declared.contains("DATE")) return "DATE";
+    if (declared.contains("TIME")) return "TIME";
+    if (declared.contains("BLOB") || declared.contains("BINARY") || declared.contains("BYTEA")) return "BLOB";
+    if (declared.contains("CHAR") || declared.contains("TEXT") || declared.contains("CLOB")) return "VARCHAR";
+    if (declared.isEmpty()) return Dialect.super.columnType(column);
+    return "OTHER";
+  }
+
+  @Override
+  public Object toJson(Object value, ColumnDescriptor column) {
+    if (value == null) {
+      return null;
+    }
+    String type = columnType(column);
+    String declared = column.typeName() == null ? "" : column.typeName().toUpperCase(Locale.ROOT);
+    switch (type) {
+      case "BOOLEAN":
+        return value instanceof Number n ? n.longValue() != 0 : JsonValues.toJson(value);
+      case "DECIMAL":
+        return value instanceof Double d ? BigDecimal.valueOf(d).toPlainString() : value.toString();
+      case "TIMESTAMP_WITH_TIMEZONE":
+        return value instanceof String s ? utcOrAsIs(s) : JsonValues.toJson(value);
+      case "TIMESTAMP":
+        return value instanceof String s ? localOrAsIs(s) : JsonValues.toJson(value);
+      default:
+        if (declared.contains("JSON") && value instanceof String text) {
+          try {
+            return Json.decodeValue(text);
+          } catch (DecodeException e) {
+            return text;
+          }
+        }
+        return JsonValues.toJson(value);
+    }
+  }
+
+  private static Object utcOrAsIs(String text) {
+    try {
+      return JsonValues.utc(OffsetDateTime.parse(text.trim().replace(' ', 'T')));
+    } catch (DateTimeParseException e) {
+      return text;
+    }
+  }
+
+  private static Object localOrAsIs(String text) {
+    try {
+      return JsonValues.toJson(LocalDateTime.parse(text.trim().replace(' ', 'T')));
+    } catch (DateTimeParseException e) {
+      return text;
+    }
+  }
+
+  @Override
+  public List<Object> generatedKeys(SqlResult<?> result) {
+    List<Object> keys = new ArrayList<>();
+    Row generated = result.property(JDBCPool.GENERATED_KEYS);
+    boolean write = result.columnDescriptors() == null || result.columnDescriptors().isEmpty();
+    if (generated != null && result.rowCount() > 0 && write) {
+      keys.add(JsonValues.toJson(generated.getValue(0)));
+    }
+    return keys;
+  }
+
+  @Override
+  public Problem classify(Throwable failure) {
+    Throwable cause = failure;
+    while (cause != null && !(cause instanceof SQLException)) {
+      cause = cause.getCause();
+    }
+    if (cause instanceof SQLException sql) {
+      int primary = sql.getErrorCode() & 0xff;
+      String message = sql.getMessage();
+      return switch (primary) {
+        case SQLITE_INTERRUPT -> new Problem(ErrorCode.TIMEOUT,
+            "the statement ran past its timeout and was interrupted inside SQLite", null, sql.getErrorCode(), null, true, null);
+        case SQLITE_CONSTRAINT -> new Problem(ErrorCode.CONFLICT, message, "23000", sql.getErrorCode(), null, false, null);
+        case SQLITE_BUSY -> new Problem(ErrorCode.CONFLICT, message, "40001", sql.getErrorCode(), null, true, null);
+        case SQLITE_READONLY -> new Problem(ErrorCode.SQL_ERROR, message, "25006", sql.getErrorCode(), null, false, null);
+        default -> new Problem(ErrorCode.SQL_ERROR, message, sql.getSQLState(), sql.getErrorCode(), null, false, null);
+      };
+    }
+    Problem transport = Failures.transport(failure);
+    return transport != null ? transport : Problem.of(ErrorCode.INTERNAL, "unexpected failure");
+  }
+}
