@@ -56,7 +56,7 @@ public final class PlaceholderRewriter {
         names.add(ParsedStatement.POSITIONAL);
         out.append(dollar ? "$" + names.size() : "?");
         i++;
-      } else if (c == ':' && i + 1 < n && (sql.charAt(i+1)==':' || isNameStart(sql.charAt(i + 1)))) {
+      } else if (c == ':' && i + 1 < n && isNameStart(sql.charAt(i + 1))) {
         int stop = i + 2;
         while (stop < n && isNamePart(sql.charAt(stop))) {
           stop++;
