@@ -1,0 +1,100 @@
+package io.dbgateway.testing;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * PostgreSQL from {@code /usr/lib/postgresql/<highest version>/bin}: superuser {@code gateway}
+ * (password {@code gateway}, scram over TCP), database {@code test}, tuned for speed not safety.
+ */
+public final class ThrowawayPostgres extends ThrowawayServer {
+
+    /** The fix printed when the binaries are missing; docs match this exact line. */
+    public static final String INSTALL_HINT = "apt-get install -y postgresql";
+
+    private static final Path INSTALL_ROOT = Path.of("/usr/lib/postgresql");
+
+    private final Path bin;
+
+    public ThrowawayPostgres() {
+        this(findBinDir()); // before super(): no temp folder when the binaries are missing
+    }
+
+    private ThrowawayPostgres(Path bin) {
+        super("postgres", "postgres");
+        this.bin = bin;
+    }
+
+    @Override
+    public String jdbcUrl() {
+        return "jdbc:postgresql://" + host() + ":" + port() + "/" + database();
+    }
+
+    @Override
+    protected String probeUrl() {
+        return jdbcUrl() + "?connectTimeout=5&loginTimeout=5";
+    }
+
+    /** SIGQUIT is PostgreSQL's "immediate" shutdown: no checkpoint, crash recovery on next start. */
+    @Override
+    protected String stopSignal() {
+        return "QUIT";
+    }
+
+    @Override
+    protected List<String> serverCommand() {
+        return asServerUser(List.of(bin.resolve("postgres").toString(), "-D", pgData().toString()));
+    }
+
+    @Override
+    protected void initialize() throws IOException, InterruptedException {
+        writeFile("pwfile", password() + "\n");
+        // The bootstrap superuser *is* gateway, so there is no role to create afterwards.
+        run(asServerUser(List.of(bin.resolve("initdb").toString(),
+                "-D", pgData().toString(), "-U", user(), "--pwfile=" + root().resolve("pwfile"),
+                "--auth-local=trust", "--auth-host=scram-sha-256",
+                "-E", "UTF8", "--locale=C", "--no-sync", "--no-instructions")), null);
+        Files.writeString(pgData().resolve("postgresql.conf"), String.join("\n",
+                "",
+                "# dbgw throwaway test server",
+                "port = " + port(),
+                "listen_addresses = '" + host() + "'",
+                "unix_socket_directories = '" + root() + "'",
+                // Data must survive kill() (a process crash), not a power cut: skip fsync, but keep
+                // synchronous_commit on, or commits still in WAL buffers die with the postmaster.
+                "fsync = off",
+                "full_page_writes = off",
+                "shared_buffers = 32MB",
+                "max_connections = 100",
+                "max_wal_size = 256MB",
+                "logging_collector = off", // stderr goes to our server.log
+                ""), StandardOpenOption.APPEND);
+        // Single-user mode creates the database without a server round trip.
+        run(asServerUser(List.of(bin.resolve("postgres").toString(),
+                "--single", "-D", pgData().toString(), "postgres")), "CREATE DATABASE " + database() + "\n");
+    }
+
+    private Path pgData() {
+        return root().resolve("pgdata");
+    }
+
+    private static Path findBinDir() {
+        try (Stream<Path> versions = Files.isDirectory(INSTALL_ROOT) ? Files.list(INSTALL_ROOT) : Stream.empty()) {
+            return versions
+                    .filter(v -> v.getFileName().toString().matches("\\d+(\\.\\d+)?"))
+                    .filter(v -> Files.isExecutable(v.resolve("bin/postgres")) && Files.isExecutable(v.resolve("bin/initdb")))
+                    .max(Comparator.comparingDouble(v -> Double.parseDouble(v.getFileName().toString())))
+                    .map(v -> v.resolve("bin"))
+                    .orElseThrow(() -> new IllegalStateException(
+                            "PostgreSQL server binaries not found in " + INSTALL_ROOT + "/*/bin. Install them with:\n"
+                                    + INSTALL_HINT + "\n"));
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot list " + INSTALL_ROOT + "; install PostgreSQL with:\n" + INSTALL_HINT + "\n", e);
+        }
+    }
+}
