@@ -1,0 +1,76 @@
+package io.dbgateway.tck;
+
+import io.dbgateway.testing.TestServers;
+import io.dbgateway.testing.ThrowawayServer;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.Map;
+
+/**
+ * The engines every capability suite runs against. Each has one gateway per test JVM, started on
+ * first use against a throwaway server (or a fresh SQLite file), and direct JDBC access so tests can
+ * check what the database itself holds.
+ */
+public enum Engine {
+  POSTGRESQL,
+  MARIADB,
+  SQLITE;
+
+  private GatewayUnderTest gateway;
+  private Path sqliteFile;
+
+  public synchronized GatewayUnderTest gateway() {
+    if (gateway == null) {
+      gateway = GatewayUnderTest.start(env());
+      Runtime.getRuntime().addShutdownHook(new Thread(gateway::close));
+    }
+    return gateway;
+  }
+
+  /** The {@code DB_*} variables that point a gateway at this engine's test database. */
+  public synchronized Map<String, String> env() {
+    return switch (this) {
+      case POSTGRESQL -> serverEnv("postgresql", TestServers.postgres());
+      case MARIADB -> serverEnv("mariadb", TestServers.mariadb());
+      case SQLITE -> Map.of("DB_TYPE", "sqlite", "DB_NAME", sqliteFile().toString(), "DB_MAX_RETRIES", "3",
+          "DB_RETRY_DELAY", "0.2");
+    };
+  }
+
+  private static Map<String, String> serverEnv(String type, ThrowawayServer server) {
+    return Map.of("DB_TYPE", type, "DB_HOST", server.host(), "DB_PORT", Integer.toString(server.port()),
+        "DB_NAME", server.database(), "DB_USER", server.user(), "DB_PASS", server.password(),
+        "DB_MAX_RETRIES", "3", "DB_RETRY_DELAY", "0.2");
+  }
+
+  private Path sqliteFile() {
+    if (sqliteFile == null) {
+      try {
+        Path dir = Files.createTempDirectory("dbgw-test-sqlite-");
+        dir.toFile().deleteOnExit();
+        sqliteFile = dir.resolve("gateway.db");
+      } catch (IOException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+    return sqliteFile;
+  }
+
+  /** A direct JDBC connection, bypassing the gateway. */
+  public Connection jdbc() throws SQLException {
+    return switch (this) {
+      case POSTGRESQL -> TestServers.postgres().connect();
+      case MARIADB -> TestServers.mariadb().connect();
+      case SQLITE -> DriverManager.getConnection("jdbc:sqlite:" + sqliteFile());
+    };
+  }
+
+  /** A table name no other test uses. */
+  public static String uniqueTable(String prefix) {
+    return prefix + "_" + Long.toString(System.nanoTime(), 36);
+  }
+}

@@ -1,0 +1,130 @@
+package io.dbgateway.tck;
+
+import io.dbgateway.bootstrap.BootstrapVerticle;
+import io.dbgateway.config.ConfigLoader;
+import io.dbgateway.config.GatewayConfig;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** A gateway running in this JVM on a free port, reached over real HTTP and over its event bus. */
+public final class GatewayUnderTest {
+
+  /** One HTTP answer. */
+  public record Response(int status, Map<String, String> headers, String body) {
+
+    public JsonObject json() {
+      return new JsonObject(body);
+    }
+
+    public String header(String name) {
+      return headers.get(name.toLowerCase(java.util.Locale.ROOT));
+    }
+  }
+
+  private final Vertx vertx;
+  private final int port;
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  private GatewayUnderTest(Vertx vertx, int port) {
+    this.vertx = vertx;
+    this.port = port;
+  }
+
+  /** Starts a gateway configured by {@code env} (the same variables a deployment sets). */
+  public static GatewayUnderTest start(Map<String, String> env) {
+    int port = freePort();
+    Map<String, String> all = new HashMap<>(env);
+    all.put("GATEWAY_HTTP_PORT", Integer.toString(port));
+    GatewayConfig config = ConfigLoader.load(all);
+    Vertx vertx = Vertx.vertx();
+    try {
+      vertx.deployVerticle(new BootstrapVerticle(config)).await(120, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      vertx.close();
+      throw new IllegalStateException("the gateway did not start: " + e.getMessage(), e);
+    }
+    return new GatewayUnderTest(vertx, port);
+  }
+
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  public int port() {
+    return port;
+  }
+
+  public Response post(String path, JsonObject body) {
+    return post(path, body.encode());
+  }
+
+  public Response post(String path, String body) {
+    return send(HttpRequest.newBuilder(uri(path))
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(body)));
+  }
+
+  public Response get(String path) {
+    return send(HttpRequest.newBuilder(uri(path)).GET());
+  }
+
+  private Response send(HttpRequest.Builder request) {
+    try {
+      HttpResponse<String> response = http.send(request.timeout(Duration.ofSeconds(60)).build(),
+          HttpResponse.BodyHandlers.ofString());
+      Map<String, String> headers = new HashMap<>();
+      response.headers().map().forEach((k, v) -> headers.put(k.toLowerCase(java.util.Locale.ROOT), String.join(",", v)));
+      return new Response(response.statusCode(), headers, response.body());
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Sends an operation over the event bus; a failure comes back as the ReplyException. */
+  public JsonObject request(String address, JsonObject body) throws ReplyException {
+    try {
+      return vertx.eventBus().<JsonObject>request(address, body).await(60, TimeUnit.SECONDS).body();
+    } catch (ReplyException e) {
+      throw e;
+    } catch (Exception e) {
+      if (e.getCause() instanceof ReplyException reply) {
+        throw reply;
+      }
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private URI uri(String path) {
+    return URI.create("http://127.0.0.1:" + port + path);
+  }
+
+  public void close() {
+    try {
+      vertx.close().await(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
