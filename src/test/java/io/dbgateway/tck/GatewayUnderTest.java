@@ -75,23 +75,35 @@ public final class GatewayUnderTest {
         .POST(HttpRequest.BodyPublishers.ofString(body)));
   }
 
+  /** Sends without waiting, for tests that need requests in flight together. */
+  public java.util.concurrent.CompletableFuture<Response> postAsync(String path, JsonObject body) {
+    HttpRequest request = HttpRequest.newBuilder(uri(path))
+        .header("Content-Type", "application/json")
+        .timeout(Duration.ofSeconds(60))
+        .POST(HttpRequest.BodyPublishers.ofString(body.encode()))
+        .build();
+    return http.sendAsync(request, HttpResponse.BodyHandlers.ofString()).thenApply(GatewayUnderTest::toResponse);
+  }
+
   public Response get(String path) {
     return send(HttpRequest.newBuilder(uri(path)).GET());
   }
 
   private Response send(HttpRequest.Builder request) {
     try {
-      HttpResponse<String> response = http.send(request.timeout(Duration.ofSeconds(60)).build(),
-          HttpResponse.BodyHandlers.ofString());
-      Map<String, String> headers = new HashMap<>();
-      response.headers().map().forEach((k, v) -> headers.put(k.toLowerCase(java.util.Locale.ROOT), String.join(",", v)));
-      return new Response(response.statusCode(), headers, response.body());
+      return toResponse(http.send(request.timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString()));
     } catch (IOException e) {
       throw new IllegalStateException(e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
     }
+  }
+
+  private static Response toResponse(HttpResponse<String> response) {
+    Map<String, String> headers = new HashMap<>();
+    response.headers().map().forEach((k, v) -> headers.put(k.toLowerCase(java.util.Locale.ROOT), String.join(",", v)));
+    return new Response(response.statusCode(), headers, response.body());
   }
 
   /** Sends an operation over the event bus; a failure comes back as the ReplyException. */

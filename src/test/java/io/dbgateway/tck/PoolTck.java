@@ -1,0 +1,90 @@
+package io.dbgateway.tck;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.dbgateway.tck.GatewayUnderTest.Response;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * The pool's limits: a bounded wait queue that answers 503 at once when full, and connections that
+ * are never shared between two requests. Runs against its own gateway with a pool of one connection.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+public abstract class PoolTck {
+
+  protected abstract Engine engine();
+
+  /** A statement that holds its connection until its timeout cancels it. */
+  protected abstract String slowStatement();
+
+  private GatewayUnderTest gateway;
+
+  @BeforeAll
+  void startSmallPoolGateway() {
+    Map<String, String> env = new HashMap<>(engine().env());
+    env.put("DB_POOL_SIZE", "1");
+    env.put("GATEWAY_POOL_MAX_WAIT_QUEUE", "1");
+    env.put("GATEWAY_POOL_WAIT_TIMEOUT_MS", "30000");
+    gateway = GatewayUnderTest.start(env);
+  }
+
+  @AfterAll
+  void stopGateway() {
+    gateway.close();
+  }
+
+  @Test
+  void fullWaitQueueAnswers503AtOnceWhileTheOthersComplete() throws Exception {
+    JsonObject slow = new JsonObject().put("sql", slowStatement()).put("timeoutMs", 1500);
+    CompletableFuture<Response> holding = gateway.postAsync("/v1/query", slow);
+    Thread.sleep(300);
+    CompletableFuture<Response> waiting = gateway.postAsync("/v1/query", slow);
+    Thread.sleep(300);
+    Response rejected = gateway.post("/v1/query", new JsonObject().put("sql", "SELECT 1 AS one"));
+
+    assertThat(rejected.status()).as(rejected.body()).isEqualTo(503);
+    assertThat(rejected.json().getString("code")).isEqualTo("UNAVAILABLE");
+    assertThat(rejected.json().getBoolean("retryable")).isTrue();
+    assertThat(rejected.header("retry-after")).isNotBlank();
+    // The rejection came back while the first request still held the only connection.
+    assertThat(holding).isNotDone();
+
+    assertThat(holding.get().status()).isEqualTo(504);
+    assertThat(waiting.get().status()).isEqualTo(504);
+    assertThat(gateway.post("/v1/query", new JsonObject().put("sql", "SELECT 1 AS one")).status()).isEqualTo(200);
+  }
+
+  @Test
+  void concurrentTransactionsEachGetTheirOwnConnection() throws Exception {
+    // The engine's shared gateway: a pool of ten and a deep wait queue, so all twenty are served.
+    GatewayUnderTest gateway = engine().gateway();
+    String table = Engine.uniqueTable("pool");
+    assertThat(gateway.post("/v1/query", new JsonObject()
+        .put("sql", "CREATE TABLE " + table + " (id INTEGER PRIMARY KEY)")).status()).isEqualTo(200);
+    List<CompletableFuture<Response>> inFlight = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      inFlight.add(gateway.postAsync("/v1/transaction", new JsonObject().put("statements", new JsonArray()
+          .add(new JsonObject().put("sql", "INSERT INTO " + table + " (id) VALUES (?)").put("params", new JsonArray().add(i)))
+          .add(new JsonObject().put("sql", "SELECT COUNT(*) AS n FROM " + table + " WHERE id = ?")
+              .put("params", new JsonArray().add(i))))));
+    }
+    for (CompletableFuture<Response> f : inFlight) {
+      Response r = f.get();
+      assertThat(r.status()).as(r.body()).isEqualTo(200);
+      assertThat(r.json().getJsonArray("results").getJsonObject(1).getJsonArray("rows").getJsonObject(0)
+          .getInteger("n")).isEqualTo(1);
+    }
+    Response total = gateway.post("/v1/query", new JsonObject().put("sql", "SELECT COUNT(*) AS n FROM " + table));
+    assertThat(total.json().getJsonArray("rows").getJsonObject(0).getInteger("n")).isEqualTo(20);
+  }
+}

@@ -1,0 +1,54 @@
+package io.dbgateway.tck;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.dbgateway.tck.GatewayUnderTest.Response;
+import io.vertx.core.json.JsonObject;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/** {@code timeoutMs} is enforced by the database: the statement is cancelled there, not abandoned. */
+public abstract class TimeoutTck {
+
+  protected abstract Engine engine();
+
+  /** A statement that would run for about a minute. */
+  protected abstract String slowStatement();
+
+  /** How many statements like {@link #slowStatement()} the server is still running. */
+  protected abstract int stillRunning(Connection connection) throws SQLException;
+
+  @Test
+  void statementPastItsTimeoutIsCancelledOnTheServer() throws Exception {
+    GatewayUnderTest gateway = engine().gateway();
+    long start = System.nanoTime();
+    Response r = gateway.post("/v1/query", new JsonObject().put("sql", slowStatement()).put("timeoutMs", 300));
+    Duration took = Duration.ofNanos(System.nanoTime() - start);
+    assertThat(r.status()).as(r.body()).isEqualTo(504);
+    assertThat(r.json().getString("code")).isEqualTo("TIMEOUT");
+    // Behaviour, not speed: far below the minute the statement would have taken.
+    assertThat(took).isLessThan(Duration.ofSeconds(20));
+    try (Connection c = engine().jdbc()) {
+      assertThat(stillRunning(c)).isZero();
+    }
+    Response after = gateway.post("/v1/query", new JsonObject().put("sql", "SELECT 1 AS one"));
+    assertThat(after.status()).isEqualTo(200);
+  }
+
+  @Test
+  void timeoutInsideATransactionRollsItBack() throws Exception {
+    GatewayUnderTest gateway = engine().gateway();
+    String table = Engine.uniqueTable("tmo");
+    gateway.post("/v1/query", new JsonObject().put("sql", "CREATE TABLE " + table + " (id INTEGER PRIMARY KEY)"));
+    Response r = gateway.post("/v1/transaction", new JsonObject().put("timeoutMs", 300).put("statements",
+        new io.vertx.core.json.JsonArray()
+            .add(new JsonObject().put("sql", "INSERT INTO " + table + " (id) VALUES (1)"))
+            .add(new JsonObject().put("sql", slowStatement()))));
+    assertThat(r.status()).isEqualTo(504);
+    assertThat(r.json().getInteger("statementIndex")).isEqualTo(1);
+    Response count = gateway.post("/v1/query", new JsonObject().put("sql", "SELECT COUNT(*) AS n FROM " + table));
+    assertThat(count.json().getJsonArray("rows").getJsonObject(0).getInteger("n")).isZero();
+  }
+}
