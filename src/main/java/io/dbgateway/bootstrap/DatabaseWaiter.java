@@ -5,10 +5,11 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.SQLException;
 import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.DoubleSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,14 +21,27 @@ public final class DatabaseWaiter {
 
   private static final Logger log = LoggerFactory.getLogger(DatabaseWaiter.class);
 
+  /** The most a delay grows by jitter: 20% of it. */
+  static final double MAX_JITTER = 0.2;
+
   private final Vertx vertx;
   private final DatabaseConfig db;
-  private final Jdbc jdbc;
+  private final Callable<String> connectOnce;
+  private final DoubleSupplier jitter;
 
   public DatabaseWaiter(Vertx vertx, DatabaseConfig db, Jdbc jdbc) {
-    this.vertx = vertx;
-    this.db = db;
-    this.jdbc = jdbc;
+    this(vertx, db, () -> connectOnce(db, jdbc), () -> ThreadLocalRandom.current().nextDouble());
+  }
+
+  /**
+   * For tests: {@code connectOnce} is one blocking attempt that returns the server's version or throws;
+   * {@code jitter} yields values in [0, 1), the fraction of the maximum jitter to add.
+   */
+  DatabaseWaiter(Vertx vertx, DatabaseConfig db, Callable<String> connectOnce, DoubleSupplier jitter) {
+    this.vertx = Objects.requireNonNull(vertx);
+    this.db = Objects.requireNonNull(db);
+    this.connectOnce = Objects.requireNonNull(connectOnce);
+    this.jitter = Objects.requireNonNull(jitter);
   }
 
   /** Completes with the server's version string once a connection succeeds. */
@@ -38,12 +52,13 @@ public final class DatabaseWaiter {
   }
 
   private void attempt(int number, Promise<String> promise) {
-    vertx.executeBlocking(this::connectOnce, false).onComplete(promise::complete, failure -> {
+    vertx.executeBlocking(connectOnce, false).onComplete(promise::complete, failure -> {
       String cause = rootMessage(failure);
       if (number >= db.maxRetries()) {
         log.error("database attempt {}/{} to {} failed: {}", number, db.maxRetries(), db.target(), cause);
         promise.fail(new StartupException("gave up on the database " + db.target() + " after " + number
-            + " attempt" + (number == 1 ? "" : "s") + ": " + cause));
+            + " attempt" + (number == 1 ? "" : "s") + " (DB_MAX_RETRIES=" + db.maxRetries() + "); last error: "
+            + cause));
         return;
       }
       Duration delay = delayBefore(number + 1);
@@ -53,16 +68,25 @@ public final class DatabaseWaiter {
     });
   }
 
-  /** The pause before attempt {@code n} (n >= 2): the base delay doubled n-2 times, jittered, capped. */
+  /**
+   * The pause before attempt {@code n} (n >= 2): {@code DB_RETRY_DELAY} doubled n-2 times, plus up to 20%
+   * jitter, and never above the cap.
+   */
   Duration delayBefore(int attempt) {
+    if (attempt < 2) {
+      throw new IllegalArgumentException("attempt 1 has no delay before it: " + attempt);
+    }
+    long cap = db.retryDelayCap().toMillis();
     long base = db.retryDelay().toMillis();
-    long doubled = base << Math.min(30, attempt - 2);
-    long capped = Math.min(doubled < 0 ? Long.MAX_VALUE : doubled, db.retryDelayCap().toMillis());
-    long jitter = (long) (capped * 0.2 * ThreadLocalRandom.current().nextDouble());
-    return Duration.ofMillis(Math.min(capped + jitter, db.retryDelayCap().toMillis()));
+    int doublings = Math.min(40, attempt - 2);
+    // base is at most an hour (2^22 ms), so 2^40 times it stays well inside a long.
+    long capped = Math.min(base << doublings, cap);
+    double fraction = Math.min(Math.max(jitter.getAsDouble(), 0), 1);
+    long jittered = capped + (long) (capped * MAX_JITTER * fraction);
+    return Duration.ofMillis(Math.min(jittered, cap));
   }
 
-  private String connectOnce() throws SQLException {
+  private static String connectOnce(DatabaseConfig db, Jdbc jdbc) throws Exception {
     try (Connection connection = jdbc.connect()) {
       String version = connection.getMetaData().getDatabaseProductVersion();
       log.info("database {} answered (version {})", db.target(), version);

@@ -4,6 +4,7 @@ import io.dbgateway.config.ConfigLoader;
 import io.dbgateway.config.GatewayConfig;
 import io.dbgateway.config.InvalidConfigException;
 import io.vertx.core.Vertx;
+import java.net.BindException;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,11 +37,33 @@ public final class GatewayApplication {
       }
     }));
     vertx.deployVerticle(new BootstrapVerticle(config)).onFailure(failure -> {
-      String line = failure instanceof StartupException ? failure.getMessage()
-          : "start-up failed: " + failure;
-      log.error(line);
-      System.err.println("db-gateway: " + line);
-      System.exit(EXIT_STARTUP_FAILED);
+      // One line, logged once: it is the last thing the operator sees.
+      log.error(oneLine(failure, config));
+      // Not System.exit on the event loop: the shutdown hook closes Vert.x, which needs this thread free.
+      Thread exit = new Thread(() -> System.exit(EXIT_STARTUP_FAILED), "db-gateway-exit");
+      exit.setDaemon(false);
+      exit.start();
     });
+  }
+
+  /** The one line an operator sees when start-up fails. */
+  static String oneLine(Throwable failure, GatewayConfig config) {
+    Throwable root = failure;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    String text;
+    if (failure instanceof StartupException) {
+      text = failure.getMessage();
+    } else if (root instanceof BindException) {
+      text = "start-up failed: cannot listen on " + config.http().host() + ":" + config.http().port()
+          + " (GATEWAY_HTTP_HOST / GATEWAY_HTTP_PORT): " + root.getMessage();
+    } else {
+      text = "start-up failed: " + failure;
+      if (root != failure) {
+        text += " (cause: " + root + ")";
+      }
+    }
+    return text.replaceAll("\\s+", " ").trim();
   }
 }

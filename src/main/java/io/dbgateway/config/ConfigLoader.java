@@ -123,6 +123,10 @@ public final class ConfigLoader {
     int defaultPort = values.containsKey("db.port") ? integer("db.port", 1, 65_535) : type.defaultPort();
     String name = text("db.name");
     List<HostAndPort> hosts = parseHosts(text("db.host"), defaultPort);
+    if (hosts.size() > 1 && type == DbType.POSTGRESQL) {
+      problems.add("DB_HOST lists " + hosts.size() + " hosts, but a host list is only for a mysql (Galera) cluster;"
+          + " give postgresql one host");
+    }
     Path sqliteFile = name.contains("/") || name.endsWith(".db") ? Path.of(name) : Path.of(name + ".db");
     SslMode sslMode = SslMode.DISABLE;
     try {
@@ -149,18 +153,23 @@ public final class ConfigLoader {
 
   private List<HostAndPort> parseHosts(String value, int defaultPort) {
     List<HostAndPort> hosts = new ArrayList<>();
-    for (String part : value.split(",")) {
+    for (String part : value.split(",", -1)) {
       String entry = part.trim();
       if (entry.isEmpty()) {
         problems.add("DB_HOST '" + value + "' has an empty entry");
         continue;
       }
       int colon = entry.lastIndexOf(':');
-      if (colon < 0 || entry.startsWith("[") && !entry.contains("]:")) {
+      boolean bareIpv6 = !entry.startsWith("[") && entry.indexOf(':') != colon; // "::1": no port possible
+      if (colon < 0 || bareIpv6 || entry.startsWith("[") && !entry.contains("]:")) {
         hosts.add(new HostAndPort(entry, defaultPort));
         continue;
       }
       String host = entry.substring(0, colon);
+      if (host.isEmpty()) {
+        problems.add("DB_HOST entry '" + entry + "' has no host name");
+        continue;
+      }
       try {
         int port = Integer.parseInt(entry.substring(colon + 1));
         if (port < 1 || port > 65_535) {

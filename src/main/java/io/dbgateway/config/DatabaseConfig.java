@@ -5,7 +5,8 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * Where the database is and how to reach it. The password never appears in {@link #toString()}.
+ * Where the database is and how to reach it. The credentials (user and password) never appear in
+ * {@link #toString()}, so the config can be logged as it is.
  *
  * @param hosts one node, or every node of a Galera cluster
  * @param sqliteFile the database file, for {@link DbType#SQLITE} only
@@ -37,6 +38,7 @@ public record DatabaseConfig(
 
   @Override
   public String toString() {
-    return "DatabaseConfig[" + target() + ", user=" + user + "]";
+    return "DatabaseConfig[" + target() + ", sslMode=" + sslMode + ", maxRetries=" + maxRetries
+        + ", retryDelay=" + retryDelay + ", retryDelayCap=" + retryDelayCap + "]";
   }
 }

@@ -1,0 +1,282 @@
+package io.dbgateway.bootstrap;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.dbgateway.testing.ThrowawayPostgres;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Runs the real entry point in a child JVM and checks what an operator sees: exit status and output. */
+class StartupProcessTest {
+
+  private static final Path PROJECT_ROOT = Path.of("").toAbsolutePath();
+
+  @Test
+  @Timeout(value = 90, unit = TimeUnit.SECONDS)
+  void aClosedPortIsTriedExactlyDbMaxRetriesTimesThenTheGatewayExitsWithOneClearLine() throws Exception {
+    int dbPort = freePort(); // nothing listens here
+    String secret = "never-print-this-pass";
+    try (Child child = Child.start(Map.of(
+        "DB_TYPE", "postgresql",
+        "DB_HOST", "127.0.0.1",
+        "DB_PORT", Integer.toString(dbPort),
+        "DB_PASS", secret,
+        "DB_MAX_RETRIES", "2",
+        "DB_RETRY_DELAY", "1",
+        "GATEWAY_HTTP_PORT", Integer.toString(freePort())))) {
+
+      long t0 = System.nanoTime();
+      int status = child.waitForExit(60);
+      long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+      List<String> lines = child.lines();
+      String output = String.join("\n", lines);
+
+      assertThat(status).as("exit status; output:\n%s", output).isEqualTo(GatewayApplication.EXIT_STARTUP_FAILED);
+      String target = "127.0.0.1:" + dbPort;
+      List<String> first = matching(lines, l -> l.contains("attempt 1/2"));
+      List<String> second = matching(lines, l -> l.contains("attempt 2/2"));
+      assertThat(first).as(output).hasSize(1);
+      assertThat(second).as(output).hasSize(1);
+      assertThat(matching(lines, l -> l.matches(".*attempt \\d+/\\d+.*"))).as(output).hasSize(2);
+      for (String attempt : List.of(first.get(0), second.get(0))) {
+        assertThat(attempt).contains(target).containsIgnoringCase("refused");
+      }
+      assertThat(first.get(0)).contains("next attempt in");
+      assertThat(elapsedMs).as("the retry waited DB_RETRY_DELAY").isGreaterThanOrEqualTo(1_000);
+
+      String last = lines.get(lines.size() - 1);
+      assertThat(last).as(output)
+          .contains("gave up on the database postgresql://" + target + "/app_db")
+          .contains("after 2 attempts")
+          .containsIgnoringCase("refused");
+      assertThat(output).doesNotContain(secret).doesNotContain("DB Gateway ready");
+    }
+  }
+
+  @Test
+  @Timeout(value = 300, unit = TimeUnit.SECONDS)
+  void aDatabaseThatComesUpDuringTheRetriesIsPickedUp() throws Exception {
+    ThrowawayPostgres postgres = new ThrowawayPostgres(); // its port is fixed now, but nothing listens yet
+    int httpPort = freePort();
+    try (Child child = Child.start(Map.of(
+        "DB_TYPE", "postgresql",
+        "DB_HOST", postgres.host(),
+        "DB_PORT", Integer.toString(postgres.port()),
+        "DB_NAME", postgres.database(),
+        "DB_USER", postgres.user(),
+        "DB_PASS", postgres.password(),
+        "DB_MAX_RETRIES", "10",
+        "DB_RETRY_DELAY", "0.5",
+        "GATEWAY_HTTP_PORT", Integer.toString(httpPort)))) {
+
+      child.awaitLine(l -> l.contains("attempt 1/10"), 60);
+      assertThat(child.isAlive()).isTrue();
+      postgres.start();
+
+      String ready = child.awaitLine(l -> l.contains("DB Gateway ready"), 180);
+      assertThat(ready).contains(postgres.host() + ":" + postgres.port());
+      List<String> lines = child.lines();
+      assertThat(matching(lines, l -> l.contains("failed") && l.contains("attempt")))
+          .as("at least the first attempt failed").isNotEmpty();
+      assertThat(matching(lines, l -> l.contains("gave up"))).isEmpty();
+
+      HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+      HttpResponse<String> response = http.send(
+          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/health/ready"))
+              .timeout(Duration.ofSeconds(10)).GET().build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+
+      // the migrations ran against the database that came up
+      try (var connection = postgres.connect();
+           var rs = connection.createStatement().executeQuery(
+               "SELECT count(*) FROM information_schema.tables WHERE table_name IN ('auth_user', 'auth_role')")) {
+        rs.next();
+        assertThat(rs.getInt(1)).isEqualTo(2);
+      }
+    } finally {
+      postgres.destroy();
+    }
+  }
+
+  @Test
+  @Timeout(value = 60, unit = TimeUnit.SECONDS)
+  void aBadConfigExitsWithStatusTwoReportingEveryProblemAndTouchesNoDatabase() throws Exception {
+    // A listening socket stands in for the database: any connection attempt would show up here.
+    try (ServerSocket fakeDb = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"));
+         Child child = Child.start(Map.of(
+             "DB_TYPE", "oracle",
+             "DB_HOST", "127.0.0.1",
+             "DB_PORT", Integer.toString(fakeDb.getLocalPort()),
+             "DB_POOL_SIZE", "zero",
+             "DB_MAX_RETRIES", "1",
+             "DB_RETRY_DELAY", "0",
+             "GATEWAY_HTTP_PORT", "99999"))) {
+
+      int status = child.waitForExit(30);
+      String output = String.join("\n", child.lines());
+
+      assertThat(status).as(output).isEqualTo(2);
+      assertThat(output)
+          .contains("3 problems")
+          .contains("DB_TYPE 'oracle'").contains("postgresql, mysql, sqlite")
+          .contains("DB_POOL_SIZE").contains("'zero'")
+          .contains("GATEWAY_HTTP_PORT").contains("99999");
+      assertThat(output).doesNotContain("attempt").doesNotContain("gave up").doesNotContain("Migrat");
+
+      fakeDb.setSoTimeout(300);
+      try (Socket accepted = fakeDb.accept()) {
+        throw new AssertionError("the gateway connected to the database despite a bad config: " + accepted);
+      } catch (SocketTimeoutException expected) {
+        // nobody knocked
+      }
+    }
+  }
+
+  @Test
+  @Timeout(value = 90, unit = TimeUnit.SECONDS)
+  void aStartUpFailureAfterTheDatabaseIsUpExitsWithStatusOneAndOneLineNamingIt(@TempDir Path dir) throws Exception {
+    // The HTTP port is taken: the database (SQLite) and migrations succeed, then HTTP cannot listen.
+    try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"));
+         Child child = Child.start(Map.of(
+             "DB_TYPE", "sqlite",
+             "DB_NAME", dir.resolve("gateway.db").toString(),
+             "GATEWAY_HTTP_PORT", Integer.toString(taken.getLocalPort())))) {
+
+      int status = child.waitForExit(60);
+      List<String> lines = child.lines();
+      String output = String.join("\n", lines);
+
+      assertThat(status).as(output).isEqualTo(GatewayApplication.EXIT_STARTUP_FAILED);
+      assertThat(output).contains("migrations done");
+      assertThat(lines.get(lines.size() - 1)).as(output)
+          .contains("start-up failed")
+          .contains("127.0.0.1:" + taken.getLocalPort())
+          .contains("GATEWAY_HTTP_PORT");
+      assertThat(output).doesNotContain("DB Gateway ready").doesNotContain("Thread blocked");
+    }
+  }
+
+  // ---- helpers ----
+
+  private static List<String> matching(List<String> lines, Predicate<String> p) {
+    return lines.stream().filter(p).toList();
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+      return s.getLocalPort();
+    }
+  }
+
+  /** The gateway in a child JVM, with stdout and stderr merged and collected line by line. */
+  private static final class Child implements AutoCloseable {
+
+    private final Process process;
+    private final List<String> lines = new ArrayList<>();
+    private final Thread reader;
+
+    private Child(Process process) {
+      this.process = process;
+      this.reader = new Thread(this::pump, "child-output");
+      reader.setDaemon(true);
+      reader.start();
+    }
+
+    static Child start(Map<String, String> env) throws IOException {
+      assertThat(PROJECT_ROOT.resolve("conf/migrations")).isDirectory();
+      String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+      ProcessBuilder builder = new ProcessBuilder(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
+          GatewayApplication.class.getName())
+          .directory(PROJECT_ROOT.toFile())
+          .redirectErrorStream(true);
+      builder.environment().clear();
+      String path = System.getenv("PATH");
+      builder.environment().put("PATH", path == null ? "/usr/bin:/bin" : path);
+      builder.environment().putAll(env);
+      return new Child(builder.start());
+    }
+
+    private void pump() {
+      try (BufferedReader in = new BufferedReader(
+          new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+        String line;
+        while ((line = in.readLine()) != null) {
+          synchronized (lines) {
+            lines.add(line);
+            lines.notifyAll();
+          }
+        }
+      } catch (IOException e) {
+        // the child is gone
+      }
+    }
+
+    boolean isAlive() {
+      return process.isAlive();
+    }
+
+    List<String> lines() {
+      synchronized (lines) {
+        return List.copyOf(lines);
+      }
+    }
+
+    /** Waits for the child to exit and for its output to be read to the end. */
+    int waitForExit(int seconds) throws InterruptedException {
+      if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
+        throw new AssertionError("the gateway did not exit within " + seconds + " s; output:\n"
+            + String.join("\n", lines()));
+      }
+      reader.join(TimeUnit.SECONDS.toMillis(10));
+      return process.exitValue();
+    }
+
+    /** The first line that matches, waiting for it as long as the child lives. */
+    String awaitLine(Predicate<String> wanted, int seconds) throws InterruptedException {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+      synchronized (lines) {
+        while (true) {
+          for (String line : lines) {
+            if (wanted.test(line)) {
+              return line;
+            }
+          }
+          long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+          if (left <= 0 || !process.isAlive() && !reader.isAlive()) {
+            throw new AssertionError("no such line within " + seconds + " s (alive: " + process.isAlive()
+                + "); output:\n" + String.join("\n", lines));
+          }
+          lines.wait(Math.min(left, 200));
+        }
+      }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+      process.destroyForcibly();
+      process.waitFor(10, TimeUnit.SECONDS);
+    }
+  }
+}
