@@ -8,12 +8,15 @@ import io.dbgateway.config.HostAndPort;
 import io.dbgateway.db.ConnectionSource;
 import io.dbgateway.db.DatabaseVerticle;
 import io.dbgateway.db.Dialect;
+import io.dbgateway.db.MySqlColumnTypes;
 import io.dbgateway.db.MySqlDialect;
 import io.dbgateway.db.Pools;
 import io.dbgateway.db.PostgresDialect;
 import io.dbgateway.db.SqlExecutor;
 import io.dbgateway.db.SqliteDialect;
 import io.dbgateway.http.HttpVerticle;
+import io.dbgateway.resilience.NodeBreaker;
+import io.dbgateway.resilience.RetryPolicy;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -21,6 +24,8 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.healthchecks.HealthChecks;
 import io.vertx.ext.healthchecks.Status;
+import io.vertx.circuitbreaker.CircuitBreakerState;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -34,10 +39,12 @@ public final class BootstrapVerticle extends VerticleBase {
 
   private static final Logger log = LoggerFactory.getLogger(BootstrapVerticle.class);
   private static final long PING_TIMEOUT_MS = 2_000;
+  private static final long SWEEP_PERIOD_MS = 60_000;
 
   private final GatewayConfig config;
   private final AtomicBoolean migrated = new AtomicBoolean();
   private ConnectionSource connections;
+  private SqlExecutor executor;
 
   public BootstrapVerticle(GatewayConfig config) {
     this.config = config;
@@ -55,27 +62,50 @@ public final class BootstrapVerticle extends VerticleBase {
             .map(migration -> version))
         .compose(version -> {
           migrated.set(true);
-          Dialect dialect = dialect(version);
+          Dialect dialect = dialect(version, jdbc);
           connections = Pools.create(vertx, config.database(), config.pool(), node);
-          SqlExecutor executor = new SqlExecutor(dialect, connections);
+          NodeBreaker breaker = new NodeBreaker(vertx, node.toString(), config.resilience());
+          executor = new SqlExecutor(dialect, connections, breaker, new RetryPolicy(vertx, config.resilience()),
+              config.pool().waitTimeout());
           RequestParser parser = new RequestParser(config.query());
           return vertx.deployVerticle(() -> new DatabaseVerticle(executor, parser), instances());
         })
         .compose(db -> vertx.deployVerticle(() -> new HttpVerticle(config, liveness, readiness), instances()))
+        .andThen(deployed -> sweepIdempotencyKeysPeriodically())
         .onSuccess(http -> log.info("DB Gateway ready: {} on http://{}:{}", config.database().target(),
             config.http().host(), config.http().port()));
   }
 
-  private Dialect dialect(String version) {
+  private Dialect dialect(String version, Jdbc jdbc) {
     return switch (config.database().type()) {
       case POSTGRESQL -> new PostgresDialect();
-      case MYSQL -> new MySqlDialect(version.toLowerCase(Locale.ROOT).contains("mariadb"));
+      case MYSQL -> new MySqlDialect(version.toLowerCase(Locale.ROOT).contains("mariadb"),
+          new MySqlColumnTypes(vertx, jdbc.url(), config.database().user(), config.database().password()));
       case SQLITE -> new SqliteDialect(vertx);
     };
   }
 
+  private void sweepIdempotencyKeysPeriodically() {
+    Duration retention = config.resilience().idempotencyRetention();
+    long periodMs = Math.max(1_000, Math.min(SWEEP_PERIOD_MS, retention.toMillis()));
+    vertx.setPeriodic(periodMs, id -> executor.sweepIdempotencyKeys(retention).onComplete(
+        swept -> log.debug("forgot {} idempotency keys older than {}", swept, retention),
+        failure -> log.warn("could not sweep idempotency keys: {}", failure.getMessage())));
+  }
+
   private HealthChecks readiness() {
     return HealthChecks.create(vertx)
+        .register("breaker", p -> {
+          if (executor == null) {
+            p.complete(Status.KO(new JsonObject().put("reason", "the database verticles are not deployed yet")));
+            return;
+          }
+          CircuitBreakerState state = executor.breaker().state();
+          JsonObject data = new JsonObject().put("node", executor.breaker().node()).put("state", state.name());
+          p.complete(state == CircuitBreakerState.OPEN
+              ? Status.KO(data.put("reason", "the circuit breaker is open: the database is failing"))
+              : Status.OK(data));
+        })
         .register("migrations", p -> p.complete(migrated.get() ? Status.OK() : Status.KO(
             new JsonObject().put("reason", "migrations have not completed"))))
         .register("database", PING_TIMEOUT_MS + 500, p -> vertx.eventBus()
@@ -83,7 +113,7 @@ public final class BootstrapVerticle extends VerticleBase {
             .onComplete(
                 ok -> p.complete(Status.OK(new JsonObject().put("target", config.database().target()))),
                 failure -> p.complete(Status.KO(new JsonObject().put("reason", "the database does not answer: "
-                    + failure.getMessage())))));
+                    + HttpVerticle.fromBus(failure).detail())))));
   }
 
   private static DeploymentOptions instances() {

@@ -6,6 +6,7 @@ import io.dbgateway.config.InvalidConfigException;
 import io.vertx.core.Vertx;
 import java.net.BindException;
 import java.util.concurrent.TimeUnit;
+import sun.misc.Signal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,13 +30,18 @@ public final class GatewayApplication {
       return;
     }
     Vertx vertx = Vertx.vertx();
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      try {
-        vertx.close().await(10, TimeUnit.SECONDS);
-      } catch (Exception e) {
-        // Exiting anyway.
-      }
-    }));
+    long closeLimitMs = config.resilience().shutdownDrain().toMillis() + 10_000;
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> close(vertx, closeLimitMs)));
+    // SIGTERM is the orchestrator's normal stop: drain, close, and exit 0 rather than the JVM's 143.
+    for (String name : new String[] {"TERM", "INT"}) {
+      Signal.handle(new Signal(name), signal -> new Thread(() -> {
+        log.info("SIG{} received: draining in-flight requests (at most {} ms), then closing",
+            name, config.resilience().shutdownDrain().toMillis());
+        close(vertx, closeLimitMs);
+        log.info("shut down cleanly");
+        Runtime.getRuntime().halt(0);
+      }, "db-gateway-shutdown").start());
+    }
     vertx.deployVerticle(new BootstrapVerticle(config)).onFailure(failure -> {
       // One line, logged once: it is the last thing the operator sees.
       log.error(oneLine(failure, config));
@@ -44,6 +50,14 @@ public final class GatewayApplication {
       exit.setDaemon(false);
       exit.start();
     });
+  }
+
+  private static void close(Vertx vertx, long limitMs) {
+    try {
+      vertx.close().await(limitMs, TimeUnit.MILLISECONDS);
+    } catch (Exception e) {
+      log.warn("closing took longer than {} ms; exiting anyway", limitMs);
+    }
   }
 
   /** The one line an operator sees when start-up fails. */

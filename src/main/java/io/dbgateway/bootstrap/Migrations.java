@@ -17,6 +17,10 @@ public final class Migrations {
 
   private Migrations() {}
 
+  /** The history table of the gateway's own tables, kept apart from the application's. */
+  public static final String GATEWAY_HISTORY_TABLE = "dbgateway_schema_history";
+
+  /** Migrates the application's schema, then the gateway's own tables. */
   public static MigrateResult run(Jdbc jdbc, Path root) {
     DbType type = jdbc.db().type();
     Path common = root.resolve("common");
@@ -24,17 +28,32 @@ public final class Migrations {
     if (!Files.isDirectory(common) && !Files.isDirectory(vendor)) {
       throw new StartupException("no migrations folder: neither " + common + " nor " + vendor + " exists");
     }
-    FluentConfiguration flyway = Flyway.configure()
+    MigrateResult result = configure(jdbc)
         .locations("filesystem:" + common, "filesystem:" + vendor)
-        .failOnMissingLocations(false);
-    if (type == DbType.SQLITE) {
+        .failOnMissingLocations(false)
+        .load()
+        .migrate();
+    log.info("migrations done through {}: {} applied, schema now at version {}",
+        jdbc.node() == null ? jdbc.db().target() : jdbc.node(), result.migrationsExecuted, result.targetSchemaVersion);
+    // The application's tables are already there, so the gateway's history starts from a baseline.
+    MigrateResult own = configure(jdbc)
+        .locations("classpath:db/dbgateway/" + type.id())
+        .table(GATEWAY_HISTORY_TABLE)
+        .baselineOnMigrate(true)
+        .baselineVersion("0")
+        .load()
+        .migrate();
+    log.info("gateway tables at version {} ({} applied)", own.targetSchemaVersion, own.migrationsExecuted);
+    return result;
+  }
+
+  private static FluentConfiguration configure(Jdbc jdbc) {
+    FluentConfiguration flyway = Flyway.configure();
+    if (jdbc.db().type() == DbType.SQLITE) {
       flyway.dataSource(new SqliteDataSource(jdbc.db().sqliteFile().toString(), false));
     } else {
       flyway.dataSource(jdbc.url(), jdbc.db().user(), jdbc.db().password());
     }
-    MigrateResult result = flyway.load().migrate();
-    log.info("migrations done through {}: {} applied, schema now at version {}",
-        jdbc.node() == null ? jdbc.db().target() : jdbc.node(), result.migrationsExecuted, result.targetSchemaVersion);
-    return result;
+    return flyway;
   }
 }

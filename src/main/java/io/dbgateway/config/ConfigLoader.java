@@ -110,7 +110,18 @@ public final class ConfigLoader {
     }
     QueryConfig query = new QueryConfig(
         defaultMaxRows, maxRowsLimit, defaultTimeout, maxTimeout, integer("query.maxStatements", 1, 1_000_000));
-    return new GatewayConfig(database, pool, http, query, Path.of(text("migrations")), Path.of(text("queries")));
+    ResilienceConfig resilience = new ResilienceConfig(
+        integer("breaker.maxFailures", 1, 1_000_000),
+        Duration.ofMillis(integer("breaker.failureWindowMs", 1, 3_600_000)),
+        Duration.ofMillis(integer("breaker.callGraceMs", 1, 3_600_000)),
+        Duration.ofMillis(integer("breaker.resetTimeoutMs", 1, 3_600_000)),
+        integer("retry.maxAttempts", 1, 100),
+        Duration.ofMillis(integer("retry.initialDelayMs", 0, 60_000)),
+        Duration.ofMillis(integer("retry.maxDelayMs", 0, 600_000)),
+        Duration.ofSeconds(integer("idempotency.retentionSeconds", 1, 31_536_000)),
+        Duration.ofMillis(integer("shutdown.drainMs", 0, 3_600_000)));
+    return new GatewayConfig(database, pool, http, query, resilience, Path.of(text("migrations")),
+        Path.of(text("queries")));
   }
 
   private DatabaseConfig parseDatabase() {

@@ -8,5 +8,6 @@ public record GatewayConfig(
     PoolConfig pool,
     HttpConfig http,
     QueryConfig query,
+    ResilienceConfig resilience,
     Path migrations,
     Path queries) {}

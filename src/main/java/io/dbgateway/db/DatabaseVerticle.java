@@ -5,8 +5,10 @@ import io.dbgateway.api.RequestParser;
 import io.dbgateway.error.ErrorCode;
 import io.dbgateway.error.GatewayException;
 import io.dbgateway.error.Problem;
+import io.dbgateway.idempotency.IdempotencyKey;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 import java.util.function.Function;
@@ -21,6 +23,9 @@ public final class DatabaseVerticle extends VerticleBase {
 
   private static final Logger log = LoggerFactory.getLogger(DatabaseVerticle.class);
 
+  /** Set on a reply that was answered from an idempotency key's recorded result. */
+  public static final String REPLAYED_HEADER = "Idempotent-Replayed";
+
   private final SqlExecutor executor;
   private final RequestParser parser;
 
@@ -33,18 +38,20 @@ public final class DatabaseVerticle extends VerticleBase {
   public Future<?> start() {
     var bus = vertx.eventBus();
     return Future.all(
-        bus.<JsonObject>consumer(Addresses.QUERY, serve(body -> executor.query(parser.query(body)).map(r -> r.toJson())))
+        bus.<JsonObject>consumer(Addresses.QUERY,
+            serve(body -> executor.query(parser.query(body), IdempotencyKey.from("query", body)))).completion(),
+        bus.<JsonObject>consumer(Addresses.BATCH,
+            serve(body -> executor.batch(parser.batch(body), IdempotencyKey.from("batch", body)))).completion(),
+        bus.<JsonObject>consumer(Addresses.TRANSACTION,
+            serve(body -> executor.transaction(parser.transaction(body), IdempotencyKey.from("transaction", body))))
             .completion(),
-        bus.<JsonObject>consumer(Addresses.BATCH, serve(body -> executor.batch(parser.batch(body)))).completion(),
-        bus.<JsonObject>consumer(Addresses.TRANSACTION, serve(body -> executor.transaction(parser.transaction(body))))
-            .completion(),
-        bus.<JsonObject>consumer(Addresses.PING, serve(body -> executor.ping().map(v -> new JsonObject())))
-            .completion());
+        bus.<JsonObject>consumer(Addresses.PING,
+            serve(body -> executor.ping().map(v -> new SqlExecutor.Outcome(new JsonObject(), false)))).completion());
   }
 
-  private static io.vertx.core.Handler<Message<JsonObject>> serve(Function<JsonObject, Future<JsonObject>> operation) {
+  private static io.vertx.core.Handler<Message<JsonObject>> serve(Function<JsonObject, Future<SqlExecutor.Outcome>> operation) {
     return message -> {
-      Future<JsonObject> result;
+      Future<SqlExecutor.Outcome> result;
       try {
         if (message.body() == null) {
           throw GatewayException.badRequest("the request body must be a JSON object");
@@ -53,7 +60,8 @@ public final class DatabaseVerticle extends VerticleBase {
       } catch (RuntimeException e) {
         result = Future.failedFuture(e);
       }
-      result.onComplete(message::reply, failure -> {
+      result.onComplete(outcome -> message.reply(outcome.body(), outcome.replayed()
+          ? new DeliveryOptions().addHeader(REPLAYED_HEADER, "true") : new DeliveryOptions()), failure -> {
         Problem problem = failure instanceof GatewayException g ? g.problem() : Problem.of(ErrorCode.INTERNAL, "unexpected failure");
         if (problem.code() == ErrorCode.INTERNAL) {
           log.error("operation on {} failed unexpectedly", message.address(), failure);

@@ -36,6 +36,14 @@ public interface Dialect {
   <R> Future<SqlResult<R>> execute(
       SqlConnection connection, String sql, Tuple params, long timeoutMs, Collector<Row, ?, R> rows);
 
+  /**
+   * The columns of a result of {@code sql}, refined where the driver's own description loses
+   * information the JSON mapping needs. Most engines need nothing more.
+   */
+  default Future<List<ColumnDescriptor>> describe(String sql, List<ColumnDescriptor> columns) {
+    return Future.succeededFuture(columns);
+  }
+
   /** The JDBC type name of a column, the one vocabulary every engine reports. */
   default String columnType(ColumnDescriptor column) {
     return column.jdbcType() == null ? "OTHER" : column.jdbcType().getName();

@@ -59,8 +59,12 @@ public final class JsonValues {
     if (value instanceof OffsetDateTime t) {
       return utc(t);
     }
-    if (value instanceof LocalDate || value instanceof LocalTime) {
+    if (value instanceof LocalDate) {
       return value.toString();
+    }
+    if (value instanceof LocalTime t) {
+      // Always with seconds (LocalTime.toString() drops ":00"), and the fraction only as long as needed.
+      return DateTimeFormatter.ISO_LOCAL_TIME.format(t);
     }
     if (value instanceof OffsetTime t) {
       return DateTimeFormatter.ISO_LOCAL_TIME.format(t.withOffsetSameInstant(ZoneOffset.UTC)) + "Z";
@@ -84,14 +88,28 @@ public final class JsonValues {
     return value.toString();
   }
 
-  /** A time of day or a duration as {@code HH:MM:SS[.fraction]}; MySQL's TIME is a duration. */
+  /**
+   * A time of day or a duration as {@code HH:MM:SS[.fraction]}, the fraction as short as it can be
+   * (as {@link DateTimeFormatter#ISO_LOCAL_TIME} writes a {@link LocalTime}); MySQL's TIME is a
+   * duration, so hours may pass 23 and the value may be negative.
+   */
   public static String clockTime(java.time.Duration duration) {
     java.time.Duration abs = duration.abs();
     String text = String.format(java.util.Locale.ROOT, "%02d:%02d:%02d", abs.toHours(), abs.toMinutesPart(), abs.toSecondsPart());
     if (abs.toNanosPart() != 0) {
-      text += String.format(java.util.Locale.ROOT, ".%06d", abs.toNanosPart() / 1000);
+      String fraction = String.format(java.util.Locale.ROOT, "%09d", abs.toNanosPart());
+      text += "." + fraction.replaceFirst("0+$", "");
     }
     return duration.isNegative() ? "-" + text : text;
+  }
+
+  /** A decimal as a plain string (never exponent notation), for a value stored as a double. */
+  public static String decimal(double value) {
+    if (!Double.isFinite(value)) {
+      return Double.toString(value);
+    }
+    BigDecimal exact = new BigDecimal(Double.toString(value)).stripTrailingZeros();
+    return exact.signum() == 0 ? "0" : exact.toPlainString();
   }
 
   /** A timestamp with a zone, as the contract wants it: in UTC, ending in {@code Z}. */

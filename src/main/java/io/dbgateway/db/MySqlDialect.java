@@ -2,9 +2,12 @@ package io.dbgateway.db;
 
 import io.dbgateway.config.DbType;
 import io.dbgateway.error.ErrorCode;
+import io.dbgateway.error.Failures;
 import io.dbgateway.error.Problem;
 import io.dbgateway.sql.SqlSyntax;
 import io.vertx.core.Future;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mysqlclient.MySQLClient;
@@ -15,6 +18,7 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.SqlResult;
 import io.vertx.sqlclient.Tuple;
+import io.vertx.sqlclient.data.Numeric;
 import io.vertx.sqlclient.desc.ColumnDescriptor;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
@@ -40,9 +44,20 @@ public final class MySqlDialect implements Dialect {
   static final int ER_CANT_EXECUTE_IN_READ_ONLY_TRANSACTION = 1792;
 
   private final boolean mariaDb;
+  private final MySqlColumnTypes columnTypes;
 
-  public MySqlDialect(boolean mariaDb) {
+  /**
+   * @param columnTypes describes results where the native protocol loses the type (TINYINT(1), JSON);
+   *     null leaves the native types
+   */
+  public MySqlDialect(boolean mariaDb, MySqlColumnTypes columnTypes) {
     this.mariaDb = mariaDb;
+    this.columnTypes = columnTypes;
+  }
+
+  @Override
+  public Future<List<ColumnDescriptor>> describe(String sql, List<ColumnDescriptor> columns) {
+    return columnTypes == null ? Future.succeededFuture(columns) : columnTypes.describe(sql, columns);
   }
 
   /** The statements every new connection runs first. */
@@ -90,32 +105,82 @@ public final class MySqlDialect implements Dialect {
     return String.format(Locale.ROOT, "SET STATEMENT max_statement_time=%.3f FOR %s", timeoutMs / 1000.0, sql);
   }
 
+  /**
+   * The JDBC type name, as MariaDB Connector/J names it where vertx-mysql-client differs: text is
+   * {@code VARCHAR} (not {@code CLOB}), an unsigned BIGINT is a {@code BIGINT}, a {@code TIMESTAMP}
+   * is an instant, and the columns {@link MySqlColumnTypes} refined are {@code BOOLEAN} or JSON
+   * ({@code OTHER}, as PostgreSQL's json).
+   */
   @Override
   public String columnType(ColumnDescriptor column) {
-    if (column instanceof ColumnDefinition definition) {
-      DataType type = definition.type();
-      if (type == DataType.TIMESTAMP) {
-        return "TIMESTAMP_WITH_TIMEZONE";
-      }
-      if (type == DataType.JSON) {
-        return "OTHER";
-      }
-      if (type == DataType.TIME) {
-        return "TIME";
+    if (column instanceof MySqlColumnTypes.RefinedColumn refined
+        && refined.refinement() != MySqlColumnTypes.Refinement.NONE) {
+      return refined.jdbcType().getName();
+    }
+    if (driverColumn(column) instanceof ColumnDefinition definition) {
+      switch (definition.type()) {
+        case TIMESTAMP:
+          return "TIMESTAMP_WITH_TIMEZONE";
+        case JSON:
+          return "OTHER";
+        case TIME:
+          return "TIME";
+        case U_INT64:
+          return "BIGINT";
+        case TINY_TEXT:
+        case TEXT:
+        case MEDIUM_TEXT:
+        case LONG_TEXT:
+          return "VARCHAR";
+        default:
+          break;
       }
     }
-    return Dialect.super.columnType(column);
+    return Dialect.super.columnType(driverColumn(column));
   }
 
   @Override
   public Object toJson(Object value, ColumnDescriptor column) {
-    if (value instanceof LocalDateTime t && column instanceof ColumnDefinition d && d.type() == DataType.TIMESTAMP) {
+    if (value == null || value == Tuple.JSON_NULL) {
+      return null;
+    }
+    if (column instanceof MySqlColumnTypes.RefinedColumn refined) {
+      switch (refined.refinement()) {
+        case BOOLEAN:
+          if (value instanceof Number n) {
+            return n.longValue() != 0;
+          }
+          break;
+        case JSON:
+          if (value instanceof String text) {
+            try {
+              return Json.decodeValue(text);
+            } catch (DecodeException e) {
+              return text;
+            }
+          }
+          break;
+        default:
+          break;
+      }
+    }
+    DataType type = driverColumn(column) instanceof ColumnDefinition d ? d.type() : null;
+    if (value instanceof LocalDateTime t && type == DataType.TIMESTAMP) {
       return JsonValues.utc(t.atOffset(ZoneOffset.UTC));
     }
     if (value instanceof java.time.Duration duration) {
       return JsonValues.clockTime(duration);
     }
+    if (value instanceof Numeric numeric && type == DataType.U_INT64) {
+      // An unsigned BIGINT is an integer: a number up to 2^53, a string beyond.
+      return JsonValues.toJson(numeric.bigIntegerValue());
+    }
     return JsonValues.toJson(value);
+  }
+
+  /** The driver's own descriptor under a refined one. */
+  private static ColumnDescriptor driverColumn(ColumnDescriptor column) {
+    return column instanceof MySqlColumnTypes.RefinedColumn refined ? refined.column() : column;
   }
 
   @Override

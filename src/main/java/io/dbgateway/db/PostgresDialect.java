@@ -2,14 +2,21 @@ package io.dbgateway.db;
 
 import io.dbgateway.config.DbType;
 import io.dbgateway.error.ErrorCode;
+import io.dbgateway.error.Failures;
 import io.dbgateway.error.Problem;
 import io.dbgateway.sql.SqlSyntax;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.pgclient.data.Cidr;
+import io.vertx.pgclient.data.Inet;
+import io.vertx.pgclient.data.Interval;
+import io.vertx.pgclient.data.Money;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.SqlResult;
 import io.vertx.sqlclient.Tuple;
+import io.vertx.sqlclient.desc.ColumnDescriptor;
 import java.util.List;
 import java.util.stream.Collector;
 
@@ -49,6 +56,77 @@ public final class PostgresDialect implements Dialect {
 
   private static Future<?> setTimeout(SqlConnection connection, long timeoutMs) {
     return connection.query("SET statement_timeout = " + timeoutMs).execute();
+  }
+
+  /**
+   * The JDBC type name, as PostgreSQL's own JDBC driver reports it where vertx-pg-client differs: an
+   * array is {@code ARRAY} (not its element's type), {@code text} is {@code VARCHAR}, {@code
+   * char(n)} is {@code CHAR}, and an interval is {@code OTHER} (not {@code DATE}).
+   */
+  @Override
+  public String columnType(ColumnDescriptor column) {
+    if (column.isArray()) {
+      return "ARRAY";
+    }
+    String name = column.typeName() == null ? "" : column.typeName();
+    return switch (name) {
+      case "TEXT" -> "VARCHAR";
+      case "BPCHAR", "CHAR" -> "CHAR";
+      case "INTERVAL" -> "OTHER";
+      case "MONEY" -> "NUMERIC";
+      default -> Dialect.super.columnType(column);
+    };
+  }
+
+  @Override
+  public Object toJson(Object value, ColumnDescriptor column) {
+    return json(value);
+  }
+
+  /** The contract's table, plus the PostgreSQL types it leaves to us: intervals, money, network addresses. */
+  private static Object json(Object value) {
+    if (value instanceof Interval interval) {
+      return isoDuration(interval);
+    }
+    if (value instanceof Money money) {
+      return money.bigDecimalValue().toPlainString();
+    }
+    if (value instanceof Inet inet) {
+      return address(inet.getAddress(), inet.getNetmask());
+    }
+    if (value instanceof Cidr cidr) {
+      return address(cidr.getAddress(), cidr.getNetmask());
+    }
+    if (value instanceof Object[] array) {
+      JsonArray json = new JsonArray();
+      for (Object element : array) {
+        json.add(json(element));
+      }
+      return json;
+    }
+    return JsonValues.toJson(value);
+  }
+
+  private static String address(java.net.InetAddress address, Integer netmask) {
+    return address.getHostAddress() + (netmask == null ? "" : "/" + netmask);
+  }
+
+  /** An interval as an ISO-8601 duration, such as {@code P1Y2M3DT4H5M6.5S}. */
+  private static String isoDuration(Interval i) {
+    StringBuilder text = new StringBuilder("P");
+    if (i.getYears() != 0) text.append(i.getYears()).append('Y');
+    if (i.getMonths() != 0) text.append(i.getMonths()).append('M');
+    if (i.getDays() != 0) text.append(i.getDays()).append('D');
+    long micros = i.getSeconds() * 1_000_000L + i.getMicroseconds();
+    if (i.getHours() != 0 || i.getMinutes() != 0 || micros != 0) {
+      text.append('T');
+      if (i.getHours() != 0) text.append(i.getHours()).append('H');
+      if (i.getMinutes() != 0) text.append(i.getMinutes()).append('M');
+      if (micros != 0) {
+        text.append(java.math.BigDecimal.valueOf(micros, 6).stripTrailingZeros().toPlainString()).append('S');
+      }
+    }
+    return text.length() == 1 ? "PT0S" : text.toString();
   }
 
   @Override

@@ -8,8 +8,16 @@ import io.dbgateway.api.QueryResult;
 import io.dbgateway.api.ResultFormat;
 import io.dbgateway.api.Statement;
 import io.dbgateway.api.TransactionRequest;
+import io.dbgateway.error.Failures;
 import io.dbgateway.error.GatewayException;
 import io.dbgateway.error.Problem;
+import io.dbgateway.idempotency.IdempotencyKey;
+import io.dbgateway.idempotency.IdempotencyStore;
+import io.dbgateway.resilience.NodeBreaker;
+import io.dbgateway.resilience.RetryPolicy;
+import io.dbgateway.resilience.RetrySafety;
+import io.dbgateway.resilience.RetrySafety.NotSentException;
+import io.dbgateway.resilience.RetrySafety.OutcomeUnknownException;
 import io.dbgateway.sql.ParsedStatement;
 import io.dbgateway.sql.PlaceholderRewriter;
 import io.vertx.core.Future;
@@ -20,103 +28,244 @@ import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.SqlResult;
 import io.vertx.sqlclient.Tuple;
 import io.vertx.sqlclient.desc.ColumnDescriptor;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 
 /**
- * Runs the operations against one database node: a statement, a batch, an atomic transaction. Every
- * failure leaves here as a {@link GatewayException} that the dialect classified.
+ * Runs the operations against one database node. Every operation is a unit: it runs under the node's
+ * circuit breaker, is retried whole only when its failure proves it did not commit, and, with an
+ * idempotency key, records its result in the same transaction as its work. Every failure leaves here as
+ * a {@link GatewayException} that the dialect classified.
  */
 public final class SqlExecutor {
 
+  /** The result of a unit, and whether it was replayed from an idempotency key rather than run. */
+  public record Outcome(JsonObject body, boolean replayed) {}
+
   private final Dialect dialect;
   private final ConnectionSource connections;
+  private final NodeBreaker breaker;
+  private final RetryPolicy retries;
+  private final IdempotencyStore idempotency;
+  private final long poolWaitMs;
 
-  public SqlExecutor(Dialect dialect, ConnectionSource connections) {
+  public SqlExecutor(Dialect dialect, ConnectionSource connections, NodeBreaker breaker, RetryPolicy retries,
+      Duration poolWait) {
     this.dialect = dialect;
     this.connections = connections;
+    this.breaker = breaker;
+    this.retries = retries;
+    this.idempotency = new IdempotencyStore(dialect.syntax());
+    this.poolWaitMs = poolWait.toMillis();
   }
 
   public Dialect dialect() {
     return dialect;
   }
 
-  public Future<QueryResult> query(QueryRequest request) {
-    Prepared statement = prepare(request.statement());
+  public NodeBreaker breaker() {
+    return breaker;
+  }
+
+  public Future<Outcome> query(QueryRequest request, IdempotencyKey key) {
+    Prepared statement = prepare(request.statement(), null);
+    Limits limits = request.limits();
+    Unit unit = new Unit("query", request.readOnly(), request.readOnly() || key != null, limits.timeoutMs(), key);
     long start = System.nanoTime();
-    Function<SqlConnection, Future<QueryResult>> work = conn -> run(conn, statement, request.limits());
-    Future<QueryResult> result = request.readOnly()
-        ? withConnection(true, conn -> inTransaction(conn, true, work))
-        : withConnection(false, work);
-    return result.map(r -> r.withElapsedMs(elapsedMs(start))).recover(this::fail);
+    return run(unit, conn -> run(conn, statement, limits)
+        .map(result -> result.withElapsedMs(elapsedMs(start)).toJson()));
   }
 
   /**
    * Runs one statement per parameter set in one transaction. The executions are issued together, so
    * drivers that pipeline (PostgreSQL) send them in one go; they still run in order.
    */
-  public Future<JsonObject> batch(BatchRequest request) {
+  public Future<Outcome> batch(BatchRequest request, IdempotencyKey key) {
     ParsedStatement parsed = PlaceholderRewriter.parse(request.sql(), dialect.syntax());
     List<Tuple> tuples = new ArrayList<>();
     for (int i = 0; i < request.paramSets().size(); i++) {
       tuples.add(bind(parsed, request.paramSets().get(i), i));
     }
-    long start = System.nanoTime();
     long timeoutMs = request.limits().timeoutMs();
-    return withConnection(false, conn -> inTransaction(conn, false, c -> {
+    Unit unit = new Unit("batch", false, true, timeoutMs * tuples.size(), key);
+    long start = System.nanoTime();
+    return run(unit, conn -> {
       List<Future<SqlResult<RowCollector.Rows>>> executions = new ArrayList<>();
       for (Tuple tuple : tuples) {
-        executions.add(dialect.execute(c, parsed.sql(), tuple, timeoutMs, RowCollector.atMost(0)));
+        executions.add(dialect.execute(conn, parsed.sql(), tuple, timeoutMs, RowCollector.atMost(0)));
       }
-      return Future.join(executions).transform(done -> batchResult(executions));
-    }))
-        .map(json -> json.put("node", connections.node()).put("elapsedMs", elapsedMs(start)))
-        .recover(this::fail);
+      return Future.join(executions).transform(done -> batchResult(executions))
+          .map(json -> json.put("node", connections.node()).put("elapsedMs", elapsedMs(start)));
+    });
   }
 
-  public Future<JsonObject> transaction(TransactionRequest request) {
+  public Future<Outcome> transaction(TransactionRequest request, IdempotencyKey key) {
     List<Prepared> statements = new ArrayList<>();
     for (int i = 0; i < request.statements().size(); i++) {
       statements.add(prepare(request.statements().get(i), i));
     }
+    Limits limits = request.limits();
+    Unit unit = new Unit("transaction", request.readOnly(), true, limits.timeoutMs() * statements.size(), key);
     long start = System.nanoTime();
-    return withConnection(request.readOnly(), conn -> inTransaction(conn, request.readOnly(), c -> {
-      List<QueryResult> results = new ArrayList<>();
+    return run(unit, conn -> {
+      JsonArray results = new JsonArray();
       Future<Void> chain = Future.succeededFuture();
       for (int i = 0; i < statements.size(); i++) {
         int index = i;
-        chain = chain.compose(v -> run(c, statements.get(index), request.limits())
+        chain = chain.compose(v -> run(conn, statements.get(index), limits)
             .recover(failure -> Future.failedFuture(atStatement(failure, index)))
             .map(result -> {
-              results.add(result);
+              results.add(result.toJson());
               return null;
             }));
       }
-      return chain.map(v -> results);
-    }))
-        .map(results -> {
-          JsonArray json = new JsonArray();
-          results.forEach(r -> json.add(r.toJson()));
-          return new JsonObject().put("results", json).put("node", connections.node()).put("elapsedMs", elapsedMs(start));
-        })
-        .recover(this::fail);
+      return chain.map(v -> new JsonObject().put("results", results).put("node", connections.node())
+          .put("elapsedMs", elapsedMs(start)));
+    });
   }
 
   /** Answers once the database responds to a trivial query. */
   public Future<Void> ping() {
-    return withConnection(false, conn -> conn.query("SELECT 1").execute()).<Void>mapEmpty().recover(this::fail);
+    return breaker.call(poolWaitMs, () -> connections.connection(false)
+            .compose(conn -> conn.query("SELECT 1").execute().andThen(done -> conn.close())))
+        .<Void>mapEmpty()
+        .recover(this::fail);
   }
 
-  private record Prepared(ParsedStatement parsed, Tuple params) {}
-
-  private Prepared prepare(Statement statement) {
-    return prepare(statement, null);
+  /** Forgets idempotency keys older than {@code retention}. */
+  public Future<Integer> sweepIdempotencyKeys(Duration retention) {
+    return connections.connection(false)
+        .compose(conn -> idempotency.sweep(conn, retention).andThen(done -> conn.close()));
   }
+
+  /**
+   * One unit of work: what it is called, whether the database must keep it read-only, whether it runs in
+   * an explicit transaction, how long its statements may run together, and its idempotency key.
+   */
+  private record Unit(String name, boolean readOnly, boolean transactional, long statementTimeMs, IdempotencyKey key) {}
+
+  private Future<Outcome> run(Unit unit, Function<SqlConnection, Future<JsonObject>> work) {
+    // An idempotency key is recorded in the unit's transaction; a read-only one has nothing to protect.
+    IdempotencyKey key = unit.readOnly() ? null : unit.key();
+    return retries.run(unit.name(),
+            () -> breaker.call(unit.statementTimeMs() + poolWaitMs, () -> attempt(unit, key, work)),
+            failure -> RetrySafety.notCommitted(dialect.type(), failure))
+        .recover(this::fail);
+  }
+
+  private Future<Outcome> attempt(Unit unit, IdempotencyKey key, Function<SqlConnection, Future<JsonObject>> work) {
+    return connections.connection(unit.readOnly())
+        .recover(failure -> Future.failedFuture(new NotSentException(failure)))
+        .compose(conn -> {
+          Future<Outcome> result;
+          try {
+            result = !unit.transactional()
+                ? autocommit(conn, work)
+                : inTransaction(conn, unit.readOnly(), key, work);
+          } catch (RuntimeException e) {
+            result = Future.failedFuture(e);
+          }
+          return result.andThen(done -> conn.close());
+        })
+        .recover(failure -> key != null && failure instanceof OutcomeUnknownException
+            ? resolveUnknownOutcome(key, failure)
+            : Future.failedFuture(failure));
+  }
+
+  /** A single statement without a transaction: lost in flight, a write may or may not have happened. */
+  private Future<Outcome> autocommit(SqlConnection conn, Function<SqlConnection, Future<JsonObject>> work) {
+    return work.apply(conn)
+        .map(body -> new Outcome(body, false))
+        .recover(failure -> Future.failedFuture(
+            Failures.isDatabaseDown(failure) ? new OutcomeUnknownException(failure) : failure));
+  }
+
+  /**
+   * Runs {@code work} in one transaction: commit on success, roll back on any failure. With a key, the
+   * key is claimed first and the result recorded before COMMIT; a key claimed before answers its
+   * recorded result instead.
+   */
+  private Future<Outcome> inTransaction(SqlConnection conn, boolean readOnly, IdempotencyKey key,
+      Function<SqlConnection, Future<JsonObject>> work) {
+    Future<JsonObject> body = conn.query(dialect.beginTransaction(readOnly)).execute()
+        .compose(begun -> key == null ? Future.succeededFuture() : claim(conn, key))
+        .compose(claimed -> work.apply(conn))
+        .compose(result -> key == null ? Future.succeededFuture(result)
+            : idempotency.complete(conn, key, result).map(result));
+    return body.transform(done -> {
+      if (done.failed()) {
+        Throwable failure = done.cause();
+        Future<Outcome> rolledBack = conn.query("ROLLBACK").execute()
+            .transform(r -> Future.failedFuture(lostBeforeCommit(failure)));
+        return failure instanceof KeyAlreadyClaimed ? rolledBack.recover(f -> replay(key, failure.getCause())) : rolledBack;
+      }
+      return conn.query("COMMIT").execute()
+          .map(committed -> new Outcome(done.result(), false))
+          .recover(failure -> Future.failedFuture(
+              Failures.isDatabaseDown(failure) ? new OutcomeUnknownException(failure) : failure));
+    });
+  }
+
+  /** The connection went away before COMMIT was sent: the database rolled the transaction back. */
+  private static Throwable lostBeforeCommit(Throwable failure) {
+    return Failures.isDatabaseDown(failure) ? new NotSentException(failure) : failure;
+  }
+
+  /** Claims the key; a unique violation means another request claimed it first. */
+  private Future<Void> claim(SqlConnection conn, IdempotencyKey key) {
+    return idempotency.claim(conn, key).recover(failure -> {
+      Problem problem = dialect.classify(failure);
+      boolean taken = problem.code() == io.dbgateway.error.ErrorCode.CONFLICT && !problem.retryable();
+      return Future.failedFuture(taken ? new KeyAlreadyClaimed(failure) : failure);
+    });
+  }
+
+  private static final class KeyAlreadyClaimed extends RuntimeException {
+    KeyAlreadyClaimed(Throwable cause) {
+      super(cause.getMessage(), cause, false, false);
+    }
+  }
+
+  /** The key's claim collided: answer what was recorded for it, or the original failure if nothing was. */
+  private Future<Outcome> replay(IdempotencyKey key, Throwable claimFailure) {
+    return connections.connection(false)
+        .compose(conn -> idempotency.find(conn, key.key()).andThen(done -> conn.close()))
+        .compose(recorded -> {
+          if (recorded == null || recorded.response() == null) {
+            return Future.failedFuture(claimFailure);
+          }
+          if (!recorded.requestHash().equals(key.requestHash()) || !recorded.operation().equals(key.operation())) {
+            return Future.failedFuture(key.mismatch());
+          }
+          return Future.succeededFuture(new Outcome(recorded.response(), true));
+        });
+  }
+
+  /**
+   * The connection was lost around COMMIT. The key's row commits with the work, so finding it tells
+   * whether the work committed: if it did, answer its result; if not, the unit is safe to run again.
+   */
+  private Future<Outcome> resolveUnknownOutcome(IdempotencyKey key, Throwable unknown) {
+    return connections.connection(false)
+        .compose(conn -> idempotency.find(conn, key.key()).andThen(done -> conn.close()))
+        .transform(found -> {
+          if (found.failed()) {
+            return Future.failedFuture(unknown);
+          }
+          if (found.result() == null) {
+            return Future.failedFuture(new NotSentException(unknown));
+          }
+          return Future.succeededFuture(new Outcome(found.result().response(), true));
+        });
+  }
+
+  private record Prepared(String sql, Tuple params) {}
 
   private Prepared prepare(Statement statement, Integer index) {
     ParsedStatement parsed = PlaceholderRewriter.parse(statement.sql(), dialect.syntax());
-    return new Prepared(parsed, bind(parsed, statement.params(), index));
+    return new Prepared(parsed.sql(), bind(parsed, statement.params(), index));
   }
 
   private Tuple bind(ParsedStatement parsed, Object params, Integer index) {
@@ -128,13 +277,16 @@ public final class SqlExecutor {
   }
 
   private Future<QueryResult> run(SqlConnection conn, Prepared statement, Limits limits) {
-    return dialect.execute(conn, statement.parsed().sql(), statement.params(), limits.timeoutMs(),
+    return dialect.execute(conn, statement.sql(), statement.params(), limits.timeoutMs(),
             RowCollector.atMost(limits.maxRows()))
-        .map(result -> toResult(result, limits.format()));
+        .compose(result -> {
+          List<ColumnDescriptor> columns = result.columnDescriptors() == null ? List.of() : result.columnDescriptors();
+          return dialect.describe(statement.sql(), columns).map(described -> toResult(result, described, limits.format()));
+        });
   }
 
-  private QueryResult toResult(SqlResult<RowCollector.Rows> result, ResultFormat format) {
-    List<ColumnDescriptor> descriptors = result.columnDescriptors() == null ? List.of() : result.columnDescriptors();
+  private QueryResult toResult(SqlResult<RowCollector.Rows> result, List<ColumnDescriptor> descriptors,
+      ResultFormat format) {
     List<Column> columns = new ArrayList<>(descriptors.size());
     for (ColumnDescriptor d : descriptors) {
       columns.add(new Column(d.name(), dialect.columnType(d)));
@@ -179,36 +331,6 @@ public final class SqlExecutor {
     return Future.succeededFuture(new JsonObject().put("updated", updated).put("generatedKeys", keys));
   }
 
-  private <T> Future<T> withConnection(boolean readOnly, Function<SqlConnection, Future<T>> work) {
-    return connections.connection(readOnly)
-        .recover(failure -> Future.failedFuture(new GatewayException(unavailable(failure), failure)))
-        .compose(conn -> {
-          Future<T> result;
-          try {
-            result = work.apply(conn);
-          } catch (RuntimeException e) {
-            result = Future.failedFuture(e);
-          }
-          return result.andThen(done -> conn.close());
-        });
-  }
-
-  /** Runs {@code work} in one transaction: commit on success, roll back on any failure. */
-  private <T> Future<T> inTransaction(SqlConnection conn, boolean readOnly, Function<SqlConnection, Future<T>> work) {
-    return conn.query(dialect.beginTransaction(readOnly)).execute()
-        .compose(begun -> work.apply(conn))
-        .compose(
-            result -> conn.query("COMMIT").execute().map(result),
-            failure -> conn.query("ROLLBACK").execute().transform(rolledBack -> Future.<T>failedFuture(failure)));
-  }
-
-  private Problem unavailable(Throwable failure) {
-    Problem problem = dialect.classify(failure);
-    return problem.code() == io.dbgateway.error.ErrorCode.UNAVAILABLE
-        ? problem
-        : Failures.unavailable("no database connection available: " + failure.getMessage());
-  }
-
   private Throwable atStatement(Throwable failure, int index) {
     return new GatewayException(dialect.classify(failure).withStatementIndex(index), failure);
   }
@@ -217,7 +339,18 @@ public final class SqlExecutor {
     if (failure instanceof GatewayException) {
       return Future.failedFuture(failure);
     }
-    return Future.failedFuture(new GatewayException(dialect.classify(failure), failure));
+    Throwable cause = failure instanceof NotSentException || failure instanceof OutcomeUnknownException
+        ? failure.getCause() : failure;
+    Problem problem = dialect.classify(cause);
+    if (failure instanceof OutcomeUnknownException) {
+      problem = new Problem(io.dbgateway.error.ErrorCode.UNAVAILABLE, "the connection to the database was lost"
+          + " while the work was committing, so whether it committed is unknown; send it again with the same"
+          + " Idempotency-Key to learn the outcome without applying it twice", problem.sqlState(), problem.dbCode(),
+          null, false, Failures.RETRY_AFTER_SECONDS);
+    } else if (failure instanceof NotSentException && problem.code() != io.dbgateway.error.ErrorCode.UNAVAILABLE) {
+      problem = Failures.unavailable("no database connection available: " + cause.getMessage());
+    }
+    return Future.failedFuture(new GatewayException(problem, failure));
   }
 
   private static double elapsedMs(long startNanos) {

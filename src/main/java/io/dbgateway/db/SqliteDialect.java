@@ -2,6 +2,7 @@ package io.dbgateway.db;
 
 import io.dbgateway.config.DbType;
 import io.dbgateway.error.ErrorCode;
+import io.dbgateway.error.Failures;
 import io.dbgateway.error.Problem;
 import io.dbgateway.sql.SqlSyntax;
 import io.vertx.core.Future;
@@ -100,12 +101,18 @@ public final class SqliteDialect implements Dialect {
     }
   }
 
+  /**
+   * The JDBC type name for a column's declared type, by SQLite's own affinity rules made finer. A
+   * decimal declared with TEXT affinity (such as {@code DECIMAL_TEXT(30,10)}) is a {@code DECIMAL}
+   * stored exactly; NUMERIC affinity keeps only 15 to 17 significant digits.
+   */
   @Override
   public String columnType(ColumnDescriptor column) {
-    String declared = column.typeName() == null ? "" : column.typeName().toUpperCase(Locale.ROOT);
+    String declared = declared(column);
     if (declared.contains("BOOL")) return "BOOLEAN";
     if (declared.contains("BIGINT")) return "BIGINT";
     if (declared.contains("SMALLINT")) return "SMALLINT";
+    if (declared.contains("TINYINT")) return "TINYINT";
     if (declared.contains("INT")) return "INTEGER";
     if (declared.contains("DEC") || declared.contains("NUMERIC")) return "DECIMAL";
     if (declared.contains("REAL") || declared.contains("FLOA") || declared.contains("DOUB")) return "DOUBLE";
@@ -114,9 +121,29 @@ public final class SqliteDialect implements Dialect {
     if (declared.contains("DATE")) return "DATE";
     if (declared.contains("TIME")) return "TIME";
     if (declared.contains("BLOB") || declared.contains("BINARY") || declared.contains("BYTEA")) return "BLOB";
+    if (declared.contains("JSON") || declared.contains("UUID")) return "OTHER";
     if (declared.contains("CHAR") || declared.contains("TEXT") || declared.contains("CLOB")) return "VARCHAR";
     if (declared.isEmpty()) return Dialect.super.columnType(column);
     return "OTHER";
+  }
+
+  /**
+   * A decimal as a plain string. The driver reads a REAL as {@code BigDecimal.valueOf(double)}
+   * ({@code -1.0E-10}, whose plain form has a stray trailing zero); text keeps its own digits and scale.
+   */
+  private static String decimal(BigDecimal value) {
+    double d = value.doubleValue();
+    if (Double.isFinite(d)) {
+      BigDecimal fromDouble = new BigDecimal(Double.toString(d));
+      if (fromDouble.equals(value)) {
+        return JsonValues.decimal(d);
+      }
+    }
+    return value.toPlainString();
+  }
+
+  private static String declared(ColumnDescriptor column) {
+    return column.typeName() == null ? "" : column.typeName().toUpperCase(Locale.ROOT);
   }
 
   @Override
@@ -124,19 +151,20 @@ public final class SqliteDialect implements Dialect {
     if (value == null) {
       return null;
     }
-    String type = columnType(column);
-    String declared = column.typeName() == null ? "" : column.typeName().toUpperCase(Locale.ROOT);
-    switch (type) {
+    switch (columnType(column)) {
       case "BOOLEAN":
         return value instanceof Number n ? n.longValue() != 0 : JsonValues.toJson(value);
       case "DECIMAL":
-        return value instanceof Double d ? BigDecimal.valueOf(d).toPlainString() : value.toString();
+        if (value instanceof Double || value instanceof Float) {
+          return JsonValues.decimal(((Number) value).doubleValue());
+        }
+        return value instanceof BigDecimal d ? decimal(d) : value.toString();
       case "TIMESTAMP_WITH_TIMEZONE":
         return value instanceof String s ? utcOrAsIs(s) : JsonValues.toJson(value);
       case "TIMESTAMP":
         return value instanceof String s ? localOrAsIs(s) : JsonValues.toJson(value);
       default:
-        if (declared.contains("JSON") && value instanceof String text) {
+        if (declared(column).contains("JSON") && value instanceof String text) {
           try {
             return Json.decodeValue(text);
           } catch (DecodeException e) {
@@ -147,11 +175,20 @@ public final class SqliteDialect implements Dialect {
     }
   }
 
+  /**
+   * Text in a column declared with a time zone, in UTC with {@code Z}. Text without an offset is UTC
+   * already: that is what SQLite's own {@code CURRENT_TIMESTAMP} and {@code datetime()} write.
+   */
   private static Object utcOrAsIs(String text) {
+    String iso = text.trim().replace(' ', 'T');
     try {
-      return JsonValues.utc(OffsetDateTime.parse(text.trim().replace(' ', 'T')));
+      return JsonValues.utc(OffsetDateTime.parse(iso));
     } catch (DateTimeParseException e) {
-      return text;
+      try {
+        return JsonValues.utc(LocalDateTime.parse(iso).atOffset(java.time.ZoneOffset.UTC));
+      } catch (DateTimeParseException notLocal) {
+        return text;
+      }
     }
   }
 

@@ -9,7 +9,11 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import java.util.concurrent.TimeUnit;
+import io.dbgateway.db.DatabaseVerticle;
+import io.dbgateway.idempotency.IdempotencyKey;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.healthchecks.HealthChecks;
@@ -25,10 +29,12 @@ public final class HttpVerticle extends VerticleBase {
 
   private static final Logger log = LoggerFactory.getLogger(HttpVerticle.class);
   static final String PROBLEM_JSON = "application/problem+json";
+  static final String IDEMPOTENCY_KEY_HEADER = "Idempotency-Key";
 
   private final GatewayConfig config;
   private final HealthChecks liveness;
   private final HealthChecks readiness;
+  private HttpServer server;
 
   public HttpVerticle(GatewayConfig config, HealthChecks liveness, HealthChecks readiness) {
     this.config = config;
@@ -50,7 +56,15 @@ public final class HttpVerticle extends VerticleBase {
     return vertx.createHttpServer(new HttpServerOptions().setHost(config.http().host()).setPort(config.http().port()))
         .requestHandler(router)
         .listen()
+        .andThen(listening -> server = listening.result())
         .onSuccess(server -> log.info("HTTP listening on {}:{}", config.http().host(), server.actualPort()));
+  }
+
+  /** Stops accepting connections and lets in-flight requests finish, for at most the drain time. */
+  @Override
+  public Future<?> stop() {
+    return server == null ? Future.succeededFuture()
+        : server.shutdown(config.resilience().shutdownDrain().toMillis(), TimeUnit.MILLISECONDS);
   }
 
   private void forward(RoutingContext ctx, String address) {
@@ -65,16 +79,29 @@ public final class HttpVerticle extends VerticleBase {
       problem(ctx, Problem.of(ErrorCode.BAD_REQUEST, "the body must be a JSON object"));
       return;
     }
+    String key = ctx.request().getHeader(IDEMPOTENCY_KEY_HEADER);
+    if (key != null) {
+      Object inBody = body.getValue(IdempotencyKey.FIELD);
+      if (inBody != null && !key.equals(inBody)) {
+        problem(ctx, Problem.of(ErrorCode.BAD_REQUEST, "the Idempotency-Key header and the body's idempotencyKey differ"));
+        return;
+      }
+      body.put(IdempotencyKey.FIELD, key);
+    }
     long busTimeout = config.query().maxTimeoutMs() + config.pool().waitTimeout().toMillis() + 5_000;
     vertx.eventBus().<JsonObject>request(address, body, new DeliveryOptions().setSendTimeout(busTimeout))
-        .onSuccess(reply -> ctx.response()
-            .putHeader("Content-Type", "application/json")
-            .end(reply.body().toBuffer()))
+        .onSuccess(reply -> {
+          String replayed = reply.headers().get(DatabaseVerticle.REPLAYED_HEADER);
+          if (replayed != null) {
+            ctx.response().putHeader(DatabaseVerticle.REPLAYED_HEADER, replayed);
+          }
+          ctx.response().putHeader("Content-Type", "application/json").end(reply.body().toBuffer());
+        })
         .onFailure(failure -> problem(ctx, fromBus(failure)));
   }
 
   /** The problem carried by an event-bus failure: the operation's own, or one for the bus itself. */
-  static Problem fromBus(Throwable failure) {
+  public static Problem fromBus(Throwable failure) {
     if (failure instanceof ReplyException reply) {
       if (reply.failureType() == ReplyFailure.RECIPIENT_FAILURE) {
         try {

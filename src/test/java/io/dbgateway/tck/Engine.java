@@ -60,8 +60,12 @@ public enum Engine {
     return sqliteFile;
   }
 
-  /** A direct JDBC connection, bypassing the gateway. */
+  /**
+   * A direct JDBC connection, bypassing the gateway. The gateway starts first, so its migrations run on
+   * an empty schema as they would in production.
+   */
   public Connection jdbc() throws SQLException {
+    gateway();
     return switch (this) {
       case POSTGRESQL -> TestServers.postgres().connect();
       case MARIADB -> TestServers.mariadb().connect();

@@ -1,8 +1,5 @@
-package io.dbgateway.db;
+package io.dbgateway.error;
 
-import io.dbgateway.error.ErrorCode;
-import io.dbgateway.error.GatewayException;
-import io.dbgateway.error.Problem;
 import io.vertx.core.VertxException;
 import io.vertx.core.http.ConnectionPoolTooBusyException;
 import io.vertx.sqlclient.ClosedConnectionException;
@@ -42,6 +39,43 @@ public final class Failures {
         + " ms and was cancelled on the server", sqlState, dbCode, null, true, null);
   }
 
+  private static final java.util.Set<Integer> SERVER_GONE_CODES = java.util.Set.of(
+      1047, // WSREP has not yet prepared node for application use (Galera node not ready)
+      1053, // server shutdown in progress
+      2006, // server has gone away
+      2013); // lost connection during query
+
+  private static final java.util.Set<Integer> SQLITE_FILE_FAILURES = java.util.Set.of(
+      10, // SQLITE_IOERR
+      11, // SQLITE_CORRUPT
+      13, // SQLITE_FULL
+      14); // SQLITE_CANTOPEN
+
+  /**
+   * Whether a failure means the database itself is failing (unreachable, gone away, not answering),
+   * as opposed to it rejecting one statement. Only these count against a circuit breaker.
+   */
+  public static boolean isDatabaseDown(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof ConnectionPoolTooBusyException) {
+        return false;
+      }
+      if (t instanceof ClosedConnectionException || t instanceof ConnectException || t instanceof IOException
+          || t instanceof DatabaseNotAnsweringException) {
+        return true;
+      }
+      if (t instanceof io.vertx.sqlclient.DatabaseException db) {
+        String state = db.getSqlState() == null ? "" : db.getSqlState();
+        return state.startsWith("08") || state.startsWith("57P") || SERVER_GONE_CODES.contains(db.getErrorCode());
+      }
+      if (t instanceof java.sql.SQLException sql) {
+        return SQLITE_FILE_FAILURES.contains(sql.getErrorCode() & 0xff)
+            || sql.getSQLState() != null && sql.getSQLState().startsWith("08");
+      }
+    }
+    return false;
+  }
+
   /**
    * Failures that are not the database's answer to a statement: our own errors, the pool, the network.
    * Returns null when the failure is none of these.
@@ -49,6 +83,9 @@ public final class Failures {
   public static Problem transport(Throwable failure) {
     if (failure instanceof GatewayException gateway) {
       return gateway.problem();
+    }
+    if (failure instanceof DatabaseNotAnsweringException) {
+      return unavailable(failure.getMessage() + "; a write's outcome is unknown");
     }
     if (failure instanceof ConnectionPoolTooBusyException) {
       return unavailable("the connection pool's wait queue is full");

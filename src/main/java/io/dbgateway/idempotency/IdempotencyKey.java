@@ -1,0 +1,48 @@
+package io.dbgateway.idempotency;
+
+import io.dbgateway.error.ErrorCode;
+import io.dbgateway.error.GatewayException;
+import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/**
+ * A client's idempotency key with a fingerprint of the request it came with, so the same key with a
+ * different body is recognised.
+ */
+public record IdempotencyKey(String key, String operation, String requestHash) {
+
+  /** The body field that carries the key on the event bus; HTTP copies the header into it. */
+  public static final String FIELD = "idempotencyKey";
+  public static final int MAX_LENGTH = 255;
+
+  /** The key in {@code body}, or null when the request carries none. */
+  public static IdempotencyKey from(String operation, JsonObject body) {
+    Object value = body.getValue(FIELD);
+    if (value == null) {
+      return null;
+    }
+    if (!(value instanceof String key) || key.isBlank() || key.length() > MAX_LENGTH) {
+      throw GatewayException.badRequest(FIELD + " must be a non-empty string of at most " + MAX_LENGTH + " characters");
+    }
+    JsonObject request = body.copy();
+    request.remove(FIELD);
+    return new IdempotencyKey(key, operation, sha256(operation + "\n" + request.encode()));
+  }
+
+  /** The answer when the key was used before with another request. */
+  public GatewayException mismatch() {
+    return GatewayException.of(ErrorCode.IDEMPOTENCY_MISMATCH,
+        "the Idempotency-Key '" + key + "' was already used with a different request");
+  }
+
+  private static String sha256(String text) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,96 @@
+package io.dbgateway.resilience;
+
+import io.dbgateway.config.ResilienceConfig;
+import io.dbgateway.error.DatabaseNotAnsweringException;
+import io.dbgateway.error.ErrorCode;
+import io.dbgateway.error.Failures;
+import io.dbgateway.error.GatewayException;
+import io.dbgateway.error.Problem;
+import io.vertx.circuitbreaker.CircuitBreaker;
+import io.vertx.circuitbreaker.CircuitBreakerOptions;
+import io.vertx.circuitbreaker.CircuitBreakerState;
+import io.vertx.circuitbreaker.OpenCircuitException;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The circuit breaker of one database node. Only failures of the database itself count (it cannot be
+ * reached, it went away, it stopped answering); a statement the database rejects proves it is up.
+ * While open, calls fail at once with 503 and a {@code Retry-After} of the time left before the next
+ * probe.
+ */
+public final class NodeBreaker {
+
+  private static final Logger log = LoggerFactory.getLogger(NodeBreaker.class);
+
+  private final Vertx vertx;
+  private final String node;
+  private final CircuitBreaker breaker;
+  private final long resetTimeoutMs;
+  private final long callGraceMs;
+  private final AtomicLong openedAt = new AtomicLong();
+
+  public NodeBreaker(Vertx vertx, String node, ResilienceConfig config) {
+    this.vertx = vertx;
+    this.node = node;
+    this.resetTimeoutMs = config.breakerResetTimeout().toMillis();
+    this.callGraceMs = config.breakerCallGrace().toMillis();
+    // The breaker's own timer stays off: each call's deadline depends on its statements' timeouts.
+    this.breaker = CircuitBreaker.create("db-" + node, vertx, new CircuitBreakerOptions()
+            .setMaxFailures(config.breakerMaxFailures())
+            .setFailuresRollingWindow(config.breakerFailureWindow().toMillis())
+            .setResetTimeout(resetTimeoutMs)
+            .setTimeout(-1)
+            .setMaxRetries(0))
+        .failurePolicy(result -> result.failed() && Failures.isDatabaseDown(result.cause()))
+        .openHandler(v -> {
+          openedAt.set(System.currentTimeMillis());
+          log.warn("circuit breaker for {} is OPEN: the database is failing; answering 503 for {} ms", node, resetTimeoutMs);
+        })
+        .halfOpenHandler(v -> log.info("circuit breaker for {} is HALF_OPEN: letting one probe through", node))
+        .closeHandler(v -> log.info("circuit breaker for {} is CLOSED: the database answers again", node));
+  }
+
+  public String node() {
+    return node;
+  }
+
+  public CircuitBreakerState state() {
+    return breaker.state();
+  }
+
+  /**
+   * Runs {@code call} under the breaker. A call still running {@code statementTimeMs} plus the grace
+   * later counts as a failure: the server has stopped answering.
+   */
+  public <T> Future<T> call(long statementTimeMs, Supplier<Future<T>> call) {
+    return breaker.<T>execute(() -> withDeadline(call.get(), statementTimeMs + callGraceMs))
+        .recover(failure -> Future.failedFuture(failure instanceof OpenCircuitException ? open() : failure));
+  }
+
+  private <T> Future<T> withDeadline(Future<T> work, long deadlineMs) {
+    Promise<T> promise = Promise.promise();
+    long timer = vertx.setTimer(deadlineMs, id -> promise.tryFail(new DatabaseNotAnsweringException(node, deadlineMs)));
+    work.onComplete(result -> {
+      vertx.cancelTimer(timer);
+      if (result.succeeded()) {
+        promise.tryComplete(result.result());
+      } else {
+        promise.tryFail(result.cause());
+      }
+    });
+    return promise.future();
+  }
+
+  private GatewayException open() {
+    long left = resetTimeoutMs - (System.currentTimeMillis() - openedAt.get());
+    int retryAfter = (int) Math.max(1, (left + 999) / 1000);
+    return new GatewayException(new Problem(ErrorCode.UNAVAILABLE,
+        "the circuit breaker for " + node + " is open: the database is failing", null, null, null, true, retryAfter));
+  }
+}

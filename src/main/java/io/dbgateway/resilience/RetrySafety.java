@@ -1,0 +1,74 @@
+package io.dbgateway.resilience;
+
+import io.dbgateway.config.DbType;
+import io.dbgateway.error.GatewayException;
+import io.vertx.core.http.ConnectionPoolTooBusyException;
+import io.vertx.sqlclient.DatabaseException;
+import java.net.ConnectException;
+import java.sql.SQLException;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The one table of failures after which a unit provably did not commit, so running it again cannot
+ * apply it twice. Anything else, above all a connection lost while COMMIT was in flight, is never
+ * retried blindly.
+ *
+ * <table>
+ *   <tr><th>engine</th><th>retried</th></tr>
+ *   <tr><td>PostgreSQL</td><td>SQLSTATE 40001 (serialization failure), 40P01 (deadlock); no connection before the statement was sent</td></tr>
+ *   <tr><td>MySQL / MariaDB</td><td>1213 (deadlock, Galera certification failure), 1205 (lock wait timeout), 1047 (Galera node not ready);
+ *       no connection, or connection lost before COMMIT</td></tr>
+ *   <tr><td>SQLite</td><td>SQLITE_BUSY (5) past the busy timeout</td></tr>
+ * </table>
+ */
+public final class RetrySafety {
+
+  private static final Map<DbType, Set<String>> SQL_STATES = Map.of(
+      DbType.POSTGRESQL, Set.of("40001", "40P01"),
+      DbType.MYSQL, Set.of(),
+      DbType.SQLITE, Set.of());
+
+  private static final Map<DbType, Set<Integer>> ERROR_CODES = Map.of(
+      DbType.POSTGRESQL, Set.of(),
+      DbType.MYSQL, Set.of(1213, 1205, 1047),
+      DbType.SQLITE, Set.of(5));
+
+  private RetrySafety() {}
+
+  /** Whether {@code failure} proves the unit did not commit on an engine of {@code type}. */
+  public static boolean notCommitted(DbType type, Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof OutcomeUnknownException || t instanceof ConnectionPoolTooBusyException) {
+        return false;
+      }
+      if (t instanceof NotSentException || t instanceof ConnectException) {
+        return true;
+      }
+      if (t instanceof DatabaseException db) {
+        return SQL_STATES.get(type).contains(db.getSqlState()) || ERROR_CODES.get(type).contains(db.getErrorCode());
+      }
+      if (t instanceof SQLException sql) {
+        return ERROR_CODES.get(type).contains(sql.getErrorCode() & 0xff);
+      }
+      if (t instanceof GatewayException && t.getCause() == null) {
+        return false;
+      }
+    }
+    return false;
+  }
+
+  /** The unit never reached the database: no connection could be had, or it was lost before any statement. */
+  public static final class NotSentException extends RuntimeException {
+    public NotSentException(Throwable cause) {
+      super(cause.getMessage(), cause, false, false);
+    }
+  }
+
+  /** The connection was lost while COMMIT was in flight, or a write got no answer: it may or may not have committed. */
+  public static final class OutcomeUnknownException extends RuntimeException {
+    public OutcomeUnknownException(Throwable cause) {
+      super(cause.getMessage(), cause, false, false);
+    }
+  }
+}
