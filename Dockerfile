@@ -1,0 +1,52 @@
+# DB Gateway image: build the fat jar with the README's command, then run it on a JRE 17.
+#
+#   docker build -t db-gateway .
+#   docker run --rm -p 8080:8080 -e DB_TYPE=mysql -e DB_HOST=db1:3306,db2:3306,db3:3306 \
+#     -e DB_NAME=test -e DB_USER=gateway -e DB_PASS=gateway db-gateway
+#
+# Every setting in the README's configuration table can be given as an environment variable
+# (-e DB_TYPE=..., -e GATEWAY_POOL_WAIT_TIMEOUT_MS=...); they override conf/gateway.json, which is
+# shipped in /app/conf. Mount another file and point GATEWAY_CONFIG at it to replace it, or mount
+# your own /app/conf/migrations and /app/conf/queries. JVM options go in JAVA_TOOL_OPTIONS
+# (e.g. -e JAVA_TOOL_OPTIONS=-XX:MaxRAMPercentage=75).
+
+# ---- build stage -----------------------------------------------------------------------------------
+FROM maven:3.9-eclipse-temurin-17 AS build
+WORKDIR /src
+COPY .mvn/ .mvn/
+COPY mvnw pom.xml ./
+COPY src/ src/
+# The README's build command (the wrapper pins the Maven version the project is built with).
+RUN ./mvnw -B -ntp package -DskipTests
+
+# ---- runtime stage ---------------------------------------------------------------------------------
+FROM eclipse-temurin:17-jre
+
+# A system user without a login shell or home; the process never runs as root.
+RUN groupadd --system --gid 10001 gateway \
+ && useradd --system --uid 10001 --gid gateway --home-dir /app --no-create-home \
+      --shell /usr/sbin/nologin gateway
+
+# The gateway resolves conf/gateway.json, conf/migrations and conf/queries against its working
+# directory, so the jar and conf/ live side by side in /app. Both stay owned by root (read-only for
+# the gateway); /app/data is the one writable place (e.g. DB_TYPE=sqlite DB_NAME=data/app.db).
+WORKDIR /app
+COPY --from=build /src/target/db-gateway.jar /app/db-gateway.jar
+COPY conf/ /app/conf/
+RUN mkdir -p /app/data && chown gateway:gateway /app/data
+
+# Listen on every interface inside the container (the built-in default is 127.0.0.1).
+ENV GATEWAY_HTTP_HOST=0.0.0.0 \
+    GATEWAY_HTTP_PORT=8080
+EXPOSE 8080
+
+USER gateway
+
+# Ready = configuration valid, migrations done and the database (for Galera: an eligible writer)
+# answering. eclipse-temurin images ship curl (and wget), so no extra package is needed; the check
+# follows GATEWAY_HTTP_PORT when it is overridden.
+HEALTHCHECK --interval=10s --timeout=3s --start-period=60s --retries=3 \
+  CMD curl -fsS -o /dev/null "http://127.0.0.1:${GATEWAY_HTTP_PORT:-8080}/health/ready" || exit 1
+
+# exec form: java is PID 1 and receives SIGTERM itself (graceful drain, GATEWAY_SHUTDOWN_DRAIN_MS).
+ENTRYPOINT ["java", "-jar", "/app/db-gateway.jar"]
