@@ -26,6 +26,7 @@ import io.vertx.ext.healthchecks.HealthChecks;
 import io.vertx.ext.healthchecks.Status;
 import io.vertx.circuitbreaker.CircuitBreakerState;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -52,18 +53,20 @@ public final class BootstrapVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    HostAndPort node = config.database().hosts().get(0);
-    Jdbc jdbc = new Jdbc(config.database(), config.database().type() == DbType.SQLITE ? null : node,
-        (int) Math.max(1, config.pool().connectTimeout().toSeconds()));
+    int connectTimeout = (int) Math.max(1, config.pool().connectTimeout().toSeconds());
+    List<Jdbc> nodes = config.database().type() == DbType.SQLITE
+        ? List.of(new Jdbc(config.database(), null, connectTimeout))
+        : config.database().hosts().stream().map(h -> new Jdbc(config.database(), h, connectTimeout)).toList();
     HealthChecks liveness = HealthChecks.create(vertx).register("process", p -> p.complete(Status.OK()));
     HealthChecks readiness = readiness();
-    return new DatabaseWaiter(vertx, config.database(), jdbc).await()
-        .compose(version -> vertx.executeBlocking(() -> Migrations.run(jdbc, config.migrations()), false)
-            .map(migration -> version))
-        .compose(version -> {
+    return DatabaseWaiter.forNodes(vertx, config.database(), nodes).await()
+        .compose(reached -> vertx.executeBlocking(() -> Migrations.run(reached.node(), config.migrations()), false)
+            .map(migration -> reached))
+        .compose(reached -> {
           migrated.set(true);
-          Dialect dialect = dialect(version, jdbc);
-          connections = Pools.create(vertx, config.database(), config.pool(), node);
+          HostAndPort node = reached.node().node() == null ? config.database().hosts().get(0) : reached.node().node();
+          Dialect dialect = dialect(reached.version(), reached.node());
+          connections = Pools.create(vertx, config.database(), config.pool(), node, config.query().defaultTimeoutMs());
           NodeBreaker breaker = new NodeBreaker(vertx, node.toString(), config.resilience());
           executor = new SqlExecutor(dialect, connections, breaker, new RetryPolicy(vertx, config.resilience()),
               config.pool().waitTimeout());
@@ -78,7 +81,7 @@ public final class BootstrapVerticle extends VerticleBase {
 
   private Dialect dialect(String version, Jdbc jdbc) {
     return switch (config.database().type()) {
-      case POSTGRESQL -> new PostgresDialect();
+      case POSTGRESQL -> new PostgresDialect(config.query().defaultTimeoutMs());
       case MYSQL -> new MySqlDialect(version.toLowerCase(Locale.ROOT).contains("mariadb"),
           new MySqlColumnTypes(vertx, jdbc.url(), config.database().user(), config.database().password()));
       case SQLITE -> new SqliteDialect(vertx);

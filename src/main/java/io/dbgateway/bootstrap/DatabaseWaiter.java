@@ -1,11 +1,13 @@
 package io.dbgateway.bootstrap;
 
 import io.dbgateway.config.DatabaseConfig;
+import io.dbgateway.config.DbType;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.sql.Connection;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ThreadLocalRandom;
@@ -17,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * Waits for the database at start: up to {@code DB_MAX_RETRIES} attempts, the first retry after
  * {@code DB_RETRY_DELAY}, each later delay doubled with up to 20% jitter, and none longer than the cap.
  */
-public final class DatabaseWaiter {
+public final class DatabaseWaiter<T> {
 
   private static final Logger log = LoggerFactory.getLogger(DatabaseWaiter.class);
 
@@ -26,32 +28,36 @@ public final class DatabaseWaiter {
 
   private final Vertx vertx;
   private final DatabaseConfig db;
-  private final Callable<String> connectOnce;
+  private final Callable<T> connectOnce;
   private final DoubleSupplier jitter;
 
-  public DatabaseWaiter(Vertx vertx, DatabaseConfig db, Jdbc jdbc) {
-    this(vertx, db, () -> connectOnce(db, jdbc), () -> ThreadLocalRandom.current().nextDouble());
+  /** The first node that answered, what it runs, and whether it is a Galera node. */
+  public record Reached(Jdbc node, String version, boolean galera) {}
+
+  /** Waits for any of {@code nodes}; each attempt tries them in order. */
+  public static DatabaseWaiter<Reached> forNodes(Vertx vertx, DatabaseConfig db, List<Jdbc> nodes) {
+    return new DatabaseWaiter<>(vertx, db, () -> connectOnce(db, nodes), () -> ThreadLocalRandom.current().nextDouble());
   }
 
   /**
    * For tests: {@code connectOnce} is one blocking attempt that returns the server's version or throws;
    * {@code jitter} yields values in [0, 1), the fraction of the maximum jitter to add.
    */
-  DatabaseWaiter(Vertx vertx, DatabaseConfig db, Callable<String> connectOnce, DoubleSupplier jitter) {
+  DatabaseWaiter(Vertx vertx, DatabaseConfig db, Callable<T> connectOnce, DoubleSupplier jitter) {
     this.vertx = Objects.requireNonNull(vertx);
     this.db = Objects.requireNonNull(db);
     this.connectOnce = Objects.requireNonNull(connectOnce);
     this.jitter = Objects.requireNonNull(jitter);
   }
 
-  /** Completes with the server's version string once a connection succeeds. */
-  public Future<String> await() {
-    Promise<String> promise = Promise.promise();
+  /** Completes once a connection succeeds. */
+  public Future<T> await() {
+    Promise<T> promise = Promise.promise();
     attempt(1, promise);
     return promise.future();
   }
 
-  private void attempt(int number, Promise<String> promise) {
+  private void attempt(int number, Promise<T> promise) {
     vertx.executeBlocking(connectOnce, false).onComplete(promise::complete, failure -> {
       String cause = rootMessage(failure);
       if (number >= db.maxRetries()) {
@@ -86,11 +92,28 @@ public final class DatabaseWaiter {
     return Duration.ofMillis(Math.min(jittered, cap));
   }
 
-  private static String connectOnce(DatabaseConfig db, Jdbc jdbc) throws Exception {
-    try (Connection connection = jdbc.connect()) {
-      String version = connection.getMetaData().getDatabaseProductVersion();
-      log.info("database {} answered (version {})", db.target(), version);
-      return version;
+  private static Reached connectOnce(DatabaseConfig db, List<Jdbc> nodes) throws Exception {
+    Exception last = null;
+    for (Jdbc node : nodes) {
+      try (Connection connection = node.connect()) {
+        String version = connection.getMetaData().getDatabaseProductVersion();
+        boolean galera = db.type() == DbType.MYSQL && wsrepOn(connection);
+        log.info("database {} answered through {} (version {}{})", db.target(), node.node() == null ? db.target()
+            : node.node(), version, galera ? ", Galera: wsrep_on is ON" : "");
+        return new Reached(node, version, galera);
+      } catch (Exception e) {
+        last = e;
+      }
+    }
+    throw last;
+  }
+
+  /** Galera announces itself with {@code @@wsrep_on}; MySQL has no such variable. */
+  private static boolean wsrepOn(Connection connection) {
+    try (var statement = connection.createStatement(); var rs = statement.executeQuery("SELECT @@wsrep_on")) {
+      return rs.next() && (rs.getInt(1) == 1 || "ON".equalsIgnoreCase(rs.getString(1)));
+    } catch (java.sql.SQLException e) {
+      return false;
     }
   }
 

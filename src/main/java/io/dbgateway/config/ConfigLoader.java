@@ -120,7 +120,13 @@ public final class ConfigLoader {
         Duration.ofMillis(integer("retry.maxDelayMs", 0, 600_000)),
         Duration.ofSeconds(integer("idempotency.retentionSeconds", 1, 31_536_000)),
         Duration.ofMillis(integer("shutdown.drainMs", 0, 3_600_000)));
-    return new GatewayConfig(database, pool, http, query, resilience, Path.of(text("migrations")),
+    String priority = text("galera.writerPriority");
+    GaleraConfig galera = new GaleraConfig(
+        Duration.ofMillis(integer("galera.pollMs", 50, 3_600_000)),
+        Duration.ofMillis(integer("galera.probeTimeoutMs", 10, 3_600_000)),
+        integer("galera.maxRecvQueue", 0, Integer.MAX_VALUE),
+        priority.isBlank() ? List.of() : parseHosts(priority, database.type().defaultPort()));
+    return new GatewayConfig(database, pool, http, query, resilience, galera, Path.of(text("migrations")),
         Path.of(text("queries")));
   }
 

@@ -9,5 +9,6 @@ public record GatewayConfig(
     HttpConfig http,
     QueryConfig query,
     ResilienceConfig resilience,
+    GaleraConfig galera,
     Path migrations,
     Path queries) {}

@@ -61,6 +61,13 @@ public record Setting(String key, String env, String defaultValue, String meanin
           "how long an idempotency key and its result are kept, in seconds"),
       new Setting("shutdown.drainMs", "GATEWAY_SHUTDOWN_DRAIN_MS", "10000",
           "after SIGTERM, how long in-flight requests may take to finish before their connections are closed"),
+      new Setting("galera.pollMs", "GATEWAY_GALERA_POLL_MS", "1000", "how often each Galera node is probed"),
+      new Setting("galera.probeTimeoutMs", "GATEWAY_GALERA_PROBE_TIMEOUT_MS", "800",
+          "a probe slower than this counts as a timeout; 3 in a row take the node down"),
+      new Setting("galera.maxRecvQueue", "GATEWAY_GALERA_MAX_RECV_QUEUE", "100",
+          "readers with more write-sets waiting to apply (wsrep_local_recv_queue) are skipped"),
+      new Setting("galera.writerPriority", "GATEWAY_GALERA_WRITER_PRIORITY", "",
+          "`h1:port,h2:port`: preferred writers first; other nodes follow, lowest wsrep_local_index first"),
       new Setting("migrations", "GATEWAY_MIGRATIONS", "conf/migrations", "the Flyway root (`common/` plus `<vendor>/`)"),
       new Setting("queries", "GATEWAY_QUERIES", "conf/queries", "the named-query files"));
 

@@ -23,6 +23,17 @@ import java.util.stream.Collector;
 /** PostgreSQL through vertx-pg-client. */
 public final class PostgresDialect implements Dialect {
 
+  /** Every session starts with the default statement timeout (a startup parameter, see {@link Pools}). */
+  private final long defaultTimeoutMs;
+
+  public PostgresDialect(long defaultTimeoutMs) {
+    this.defaultTimeoutMs = defaultTimeoutMs;
+  }
+
+  public long defaultTimeoutMs() {
+    return defaultTimeoutMs;
+  }
+
   private static final String QUERY_CANCELED = "57014";
 
   @Override
@@ -45,24 +56,28 @@ public final class PostgresDialect implements Dialect {
     return new PgCoercingTuple(values);
   }
 
+  /**
+   * Sessions run with the default {@code statement_timeout}, so a statement with the default timeout is
+   * one message. Another timeout is set just before the statement and set back just after; all three are
+   * pipelined into one round trip. Inside a transaction that rolls back, PostgreSQL undoes the SET itself.
+   */
   @Override
   public <R> Future<SqlResult<R>> execute(
       SqlConnection connection, String sql, Tuple params, long timeoutMs, Collector<Row, ?, R> rows) {
-    // Sent without waiting, so the driver pipelines it with the statement: one round trip.
-    Future<?> timeout = setTimeout(connection, timeoutMs);
+    if (timeoutMs == defaultTimeoutMs) {
+      return connection.preparedQuery(sql).collecting(rows).execute(params);
+    }
+    Future<?> set = setTimeout(connection, timeoutMs);
     Future<SqlResult<R>> result = connection.preparedQuery(sql).collecting(rows).execute(params);
-    return timeout.transform(ignored -> result);
+    Future<?> restore = setTimeout(connection, defaultTimeoutMs);
+    // The answer is the statement's, once the session is back to its default.
+    return Future.join(set, result, restore).transform(ignored -> result);
   }
 
   private static Future<?> setTimeout(SqlConnection connection, long timeoutMs) {
     return connection.query("SET statement_timeout = " + timeoutMs).execute();
   }
 
-  /**
-   * The JDBC type name, as PostgreSQL's own JDBC driver reports it where vertx-pg-client differs: an
-   * array is {@code ARRAY} (not its element's type), {@code text} is {@code VARCHAR}, {@code
-   * char(n)} is {@code CHAR}, and an interval is {@code OTHER} (not {@code DATE}).
-   */
   @Override
   public String columnType(ColumnDescriptor column) {
     if (column.isArray()) {

@@ -58,11 +58,11 @@ class DatabaseWaiterTest {
     return ConfigLoader.load(env).database();
   }
 
-  private DatabaseWaiter waiter(DatabaseConfig db, double jitter) {
-    return new DatabaseWaiter(vertx, db, () -> "never called", () -> jitter);
+  private DatabaseWaiter<?> waiter(DatabaseConfig db, double jitter) {
+    return new DatabaseWaiter<>(vertx, db, () -> "never called", () -> jitter);
   }
 
-  private static List<Long> schedule(DatabaseWaiter waiter, int lastAttempt) {
+  private static List<Long> schedule(DatabaseWaiter<?> waiter, int lastAttempt) {
     List<Long> delays = new java.util.ArrayList<>();
     for (int attempt = 2; attempt <= lastAttempt; attempt++) {
       delays.add(waiter.delayBefore(attempt).toMillis());
@@ -74,26 +74,26 @@ class DatabaseWaiterTest {
 
   @Test
   void withoutJitterTheFirstRetryWaitsDbRetryDelayThenDoublesUpToTheCap() {
-    DatabaseWaiter waiter = waiter(db("DB_RETRY_DELAY", "1", "GATEWAY_DB_RETRY_DELAY_CAP", "60"), 0.0);
+    DatabaseWaiter<?> waiter = waiter(db("DB_RETRY_DELAY", "1", "GATEWAY_DB_RETRY_DELAY_CAP", "60"), 0.0);
     assertThat(schedule(waiter, 10))
         .containsExactly(1_000L, 2_000L, 4_000L, 8_000L, 16_000L, 32_000L, 60_000L, 60_000L, 60_000L);
   }
 
   @Test
   void defaultScheduleStartsAtFiveSeconds() {
-    DatabaseWaiter waiter = waiter(db(), 0.0);
+    DatabaseWaiter<?> waiter = waiter(db(), 0.0);
     assertThat(schedule(waiter, 5)).containsExactly(5_000L, 10_000L, 20_000L, 40_000L);
   }
 
   @Test
   void decimalDelaysDouble() {
-    DatabaseWaiter waiter = waiter(db("DB_RETRY_DELAY", "0.5"), 0.0);
+    DatabaseWaiter<?> waiter = waiter(db("DB_RETRY_DELAY", "0.5"), 0.0);
     assertThat(schedule(waiter, 5)).containsExactly(500L, 1_000L, 2_000L, 4_000L);
   }
 
   @Test
   void maximalJitterAddsAtMostTwentyPercentAndNeverPassesTheCap() {
-    DatabaseWaiter waiter = waiter(db("DB_RETRY_DELAY", "1", "GATEWAY_DB_RETRY_DELAY_CAP", "10"), 0.999_999);
+    DatabaseWaiter<?> waiter = waiter(db("DB_RETRY_DELAY", "1", "GATEWAY_DB_RETRY_DELAY_CAP", "10"), 0.999_999);
     // 1 s + 20%, 2 s + 20%, 4 s + 20%, 8 s + 20% = 9.6 s, then 10 s capped (jitter cannot push past it)
     assertThat(schedule(waiter, 8))
         .containsExactly(1_199L, 2_399L, 4_799L, 9_599L, 10_000L, 10_000L, 10_000L);
@@ -107,13 +107,13 @@ class DatabaseWaiterTest {
 
   @Test
   void aCapBelowTheFirstDelayWins() {
-    DatabaseWaiter waiter = waiter(db("DB_RETRY_DELAY", "30", "GATEWAY_DB_RETRY_DELAY_CAP", "2"), 0.5);
+    DatabaseWaiter<?> waiter = waiter(db("DB_RETRY_DELAY", "30", "GATEWAY_DB_RETRY_DELAY_CAP", "2"), 0.5);
     assertThat(schedule(waiter, 4)).containsOnly(2_000L);
   }
 
   @Test
   void manyAttemptsDoNotOverflow() {
-    DatabaseWaiter waiter = waiter(db("DB_RETRY_DELAY", "3600", "GATEWAY_DB_RETRY_DELAY_CAP", "86400"), 0.5);
+    DatabaseWaiter<?> waiter = waiter(db("DB_RETRY_DELAY", "3600", "GATEWAY_DB_RETRY_DELAY_CAP", "86400"), 0.5);
     assertThat(waiter.delayBefore(1_000)).isEqualTo(Duration.ofSeconds(86_400));
     assertThat(waiter.delayBefore(64)).isEqualTo(Duration.ofSeconds(86_400));
   }
@@ -121,7 +121,7 @@ class DatabaseWaiterTest {
   @Test
   void theRealJitterSourceStaysWithinTwentyPercentAndVaries() {
     DatabaseConfig db = db("DB_RETRY_DELAY", "1", "GATEWAY_DB_RETRY_DELAY_CAP", "5");
-    DatabaseWaiter waiter = new DatabaseWaiter(vertx, db, new Jdbc(db, db.hosts().get(0), 1));
+    DatabaseWaiter<?> waiter = DatabaseWaiter.forNodes(vertx, db, java.util.List.of(new Jdbc(db, db.hosts().get(0), 1)));
     Set<Long> seen = new HashSet<>();
     for (int i = 0; i < 500; i++) {
       long first = waiter.delayBefore(2).toMillis();
@@ -146,7 +146,7 @@ class DatabaseWaiterTest {
   void retriesOnTheScheduleUntilTheDatabaseAnswers() throws Exception {
     DatabaseConfig db = db("DB_MAX_RETRIES", "4", "DB_RETRY_DELAY", "0.2");
     List<Long> attempts = new CopyOnWriteArrayList<>();
-    DatabaseWaiter waiter = new DatabaseWaiter(vertx, db, () -> {
+    DatabaseWaiter<String> waiter = new DatabaseWaiter<>(vertx, db, () -> {
       attempts.add(System.nanoTime());
       if (attempts.size() < 3) {
         throw new SQLException("not yet");
@@ -171,7 +171,7 @@ class DatabaseWaiterTest {
   void givesUpAfterExactlyDbMaxRetriesAttemptsWithOneClearMessage() {
     DatabaseConfig db = db("DB_MAX_RETRIES", "3", "DB_RETRY_DELAY", "0.05", "DB_HOST", "db.internal", "DB_PORT", "6543");
     AtomicInteger calls = new AtomicInteger();
-    DatabaseWaiter waiter = new DatabaseWaiter(vertx, db, () -> {
+    DatabaseWaiter<?> waiter = new DatabaseWaiter<>(vertx, db, () -> {
       calls.incrementAndGet();
       throw new SQLException("outer", new IOException("connection refused\n  by the test"));
     }, () -> 0.0);
@@ -191,7 +191,7 @@ class DatabaseWaiterTest {
   @Test
   void oneAttemptMeansNoRetry() {
     AtomicInteger calls = new AtomicInteger();
-    DatabaseWaiter waiter = new DatabaseWaiter(vertx, db("DB_MAX_RETRIES", "1", "DB_RETRY_DELAY", "0.05"), () -> {
+    DatabaseWaiter<?> waiter = new DatabaseWaiter<>(vertx, db("DB_MAX_RETRIES", "1", "DB_RETRY_DELAY", "0.05"), () -> {
       calls.incrementAndGet();
       throw new SQLException("down");
     }, () -> 0.0);
@@ -204,7 +204,7 @@ class DatabaseWaiterTest {
     int port = freePort();
     DatabaseConfig db = db("DB_HOST", "127.0.0.1", "DB_PORT", Integer.toString(port),
         "DB_MAX_RETRIES", "2", "DB_RETRY_DELAY", "0.1");
-    DatabaseWaiter waiter = new DatabaseWaiter(vertx, db, new Jdbc(db, db.hosts().get(0), 2));
+    DatabaseWaiter<?> waiter = DatabaseWaiter.forNodes(vertx, db, java.util.List.of(new Jdbc(db, db.hosts().get(0), 2)));
     Throwable failure = failureOf(waiter.await());
     assertThat(failure).isInstanceOf(StartupException.class);
     assertThat(failure.getMessage()).contains("127.0.0.1:" + port).contains("after 2 attempts")

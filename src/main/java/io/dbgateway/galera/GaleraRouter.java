@@ -1,0 +1,58 @@
+package io.dbgateway.galera;
+
+import io.dbgateway.config.HostAndPort;
+import io.dbgateway.db.NodeRouter;
+import io.dbgateway.db.Route;
+import io.dbgateway.error.ErrorCode;
+import io.dbgateway.error.GatewayException;
+import io.dbgateway.error.Problem;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Routes by the Galera monitor's current view: writes, and reads that must see every write, to the one
+ * writer; other reads to any readable node in turn. With no eligible writer the answer is 503 at once.
+ */
+public final class GaleraRouter implements NodeRouter {
+
+  private final GaleraMonitor monitor;
+  private final Map<HostAndPort, Route> routes;
+  private final int retryAfterSeconds;
+  private final AtomicInteger nextReader = new AtomicInteger();
+
+  public GaleraRouter(GaleraMonitor monitor, Map<HostAndPort, Route> routes, int retryAfterSeconds) {
+    this.monitor = monitor;
+    this.routes = Map.copyOf(routes);
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+
+  @Override
+  public Route route(boolean write, boolean strong) {
+    ClusterView view = monitor.view();
+    if (!write && !strong) {
+      List<HostAndPort> readers = view.readableNodes();
+      if (!readers.isEmpty()) {
+        return routes.get(readers.get(Math.floorMod(nextReader.getAndIncrement(), readers.size())));
+      }
+    }
+    HostAndPort writer = view.writer();
+    if (writer == null) {
+      throw new GatewayException(new Problem(ErrorCode.UNAVAILABLE,
+          "no Galera node is eligible to take " + (write ? "writes" : "reads") + " right now", null, null, null, true,
+          retryAfterSeconds));
+    }
+    return routes.get(writer);
+  }
+
+  @Override
+  public void refused(String node, String reason) {
+    routes.keySet().stream().filter(n -> n.toString().equals(node)).findFirst()
+        .ifPresent(n -> monitor.markDown(n, reason));
+  }
+
+  @Override
+  public List<Route> routes() {
+    return List.copyOf(routes.values());
+  }
+}
