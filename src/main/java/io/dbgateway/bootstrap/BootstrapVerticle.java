@@ -5,8 +5,13 @@ import io.dbgateway.api.RequestParser;
 import io.dbgateway.config.DbType;
 import io.dbgateway.config.GatewayConfig;
 import io.dbgateway.config.HostAndPort;
-import io.dbgateway.db.ConnectionSource;
 import io.dbgateway.db.DatabaseVerticle;
+import io.dbgateway.db.NodeRouter;
+import io.dbgateway.db.Route;
+import io.dbgateway.galera.GaleraMonitor;
+import io.dbgateway.galera.GaleraRouter;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import io.dbgateway.db.Dialect;
 import io.dbgateway.db.MySqlColumnTypes;
 import io.dbgateway.db.MySqlDialect;
@@ -41,10 +46,14 @@ public final class BootstrapVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(BootstrapVerticle.class);
   private static final long PING_TIMEOUT_MS = 2_000;
   private static final long SWEEP_PERIOD_MS = 60_000;
+  /** Nodes need two passing probes to be up, so a writer is known after a few polls. */
+  private static final int WRITER_WAIT_POLLS = 30;
 
   private final GatewayConfig config;
   private final AtomicBoolean migrated = new AtomicBoolean();
-  private ConnectionSource connections;
+  private Dialect dialect;
+  private NodeRouter router;
+  private GaleraMonitor monitor;
   private SqlExecutor executor;
 
   public BootstrapVerticle(GatewayConfig config) {
@@ -53,22 +62,13 @@ public final class BootstrapVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    int connectTimeout = (int) Math.max(1, config.pool().connectTimeout().toSeconds());
-    List<Jdbc> nodes = config.database().type() == DbType.SQLITE
-        ? List.of(new Jdbc(config.database(), null, connectTimeout))
-        : config.database().hosts().stream().map(h -> new Jdbc(config.database(), h, connectTimeout)).toList();
     HealthChecks liveness = HealthChecks.create(vertx).register("process", p -> p.complete(Status.OK()));
     HealthChecks readiness = readiness();
-    return DatabaseWaiter.forNodes(vertx, config.database(), nodes).await()
-        .compose(reached -> vertx.executeBlocking(() -> Migrations.run(reached.node(), config.migrations()), false)
-            .map(migration -> reached))
-        .compose(reached -> {
-          migrated.set(true);
-          HostAndPort node = reached.node().node() == null ? config.database().hosts().get(0) : reached.node().node();
-          Dialect dialect = dialect(reached.version(), reached.node());
-          connections = Pools.create(vertx, config.database(), config.pool(), node, config.query().defaultTimeoutMs());
-          NodeBreaker breaker = new NodeBreaker(vertx, node.toString(), config.resilience());
-          executor = new SqlExecutor(dialect, connections, breaker, new RetryPolicy(vertx, config.resilience()),
+    return DatabaseWaiter.forNodes(vertx, config.database(), jdbcNodes()).await()
+        .compose(reached -> reached.galera() ? galera(reached) : single(reached))
+        .compose(router -> {
+          this.router = router;
+          executor = new SqlExecutor(dialect, router, new RetryPolicy(vertx, config.resilience()),
               config.pool().waitTimeout());
           RequestParser parser = new RequestParser(config.query());
           return vertx.deployVerticle(() -> new DatabaseVerticle(executor, parser), instances());
@@ -79,10 +79,61 @@ public final class BootstrapVerticle extends VerticleBase {
             config.http().host(), config.http().port()));
   }
 
-  private Dialect dialect(String version, Jdbc jdbc) {
+  private List<Jdbc> jdbcNodes() {
+    int connectTimeout = (int) Math.max(1, config.pool().connectTimeout().toSeconds());
+    return config.database().type() == DbType.SQLITE
+        ? List.of(new Jdbc(config.database(), null, connectTimeout))
+        : config.database().hosts().stream().map(h -> new Jdbc(config.database(), h, connectTimeout)).toList();
+  }
+
+  /** One server: migrate through it and route everything to it. */
+  private Future<NodeRouter> single(DatabaseWaiter.Reached reached) {
+    HostAndPort node = reached.node().node() == null ? config.database().hosts().get(0) : reached.node().node();
+    dialect = dialect(reached.version(), false, reached.node());
+    return migrate(reached.node()).map(done -> NodeRouter.single(route(node)));
+  }
+
+  /**
+   * A Galera cluster: poll every node, wait for an eligible writer, migrate through it, then route by
+   * the monitor's view.
+   */
+  private Future<NodeRouter> galera(DatabaseWaiter.Reached reached) {
+    monitor = new GaleraMonitor(vertx, config.database(), config.galera());
+    return monitor.start()
+        .compose(first -> monitor.awaitWriter(WRITER_WAIT_POLLS))
+        .compose(view -> {
+          if (view.writer() == null) {
+            return Future.failedFuture(new StartupException("no Galera node is eligible to take writes: "
+                + view.toJson().encode()));
+          }
+          Jdbc writer = new Jdbc(config.database(), view.writer(), reached.node().connectTimeoutSeconds());
+          dialect = dialect(reached.version(), true, writer);
+          return migrate(writer);
+        })
+        .map(done -> {
+          Map<HostAndPort, Route> routes = new LinkedHashMap<>();
+          config.database().hosts().forEach(node -> routes.put(node, route(node)));
+          int retryAfter = (int) Math.max(1, (config.galera().pollInterval().toMillis() + 999) / 1000);
+          return new GaleraRouter(monitor, routes, retryAfter);
+        });
+  }
+
+  private Future<Void> migrate(Jdbc through) {
+    return vertx.executeBlocking(() -> Migrations.run(through, config.migrations()), false)
+        .onSuccess(result -> migrated.set(true))
+        .mapEmpty();
+  }
+
+  private Route route(HostAndPort node) {
+    return new Route(node.toString(),
+        Pools.create(vertx, config.database(), config.pool(), node, config.query().defaultTimeoutMs()),
+        new NodeBreaker(vertx, node.toString(), config.resilience()));
+  }
+
+  private Dialect dialect(String version, boolean galera, Jdbc jdbc) {
     return switch (config.database().type()) {
       case POSTGRESQL -> new PostgresDialect(config.query().defaultTimeoutMs());
-      case MYSQL -> new MySqlDialect(version.toLowerCase(Locale.ROOT).contains("mariadb"),
+      case MYSQL -> new MySqlDialect(version.toLowerCase(Locale.ROOT).contains("mariadb"), galera,
           new MySqlColumnTypes(vertx, jdbc.url(), config.database().user(), config.database().password()));
       case SQLITE -> new SqliteDialect(vertx);
     };
@@ -98,17 +149,8 @@ public final class BootstrapVerticle extends VerticleBase {
 
   private HealthChecks readiness() {
     return HealthChecks.create(vertx)
-        .register("breaker", p -> {
-          if (executor == null) {
-            p.complete(Status.KO(new JsonObject().put("reason", "the database verticles are not deployed yet")));
-            return;
-          }
-          CircuitBreakerState state = executor.breaker().state();
-          JsonObject data = new JsonObject().put("node", executor.breaker().node()).put("state", state.name());
-          p.complete(state == CircuitBreakerState.OPEN
-              ? Status.KO(data.put("reason", "the circuit breaker is open: the database is failing"))
-              : Status.OK(data));
-        })
+        .register("breaker", p -> p.complete(breakers()))
+        .register("galera", p -> p.complete(galeraStatus()))
         .register("migrations", p -> p.complete(migrated.get() ? Status.OK() : Status.KO(
             new JsonObject().put("reason", "migrations have not completed"))))
         .register("database", PING_TIMEOUT_MS + 500, p -> vertx.eventBus()
@@ -119,12 +161,40 @@ public final class BootstrapVerticle extends VerticleBase {
                     + HttpVerticle.fromBus(failure).detail())))));
   }
 
+  /** DOWN while any node's breaker is open (a cluster still serves through the others, but says so). */
+  private Status breakers() {
+    if (router == null) {
+      return Status.KO(new JsonObject().put("reason", "the database verticles are not deployed yet"));
+    }
+    JsonObject states = new JsonObject();
+    boolean open = false;
+    for (Route route : router.routes()) {
+      CircuitBreakerState state = route.breaker().state();
+      states.put(route.node(), state.name());
+      open |= state == CircuitBreakerState.OPEN && (monitor == null || route.node().equals(String.valueOf(monitor.view().writer())));
+    }
+    return open ? Status.KO(states.put("reason", "the circuit breaker is open: the database is failing"))
+        : Status.OK(states);
+  }
+
+  /** On Galera: UP only with an eligible writer; the data names the writer and why each node is or is not eligible. */
+  private Status galeraStatus() {
+    if (monitor == null) {
+      return Status.OK(new JsonObject().put("galera", false));
+    }
+    JsonObject view = monitor.view().toJson();
+    return monitor.view().writer() == null
+        ? Status.KO(view.put("reason", "no Galera node is eligible to take writes"))
+        : Status.OK(view);
+  }
+
   private static DeploymentOptions instances() {
     return new DeploymentOptions().setInstances(Runtime.getRuntime().availableProcessors());
   }
 
   @Override
   public Future<?> stop() {
-    return connections == null ? Future.succeededFuture() : connections.close();
+    Future<Void> monitorStopped = monitor == null ? Future.succeededFuture() : monitor.stop();
+    return router == null ? monitorStopped : Future.join(monitorStopped, router.close());
   }
 }

@@ -44,6 +44,14 @@ public interface Dialect {
     return Future.succeededFuture(columns);
   }
 
+  /**
+   * What a read must start with to see every write the cluster acknowledged; empty where every
+   * connection already does (a single server).
+   */
+  default String syncWaitPrefix() {
+    return "";
+  }
+
   /** The JDBC type name of a column, the one vocabulary every engine reports. */
   default String columnType(ColumnDescriptor column) {
     return column.jdbcType() == null ? "OTHER" : column.jdbcType().getName();

@@ -44,15 +44,23 @@ public final class MySqlDialect implements Dialect {
   static final int ER_CANT_EXECUTE_IN_READ_ONLY_TRANSACTION = 1792;
 
   private final boolean mariaDb;
+  private final boolean galera;
   private final MySqlColumnTypes columnTypes;
 
   /**
    * @param columnTypes describes results where the native protocol loses the type (TINYINT(1), JSON);
    *     null leaves the native types
    */
-  public MySqlDialect(boolean mariaDb, MySqlColumnTypes columnTypes) {
+  public MySqlDialect(boolean mariaDb, boolean galera, MySqlColumnTypes columnTypes) {
     this.mariaDb = mariaDb;
+    this.galera = galera;
     this.columnTypes = columnTypes;
+  }
+
+  /** On Galera, {@code wsrep_sync_wait=1} makes a read wait until this node applied every earlier write. */
+  @Override
+  public String syncWaitPrefix() {
+    return galera ? "SET STATEMENT wsrep_sync_wait=1 FOR " : "";
   }
 
   @Override

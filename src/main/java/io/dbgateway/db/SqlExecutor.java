@@ -1,6 +1,7 @@
 package io.dbgateway.db;
 
 import io.dbgateway.api.BatchRequest;
+import io.dbgateway.api.Consistency;
 import io.dbgateway.api.Column;
 import io.dbgateway.api.Limits;
 import io.dbgateway.api.QueryRequest;
@@ -13,7 +14,6 @@ import io.dbgateway.error.GatewayException;
 import io.dbgateway.error.Problem;
 import io.dbgateway.idempotency.IdempotencyKey;
 import io.dbgateway.idempotency.IdempotencyStore;
-import io.dbgateway.resilience.NodeBreaker;
 import io.dbgateway.resilience.RetryPolicy;
 import io.dbgateway.resilience.RetrySafety;
 import io.dbgateway.resilience.RetrySafety.NotSentException;
@@ -45,19 +45,16 @@ public final class SqlExecutor {
   public record Outcome(JsonObject body, boolean replayed) {}
 
   private final Dialect dialect;
-  private final ConnectionSource connections;
-  private final NodeBreaker breaker;
+  private final NodeRouter router;
   private final RetryPolicy retries;
   private final IdempotencyStore idempotency;
   private final long poolWaitMs;
 
-  public SqlExecutor(Dialect dialect, ConnectionSource connections, NodeBreaker breaker, RetryPolicy retries,
-      Duration poolWait) {
+  public SqlExecutor(Dialect dialect, NodeRouter router, RetryPolicy retries, Duration poolWait) {
     this.dialect = dialect;
-    this.connections = connections;
-    this.breaker = breaker;
+    this.router = router;
     this.retries = retries;
-    this.idempotency = new IdempotencyStore(dialect.syntax());
+    this.idempotency = new IdempotencyStore(dialect.syntax(), dialect.syncWaitPrefix());
     this.poolWaitMs = poolWait.toMillis();
   }
 
@@ -65,16 +62,17 @@ public final class SqlExecutor {
     return dialect;
   }
 
-  public NodeBreaker breaker() {
-    return breaker;
+  public NodeRouter router() {
+    return router;
   }
 
   public Future<Outcome> query(QueryRequest request, IdempotencyKey key) {
     Prepared statement = prepare(request.statement(), null);
     Limits limits = request.limits();
-    Unit unit = new Unit("query", request.readOnly(), request.readOnly() || key != null, limits.timeoutMs(), key);
+    Unit unit = new Unit("query", request.readOnly(), request.consistency() == Consistency.STRONG,
+        request.readOnly() || key != null, limits.timeoutMs(), key);
     long start = System.nanoTime();
-    return run(unit, conn -> run(conn, statement, limits)
+    return run(unit, (conn, node) -> run(conn, node, statement, limits)
         .map(result -> result.withElapsedMs(elapsedMs(start)).toJson()));
   }
 
@@ -89,15 +87,15 @@ public final class SqlExecutor {
       tuples.add(bind(parsed, request.paramSets().get(i), i));
     }
     long timeoutMs = request.limits().timeoutMs();
-    Unit unit = new Unit("batch", false, true, timeoutMs * tuples.size(), key);
+    Unit unit = new Unit("batch", false, false, true, timeoutMs * tuples.size(), key);
     long start = System.nanoTime();
-    return run(unit, conn -> {
+    return run(unit, (conn, node) -> {
       List<Future<SqlResult<RowCollector.Rows>>> executions = new ArrayList<>();
       for (Tuple tuple : tuples) {
         executions.add(dialect.execute(conn, parsed.sql(), tuple, timeoutMs, RowCollector.atMost(0)));
       }
       return Future.join(executions).transform(done -> batchResult(executions))
-          .map(json -> json.put("node", connections.node()).put("elapsedMs", elapsedMs(start)));
+          .map(json -> json.put("node", node).put("elapsedMs", elapsedMs(start)));
     });
   }
 
@@ -107,28 +105,34 @@ public final class SqlExecutor {
       statements.add(prepare(request.statements().get(i), i));
     }
     Limits limits = request.limits();
-    Unit unit = new Unit("transaction", request.readOnly(), true, limits.timeoutMs() * statements.size(), key);
+    Unit unit = new Unit("transaction", request.readOnly(), false, true, limits.timeoutMs() * statements.size(), key);
     long start = System.nanoTime();
-    return run(unit, conn -> {
+    return run(unit, (conn, node) -> {
       JsonArray results = new JsonArray();
       Future<Void> chain = Future.succeededFuture();
       for (int i = 0; i < statements.size(); i++) {
         int index = i;
-        chain = chain.compose(v -> run(conn, statements.get(index), limits)
+        chain = chain.compose(v -> run(conn, node, statements.get(index), limits)
             .recover(failure -> Future.failedFuture(atStatement(failure, index)))
             .map(result -> {
               results.add(result.toJson());
               return null;
             }));
       }
-      return chain.map(v -> new JsonObject().put("results", results).put("node", connections.node())
+      return chain.map(v -> new JsonObject().put("results", results).put("node", node)
           .put("elapsedMs", elapsedMs(start)));
     });
   }
 
   /** Answers once the database responds to a trivial query. */
   public Future<Void> ping() {
-    return breaker.call(poolWaitMs, () -> connections.connection(false)
+    Route route;
+    try {
+      route = router.route(true, true);
+    } catch (GatewayException e) {
+      return Future.failedFuture(e);
+    }
+    return route.breaker().call(poolWaitMs, () -> route.connections().connection(false)
             .compose(conn -> conn.query("SELECT 1").execute().andThen(done -> conn.close())))
         .<Void>mapEmpty()
         .recover(this::fail);
@@ -136,34 +140,61 @@ public final class SqlExecutor {
 
   /** Forgets idempotency keys older than {@code retention}. */
   public Future<Integer> sweepIdempotencyKeys(Duration retention) {
-    return connections.connection(false)
-        .compose(conn -> idempotency.sweep(conn, retention).andThen(done -> conn.close()));
+    return writerConnection().compose(conn -> idempotency.sweep(conn, retention).andThen(done -> conn.close()));
+  }
+
+  /** A connection to the node that takes writes; lookups there see every acknowledged write. */
+  private Future<SqlConnection> writerConnection() {
+    try {
+      return router.route(true, true).connections().connection(false);
+    } catch (GatewayException e) {
+      return Future.failedFuture(e);
+    }
   }
 
   /**
-   * One unit of work: what it is called, whether the database must keep it read-only, whether it runs in
-   * an explicit transaction, how long its statements may run together, and its idempotency key.
+   * One unit of work: what it is called, whether the database must keep it read-only, whether a read
+   * must see every acknowledged write, whether it runs in an explicit transaction, how long its
+   * statements may run together, and its idempotency key.
    */
-  private record Unit(String name, boolean readOnly, boolean transactional, long statementTimeMs, IdempotencyKey key) {}
+  private record Unit(String name, boolean readOnly, boolean strong, boolean transactional, long statementTimeMs,
+      IdempotencyKey key) {}
 
-  private Future<Outcome> run(Unit unit, Function<SqlConnection, Future<JsonObject>> work) {
+  /** The work of a unit, given its connection and the name of the node it runs on. */
+  private interface Work extends java.util.function.BiFunction<SqlConnection, String, Future<JsonObject>> {}
+
+  private Future<Outcome> run(Unit unit, Work work) {
     // An idempotency key is recorded in the unit's transaction; a read-only one has nothing to protect.
     IdempotencyKey key = unit.readOnly() ? null : unit.key();
-    return retries.run(unit.name(),
-            () -> breaker.call(unit.statementTimeMs() + poolWaitMs, () -> attempt(unit, key, work)),
-            failure -> RetrySafety.notCommitted(dialect.type(), failure))
+    return retries.run(unit.name(), () -> {
+          // Each attempt routes anew: a retry after a node refused work goes to another node.
+          Route route;
+          try {
+            route = router.route(!unit.readOnly(), unit.strong());
+          } catch (GatewayException e) {
+            return Future.failedFuture(e);
+          }
+          return route.breaker().call(unit.statementTimeMs() + poolWaitMs, () -> attempt(route, unit, key, work))
+              .andThen(done -> {
+                if (done.failed() && Failures.isNodeNotReady(done.cause())) {
+                  router.refused(route.node(), done.cause().getMessage());
+                }
+              });
+        },
+        failure -> RetrySafety.notCommitted(dialect.type(), failure))
         .recover(this::fail);
   }
 
-  private Future<Outcome> attempt(Unit unit, IdempotencyKey key, Function<SqlConnection, Future<JsonObject>> work) {
+  private Future<Outcome> attempt(Route route, Unit unit, IdempotencyKey key, Work work) {
+    ConnectionSource connections = route.connections();
     return connections.connection(unit.readOnly())
         .recover(failure -> Future.failedFuture(new NotSentException(failure)))
         .compose(conn -> {
           Future<Outcome> result;
           try {
             result = !unit.transactional()
-                ? autocommit(conn, work)
-                : inTransaction(conn, unit.readOnly(), key, work);
+                ? autocommit(conn, route.node(), work)
+                : inTransaction(conn, route.node(), unit.readOnly(), key, work);
           } catch (RuntimeException e) {
             result = Future.failedFuture(e);
           }
@@ -175,8 +206,8 @@ public final class SqlExecutor {
   }
 
   /** A single statement without a transaction: lost in flight, a write may or may not have happened. */
-  private Future<Outcome> autocommit(SqlConnection conn, Function<SqlConnection, Future<JsonObject>> work) {
-    return work.apply(conn)
+  private Future<Outcome> autocommit(SqlConnection conn, String node, Work work) {
+    return work.apply(conn, node)
         .map(body -> new Outcome(body, false))
         .recover(failure -> Future.failedFuture(
             Failures.isDatabaseDown(failure) ? new OutcomeUnknownException(failure) : failure));
@@ -187,11 +218,11 @@ public final class SqlExecutor {
    * key is claimed first and the result recorded before COMMIT; a key claimed before answers its
    * recorded result instead.
    */
-  private Future<Outcome> inTransaction(SqlConnection conn, boolean readOnly, IdempotencyKey key,
-      Function<SqlConnection, Future<JsonObject>> work) {
+  private Future<Outcome> inTransaction(SqlConnection conn, String node, boolean readOnly, IdempotencyKey key,
+      Work work) {
     Future<JsonObject> body = conn.query(dialect.beginTransaction(readOnly)).execute()
         .compose(begun -> key == null ? Future.succeededFuture() : claim(conn, key))
-        .compose(claimed -> work.apply(conn))
+        .compose(claimed -> work.apply(conn, node))
         .compose(result -> key == null ? Future.succeededFuture(result)
             : idempotency.complete(conn, key, result).map(result));
     return body.transform(done -> {
@@ -230,7 +261,7 @@ public final class SqlExecutor {
 
   /** The key's claim collided: answer what was recorded for it, or the original failure if nothing was. */
   private Future<Outcome> replay(IdempotencyKey key, Throwable claimFailure) {
-    return connections.connection(false)
+    return writerConnection()
         .compose(conn -> idempotency.find(conn, key.key()).andThen(done -> conn.close()))
         .compose(recorded -> {
           if (recorded == null || recorded.response() == null) {
@@ -248,7 +279,7 @@ public final class SqlExecutor {
    * whether the work committed: if it did, answer its result; if not, the unit is safe to run again.
    */
   private Future<Outcome> resolveUnknownOutcome(IdempotencyKey key, Throwable unknown) {
-    return connections.connection(false)
+    return writerConnection()
         .compose(conn -> idempotency.find(conn, key.key()).andThen(done -> conn.close()))
         .transform(found -> {
           if (found.failed()) {
@@ -276,17 +307,18 @@ public final class SqlExecutor {
     }
   }
 
-  private Future<QueryResult> run(SqlConnection conn, Prepared statement, Limits limits) {
+  private Future<QueryResult> run(SqlConnection conn, String node, Prepared statement, Limits limits) {
     return dialect.execute(conn, statement.sql(), statement.params(), limits.timeoutMs(),
             RowCollector.atMost(limits.maxRows()))
         .compose(result -> {
           List<ColumnDescriptor> columns = result.columnDescriptors() == null ? List.of() : result.columnDescriptors();
-          return dialect.describe(statement.sql(), columns).map(described -> toResult(result, described, limits.format()));
+          return dialect.describe(statement.sql(), columns)
+              .map(described -> toResult(result, described, limits.format(), node));
         });
   }
 
   private QueryResult toResult(SqlResult<RowCollector.Rows> result, List<ColumnDescriptor> descriptors,
-      ResultFormat format) {
+      ResultFormat format, String node) {
     List<Column> columns = new ArrayList<>(descriptors.size());
     for (ColumnDescriptor d : descriptors) {
       columns.add(new Column(d.name(), dialect.columnType(d)));
@@ -297,8 +329,7 @@ public final class SqlExecutor {
       jsonRows.add(format == ResultFormat.ARRAYS ? asArray(row, descriptors) : asObject(row, descriptors));
     }
     long updated = descriptors.isEmpty() ? result.rowCount() : 0;
-    return new QueryResult(columns, jsonRows, updated, dialect.generatedKeys(result), rows.truncated(),
-        connections.node(), 0);
+    return new QueryResult(columns, jsonRows, updated, dialect.generatedKeys(result), rows.truncated(), node, 0);
   }
 
   private JsonObject asObject(Row row, List<ColumnDescriptor> columns) {

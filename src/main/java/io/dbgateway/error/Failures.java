@@ -51,6 +51,19 @@ public final class Failures {
       13, // SQLITE_FULL
       14); // SQLITE_CANTOPEN
 
+  /** Galera's "WSREP has not yet prepared node for application use": the node refused the statement. */
+  public static final int NODE_NOT_READY = 1047;
+
+  /** Whether the node refused work before running it (Galera error 1047), so it must leave routing. */
+  public static boolean isNodeNotReady(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof io.vertx.sqlclient.DatabaseException db) {
+        return db.getErrorCode() == NODE_NOT_READY;
+      }
+    }
+    return false;
+  }
+
   /**
    * Whether a failure means the database itself is failing (unreachable, gone away, not answering),
    * as opposed to it rejecting one statement. Only these count against a circuit breaker.

@@ -27,10 +27,11 @@ public final class IdempotencyStore {
   private final String findSql;
   private final String sweepSql;
 
-  public IdempotencyStore(SqlSyntax syntax) {
+  /** @param syncWaitPrefix makes the lookup see every acknowledged write (Galera), or is empty */
+  public IdempotencyStore(SqlSyntax syntax, String syncWaitPrefix) {
     claimSql = native_(syntax, "INSERT INTO dbgateway_idempotency (idem_key, operation, request_hash, created_at) VALUES (?, ?, ?, ?)");
     completeSql = native_(syntax, "UPDATE dbgateway_idempotency SET response = ? WHERE idem_key = ?");
-    findSql = native_(syntax, "SELECT operation, request_hash, response FROM dbgateway_idempotency WHERE idem_key = ?");
+    findSql = syncWaitPrefix + native_(syntax, "SELECT operation, request_hash, response FROM dbgateway_idempotency WHERE idem_key = ?");
     sweepSql = native_(syntax, "DELETE FROM dbgateway_idempotency WHERE created_at < ?");
   }
 

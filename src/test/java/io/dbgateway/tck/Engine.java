@@ -1,5 +1,6 @@
 package io.dbgateway.tck;
 
+import io.dbgateway.testing.GaleraCluster;
 import io.dbgateway.testing.TestServers;
 import io.dbgateway.testing.ThrowawayServer;
 import java.io.IOException;
@@ -18,7 +19,9 @@ import java.util.Map;
 public enum Engine {
   POSTGRESQL,
   MARIADB,
-  SQLITE;
+  SQLITE,
+  /** A real 3-node MariaDB Galera cluster, reached through the gateway's Galera routing. */
+  GALERA;
 
   private GatewayUnderTest gateway;
   private Path sqliteFile;
@@ -38,6 +41,9 @@ public enum Engine {
       case MARIADB -> serverEnv("mariadb", TestServers.mariadb());
       case SQLITE -> Map.of("DB_TYPE", "sqlite", "DB_NAME", sqliteFile().toString(), "DB_MAX_RETRIES", "3",
           "DB_RETRY_DELAY", "0.2");
+      case GALERA -> Map.of("DB_TYPE", "mysql", "DB_HOST", GaleraCluster.get().hosts(),
+          "DB_NAME", GaleraCluster.DATABASE, "DB_USER", GaleraCluster.USER, "DB_PASS", GaleraCluster.PASSWORD,
+          "DB_MAX_RETRIES", "3", "DB_RETRY_DELAY", "0.2");
     };
   }
 
@@ -70,7 +76,25 @@ public enum Engine {
       case POSTGRESQL -> TestServers.postgres().connect();
       case MARIADB -> TestServers.mariadb().connect();
       case SQLITE -> DriverManager.getConnection("jdbc:sqlite:" + sqliteFile());
+      case GALERA -> GaleraCluster.get().connectToPort(galeraWriterPort());
     };
+  }
+
+  /**
+   * The node the gateway writes to, from its readiness answer. Tests set up and check data there, as a
+   * client of the cluster would: other nodes apply a write a moment later.
+   */
+  private int galeraWriterPort() {
+    io.vertx.core.json.JsonObject ready = gateway().get("/health/ready").json();
+    for (Object check : ready.getJsonArray("checks")) {
+      io.vertx.core.json.JsonObject c = (io.vertx.core.json.JsonObject) check;
+      if ("galera".equals(c.getString("id")) && c.getJsonObject("data") != null
+          && c.getJsonObject("data").getString("writer") != null) {
+        String writer = c.getJsonObject("data").getString("writer");
+        return Integer.parseInt(writer.substring(writer.lastIndexOf(':') + 1));
+      }
+    }
+    throw new IllegalStateException("the gateway reports no Galera writer: " + ready.encode());
   }
 
   /** A table name no other test uses. */

@@ -1,0 +1,15 @@
+package io.dbgateway.tck;
+
+/** The pool suite against a real 3-node Galera cluster: the limits hold per node. */
+class GaleraPoolTest extends PoolTck {
+
+  @Override
+  protected Engine engine() {
+    return Engine.GALERA;
+  }
+
+  @Override
+  protected String slowStatement() {
+    return "SELECT SLEEP(60)";
+  }
+}

@@ -1,0 +1,119 @@
+package io.dbgateway.testing;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real 3-node MariaDB Galera cluster on loopback, run by {@code scripts/galera-cluster.sh} in a
+ * temporary folder. One per test JVM, started on first use and wiped when the JVM exits.
+ */
+public final class GaleraCluster {
+
+  public static final String INSTALL_HINT = "apt-get install -y galera-4 rsync mariadb-server";
+  public static final List<Integer> SQL_PORTS = List.of(3311, 3312, 3313);
+  public static final String USER = "gateway";
+  public static final String PASSWORD = "gateway";
+  public static final String DATABASE = "test";
+
+  private static GaleraCluster instance;
+  private static RuntimeException startFailure;
+
+  private final Path baseDir;
+
+  private GaleraCluster(Path baseDir) {
+    this.baseDir = baseDir;
+  }
+
+  /** The cluster, started (and Synced on all three nodes) on first use. */
+  public static synchronized GaleraCluster get() {
+    if (startFailure != null) {
+      throw startFailure;
+    }
+    if (instance == null) {
+      try {
+        if (!Files.exists(Path.of("/usr/lib/galera/libgalera_smm.so"))) {
+          throw new IllegalStateException("the Galera provider is not installed; install it with:\n" + INSTALL_HINT);
+        }
+        GaleraCluster cluster = new GaleraCluster(Files.createTempDirectory("dbgw-test-galera-"));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> cluster.script(300, "wipe")));
+        cluster.script(300, "start");
+        instance = cluster;
+      } catch (IOException e) {
+        startFailure = new IllegalStateException(e);
+        throw startFailure;
+      } catch (RuntimeException e) {
+        startFailure = e;
+        throw e;
+      }
+    }
+    return instance;
+  }
+
+  /** {@code h1:p1,h2:p2,h3:p3}, as {@code DB_HOST} takes it. */
+  public String hosts() {
+    return String.join(",", SQL_PORTS.stream().map(p -> "127.0.0.1:" + p).toList());
+  }
+
+  public void killNode(int n) {
+    script(60, "kill-node", Integer.toString(n));
+  }
+
+  public void startNode(int n) {
+    script(300, "start-node", Integer.toString(n));
+  }
+
+  public void bootstrapNode(int n) {
+    script(120, "bootstrap-node", Integer.toString(n));
+  }
+
+  public String status() {
+    return script(60, "status");
+  }
+
+  /** A direct connection to node {@code n} (1-based). */
+  public Connection connect(int n) throws SQLException {
+    return connectToPort(SQL_PORTS.get(n - 1));
+  }
+
+  /** A direct connection to the node on {@code port}; its reads wait for every earlier write (wsrep_sync_wait). */
+  public Connection connectToPort(int port) throws SQLException {
+    return DriverManager.getConnection("jdbc:mariadb://127.0.0.1:" + port + "/" + DATABASE
+        + "?connectTimeout=5000&sessionVariables=wsrep_sync_wait=1", USER, PASSWORD);
+  }
+
+  /** Runs the cluster script; fails with its output when it fails. */
+  public String script(int timeoutSeconds, String... args) {
+    List<String> command = new java.util.ArrayList<>(List.of("bash", "scripts/galera-cluster.sh"));
+    command.addAll(List.of(args));
+    try {
+      Path output = Files.createTempFile("galera-script", ".log");
+      ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile());
+      builder.environment().put("GALERA_BASE_DIR", baseDir.toString());
+      Process process = builder.start();
+      if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+        throw new IllegalStateException("galera-cluster.sh " + String.join(" ", args) + " took over "
+            + timeoutSeconds + " s:\n" + Files.readString(output, StandardCharsets.UTF_8));
+      }
+      String text = Files.readString(output, StandardCharsets.UTF_8);
+      Files.deleteIfExists(output);
+      if (process.exitValue() != 0) {
+        throw new IllegalStateException("galera-cluster.sh " + String.join(" ", args) + " failed (exit "
+            + process.exitValue() + "); if Galera is missing: " + INSTALL_HINT + "\n" + text);
+      }
+      return text;
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+}
