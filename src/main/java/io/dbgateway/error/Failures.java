@@ -74,7 +74,7 @@ public final class Failures {
         return false;
       }
       if (t instanceof ClosedConnectionException || t instanceof ConnectException || t instanceof IOException
-          || t instanceof DatabaseNotAnsweringException) {
+          || t instanceof DatabaseNotAnsweringException || isPoolWaitTimeout(t) || isConnectionGone(t)) {
         return true;
       }
       if (t instanceof io.vertx.sqlclient.DatabaseException db) {
@@ -90,6 +90,32 @@ public final class Failures {
   }
 
   /**
+   * What the SQL client says, as a bare {@code VertxException}, when a statement meets a connection that
+   * has just closed (the server went away): the statement was never sent.
+   */
+  private static final java.util.List<String> CONNECTION_GONE_MESSAGES = java.util.List.of(
+      "Connection is not active now", // scheduled on a connection already CLOSED or CLOSING
+      "Pending requests failed to be sent due to connection has been closed"); // queued when it closed
+
+  /** Whether {@code failure} is the SQL client refusing a statement because its connection is gone. */
+  public static boolean isConnectionGone(Throwable failure) {
+    String message = failure.getMessage();
+    return failure instanceof VertxException && message != null
+        && CONNECTION_GONE_MESSAGES.stream().anyMatch(message::startsWith);
+  }
+
+  /**
+   * Whether the pool gave up waiting for a connection ({@code GATEWAY_POOL_WAIT_TIMEOUT_MS}). It counts
+   * as the database failing: a server that accepts TCP but never answers the handshake (hung, frozen,
+   * overloaded) shows only this way, because the pool opens a new connection for each waiter while it
+   * has room, and those never complete. The pool reports it as a bare {@code VertxException("Timeout")}.
+   */
+  public static boolean isPoolWaitTimeout(Throwable failure) {
+    return failure instanceof VertxException && failure.getCause() == null
+        && ("Timeout".equals(failure.getMessage()) || "Timeout waiting for connection".equals(failure.getMessage()));
+  }
+
+  /**
    * Failures that are not the database's answer to a statement: our own errors, the pool, the network.
    * Returns null when the failure is none of these.
    */
@@ -102,6 +128,12 @@ public final class Failures {
     }
     if (failure instanceof ConnectionPoolTooBusyException) {
       return unavailable("the connection pool's wait queue is full");
+    }
+    if (isConnectionGone(failure)) {
+      return unavailable("the database connection was lost: " + failure.getMessage());
+    }
+    if (isPoolWaitTimeout(failure)) {
+      return unavailable("no database connection became free within the pool's wait timeout");
     }
     if (failure instanceof ClosedConnectionException || failure instanceof ConnectException
         || failure instanceof IOException) {

@@ -43,7 +43,7 @@ public final class NodeBreaker {
     // The breaker's own timer stays off: each call's deadline depends on its statements' timeouts.
     this.breaker = CircuitBreaker.create("db-" + node, vertx, new CircuitBreakerOptions()
             .setMaxFailures(config.breakerMaxFailures())
-            .setFailuresRollingWindow(config.breakerFailureWindow().toMillis())
+            .setFailuresRollingWindow(failureWindowMs(config.breakerFailureWindow().toMillis()))
             .setResetTimeout(resetTimeoutMs)
             .setTimeout(-1)
             .setMaxRetries(0))
@@ -54,6 +54,14 @@ public final class NodeBreaker {
         })
         .halfOpenHandler(v -> log.info("circuit breaker for {} is HALF_OPEN: letting one probe through", node))
         .closeHandler(v -> log.info("circuit breaker for {} is CLOSED: the database answers again", node));
+  }
+
+  /**
+   * vertx-circuit-breaker counts failures in buckets of whole seconds and keeps {@code window / 1000} of
+   * them: a window under one second would keep none, and the breaker would never open. Round up.
+   */
+  static long failureWindowMs(long configuredMs) {
+    return Math.max(1, (configuredMs + 999) / 1000) * 1000;
   }
 
   public String node() {
