@@ -4,6 +4,8 @@ import io.dbgateway.config.DbType;
 import io.dbgateway.error.Problem;
 import io.dbgateway.sql.SqlSyntax;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.SqlResult;
@@ -26,8 +28,17 @@ public interface Dialect {
   /** The statement that opens a transaction, read-only (enforced by the database) or not. */
   String beginTransaction(boolean readOnly);
 
-  /** Driver values for the JSON values bound to a statement's placeholders. */
-  Tuple tuple(List<Object> values);
+  /**
+   * Driver values for the JSON values bound to a statement's placeholders. By default JSON documents are
+   * bound as their text, which the server parses into JSON columns; other values go as they are.
+   */
+  default Tuple tuple(List<Object> values) {
+    Tuple tuple = Tuple.tuple();
+    for (Object value : values) {
+      tuple.addValue(value instanceof JsonObject || value instanceof JsonArray ? value.toString() : value);
+    }
+    return tuple;
+  }
 
   /**
    * Runs one prepared statement, cancelled by the server once it has run for {@code timeoutMs}. The

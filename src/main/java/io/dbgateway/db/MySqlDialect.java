@@ -8,8 +8,6 @@ import io.dbgateway.sql.SqlSyntax;
 import io.vertx.core.Future;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import io.vertx.mysqlclient.MySQLClient;
 import io.vertx.mysqlclient.MySQLException;
 import io.vertx.mysqlclient.impl.datatype.DataType;
@@ -86,16 +84,6 @@ public final class MySqlDialect implements Dialect {
   @Override
   public String beginTransaction(boolean readOnly) {
     return readOnly ? "START TRANSACTION READ ONLY" : "START TRANSACTION";
-  }
-
-  @Override
-  public Tuple tuple(List<Object> values) {
-    Tuple tuple = Tuple.tuple();
-    for (Object value : values) {
-      // JSON documents are bound as their text; the server parses them into JSON columns.
-      tuple.addValue(value instanceof JsonObject || value instanceof JsonArray ? value.toString() : value);
-    }
-    return tuple;
   }
 
   @Override

@@ -9,8 +9,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import io.vertx.jdbcclient.JDBCPool;
 import io.vertx.jdbcclient.impl.ConnectionImpl;
 import io.vertx.sqlclient.Row;
@@ -61,15 +59,6 @@ public final class SqliteDialect implements Dialect {
   public String beginTransaction(boolean readOnly) {
     // IMMEDIATE takes the write lock up front, so a transaction never fails half-way on lock upgrade.
     return readOnly ? "BEGIN" : "BEGIN IMMEDIATE";
-  }
-
-  @Override
-  public Tuple tuple(List<Object> values) {
-    Tuple tuple = Tuple.tuple();
-    for (Object value : values) {
-      tuple.addValue(value instanceof JsonObject || value instanceof JsonArray ? value.toString() : value);
-    }
-    return tuple;
   }
 
   @Override
