@@ -119,7 +119,7 @@ public final class BootstrapVerticle extends VerticleBase {
   }
 
   private Future<Void> migrate(Jdbc through) {
-    return vertx.executeBlocking(() -> Migrations.run(through, config.migrations()), false)
+    return vertx.executeBlocking(() -> Migrations.run(through, config.migrations(), config.migrationsBaseline()), false)
         .onSuccess(result -> migrated.set(true))
         .mapEmpty();
   }

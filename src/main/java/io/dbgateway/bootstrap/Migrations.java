@@ -21,7 +21,7 @@ public final class Migrations {
   public static final String GATEWAY_HISTORY_TABLE = "dbgateway_schema_history";
 
   /** Migrates the application's schema, then the gateway's own tables. */
-  public static MigrateResult run(Jdbc jdbc, Path root) {
+  public static MigrateResult run(Jdbc jdbc, Path root, boolean baselineExistingSchema) {
     DbType type = jdbc.db().type();
     Path common = root.resolve("common");
     Path vendor = root.resolve(type.id());
@@ -31,6 +31,8 @@ public final class Migrations {
     MigrateResult result = configure(jdbc)
         .locations("filesystem:" + common, "filesystem:" + vendor)
         .failOnMissingLocations(false)
+        .baselineOnMigrate(baselineExistingSchema)
+        .baselineVersion("0")
         .load()
         .migrate();
     log.info("migrations done through {}: {} applied, schema now at version {}",

@@ -127,6 +127,7 @@ public final class ConfigLoader {
         integer("galera.maxRecvQueue", 0, Integer.MAX_VALUE),
         priority.isBlank() ? List.of() : parseHosts(priority, database.type().defaultPort()));
     return new GatewayConfig(database, pool, http, query, resilience, galera, Path.of(text("migrations")),
+        bool("migrationsBaseline"),
         Path.of(text("queries")));
   }
 
@@ -202,6 +203,14 @@ public final class ConfigLoader {
 
   private String text(String key) {
     return values.getOrDefault(key, "");
+  }
+
+  private boolean bool(String key) {
+    String raw = text(key).trim().toLowerCase(java.util.Locale.ROOT);
+    if (!raw.equals("true") && !raw.equals("false")) {
+      problems.add(envOf(key) + " must be true or false, not '" + text(key) + "'");
+    }
+    return raw.equals("true");
   }
 
   private int integer(String key, int min, int max) {

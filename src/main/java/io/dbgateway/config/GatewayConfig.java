@@ -11,4 +11,5 @@ public record GatewayConfig(
     ResilienceConfig resilience,
     GaleraConfig galera,
     Path migrations,
+    boolean migrationsBaseline,
     Path queries) {}
