@@ -195,6 +195,9 @@ public final class BootstrapVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     Future<Void> monitorStopped = monitor == null ? Future.succeededFuture() : monitor.stop();
-    return router == null ? monitorStopped : Future.join(monitorStopped, router.close());
+    // HTTP has drained by now (children stop first): whatever still runs did not fit in the drain time.
+    Future<Void> cancelled = executor == null ? Future.succeededFuture() : executor.cancelInFlight();
+    return router == null ? monitorStopped
+        : Future.join(monitorStopped, cancelled.transform(done -> router.close()));
   }
 }

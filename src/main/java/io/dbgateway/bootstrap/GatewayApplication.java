@@ -6,6 +6,7 @@ import io.dbgateway.config.InvalidConfigException;
 import io.vertx.core.Vertx;
 import java.net.BindException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import sun.misc.Signal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,14 +34,25 @@ public final class GatewayApplication {
     long closeLimitMs = config.resilience().shutdownDrain().toMillis() + 10_000;
     Runtime.getRuntime().addShutdownHook(new Thread(() -> close(vertx, closeLimitMs)));
     // SIGTERM is the orchestrator's normal stop: drain, close, and exit 0 rather than the JVM's 143.
+    AtomicBoolean stopping = new AtomicBoolean();
     for (String name : new String[] {"TERM", "INT"}) {
-      Signal.handle(new Signal(name), signal -> new Thread(() -> {
-        log.info("SIG{} received: draining in-flight requests (at most {} ms), then closing",
-            name, config.resilience().shutdownDrain().toMillis());
-        close(vertx, closeLimitMs);
-        log.info("shut down cleanly");
-        Runtime.getRuntime().halt(0);
-      }, "db-gateway-shutdown").start());
+      Signal.handle(new Signal(name), signal -> {
+        if (!stopping.compareAndSet(false, true)) {
+          // A second signal must not cut the drain short: closing Vert.x again would return at once.
+          log.info("SIG{} received again: already shutting down", name);
+          return;
+        }
+        new Thread(() -> {
+          log.info("SIG{} received: draining in-flight requests (at most {} ms), then closing",
+              name, config.resilience().shutdownDrain().toMillis());
+          if (close(vertx, closeLimitMs)) {
+            log.info("shut down cleanly");
+          } else {
+            log.warn("closing took longer than {} ms; exiting with work still open", closeLimitMs);
+          }
+          Runtime.getRuntime().halt(0);
+        }, "db-gateway-shutdown").start();
+      });
     }
     vertx.deployVerticle(new BootstrapVerticle(config)).onFailure(failure -> {
       // One line, logged once: it is the last thing the operator sees.
@@ -52,11 +64,13 @@ public final class GatewayApplication {
     });
   }
 
-  private static void close(Vertx vertx, long limitMs) {
+  /** Closes Vert.x: HTTP drains, then the pools close. Answers whether that finished within {@code limitMs}. */
+  private static boolean close(Vertx vertx, long limitMs) {
     try {
       vertx.close().await(limitMs, TimeUnit.MILLISECONDS);
+      return true;
     } catch (Exception e) {
-      log.warn("closing took longer than {} ms; exiting anyway", limitMs);
+      return false;
     }
   }
 

@@ -76,6 +76,15 @@ public interface Dialect {
   /** Keys the database generated for a write, such as an auto-increment id. */
   List<Object> generatedKeys(SqlResult<?> result);
 
+  /**
+   * Asks the server to stop the statement running on {@code connection} (at shutdown, once the drain
+   * time is over), so its transaction rolls back now rather than when the statement ends. Engines that
+   * cannot do it leave the statement to its own timeout.
+   */
+  default Future<Void> cancel(SqlConnection connection) {
+    return Future.succeededFuture();
+  }
+
   /** What a failure reported by this engine's driver means, as the contract's problem. */
   Problem classify(Throwable failure);
 }

@@ -74,6 +74,12 @@ public final class PostgresDialect implements Dialect {
     return Future.join(set, result, restore).transform(ignored -> result);
   }
 
+  /** A PostgreSQL CancelRequest, sent on a connection of its own: the backend aborts the statement. */
+  @Override
+  public Future<Void> cancel(SqlConnection connection) {
+    return io.vertx.pgclient.PgConnection.cast(connection).cancelRequest();
+  }
+
   private static Future<?> setTimeout(SqlConnection connection, long timeoutMs) {
     return connection.query("SET statement_timeout = " + timeoutMs).execute();
   }

@@ -49,6 +49,8 @@ public final class SqlExecutor {
   private final RetryPolicy retries;
   private final IdempotencyStore idempotency;
   private final long poolWaitMs;
+  /** Connections running a unit now, so shutdown can cancel what is still running after the drain. */
+  private final java.util.Set<SqlConnection> inUse = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   public SqlExecutor(Dialect dialect, NodeRouter router, RetryPolicy retries, Duration poolWait) {
     this.dialect = dialect;
@@ -138,6 +140,18 @@ public final class SqlExecutor {
         .recover(this::fail);
   }
 
+  /**
+   * Asks the database to stop every statement still running, at shutdown: their transactions roll back
+   * now, and the pools can close without waiting for them.
+   */
+  public Future<Void> cancelInFlight() {
+    List<Future<Void>> cancels = new ArrayList<>();
+    for (SqlConnection conn : inUse) {
+      cancels.add(dialect.cancel(conn).recover(failure -> Future.succeededFuture()));
+    }
+    return Future.join(cancels).mapEmpty();
+  }
+
   /** Forgets idempotency keys older than {@code retention}. */
   public Future<Integer> sweepIdempotencyKeys(Duration retention) {
     return writerConnection().compose(conn -> idempotency.sweep(conn, retention).andThen(done -> conn.close()));
@@ -190,6 +204,7 @@ public final class SqlExecutor {
     return connections.connection(unit.readOnly())
         .recover(failure -> Future.failedFuture(new NotSentException(failure)))
         .compose(conn -> {
+          inUse.add(conn);
           Future<Outcome> result;
           try {
             result = !unit.transactional()
@@ -198,19 +213,26 @@ public final class SqlExecutor {
           } catch (RuntimeException e) {
             result = Future.failedFuture(e);
           }
-          return result.andThen(done -> conn.close());
+          return result.andThen(done -> {
+            inUse.remove(conn);
+            conn.close();
+          });
         })
         .recover(failure -> key != null && failure instanceof OutcomeUnknownException
             ? resolveUnknownOutcome(key, failure)
             : Future.failedFuture(failure));
   }
 
-  /** A single statement without a transaction: lost in flight, a write may or may not have happened. */
+  /**
+   * A single statement without a transaction: lost in flight, a write may or may not have happened. An
+   * error the server sent back (MariaDB 1047, PostgreSQL 57P01, ...) is its answer: the statement failed.
+   */
   private Future<Outcome> autocommit(SqlConnection conn, String node, Work work) {
     return work.apply(conn, node)
         .map(body -> new Outcome(body, false))
         .recover(failure -> Future.failedFuture(
-            Failures.isDatabaseDown(failure) ? new OutcomeUnknownException(failure) : failure));
+            Failures.isDatabaseDown(failure) && !(failure instanceof io.vertx.sqlclient.DatabaseException)
+                ? new OutcomeUnknownException(failure) : failure));
   }
 
   /**
@@ -230,12 +252,12 @@ public final class SqlExecutor {
         Throwable failure = done.cause();
         Future<Outcome> rolledBack = conn.query("ROLLBACK").execute()
             .transform(r -> Future.failedFuture(lostBeforeCommit(failure)));
-        return failure instanceof KeyAlreadyClaimed ? rolledBack.recover(f -> replay(key, failure.getCause())) : rolledBack;
+        return failure instanceof KeyAlreadyClaimed ? rolledBack.recover(f -> replay(conn, key, failure.getCause())) : rolledBack;
       }
       return conn.query("COMMIT").execute()
           .map(committed -> new Outcome(done.result(), false))
           .recover(failure -> Future.failedFuture(
-              Failures.isDatabaseDown(failure) ? new OutcomeUnknownException(failure) : failure));
+              Failures.isCommitOutcomeUnknown(failure) ? new OutcomeUnknownException(failure) : failure));
     });
   }
 
@@ -259,10 +281,13 @@ public final class SqlExecutor {
     }
   }
 
-  /** The key's claim collided: answer what was recorded for it, or the original failure if nothing was. */
-  private Future<Outcome> replay(IdempotencyKey key, Throwable claimFailure) {
-    return writerConnection()
-        .compose(conn -> idempotency.find(conn, key.key()).andThen(done -> conn.close()))
+  /**
+   * The key's claim collided: answer what was recorded for it, or the original failure if nothing was.
+   * It reads on the unit's own connection, rolled back by now: taking a second one while holding this
+   * one could wait forever (SQLite has a single writer connection; a busy pool has none to spare).
+   */
+  private Future<Outcome> replay(SqlConnection conn, IdempotencyKey key, Throwable claimFailure) {
+    return idempotency.find(conn, key.key())
         .compose(recorded -> {
           if (recorded == null || recorded.response() == null) {
             return Future.failedFuture(claimFailure);

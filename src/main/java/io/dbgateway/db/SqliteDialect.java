@@ -73,6 +73,12 @@ public final class SqliteDialect implements Dialect {
     return work.andThen(done -> vertx.cancelTimer(timer));
   }
 
+  @Override
+  public Future<Void> cancel(SqlConnection connection) {
+    interrupt(jdbcConnection(connection));
+    return Future.succeededFuture();
+  }
+
   /** The JDBC connection under a pooled one; the pool wraps the driver's connection once more. */
   private static java.sql.Connection jdbcConnection(SqlConnection connection) {
     io.vertx.sqlclient.internal.Connection inner = ((SqlConnectionInternal) connection).unwrap();

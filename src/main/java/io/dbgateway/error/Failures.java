@@ -54,14 +54,30 @@ public final class Failures {
   /** Galera's "WSREP has not yet prepared node for application use": the node refused the statement. */
   public static final int NODE_NOT_READY = 1047;
 
-  /** Whether the node refused work before running it (Galera error 1047), so it must leave routing. */
+  /** Galera's "Not connected to Primary Component" during COMMIT: whether it committed is unknown. */
+  public static final int NOT_PRIMARY_AT_COMMIT = 1180;
+
+  /**
+   * Whether the node refused work (Galera 1047) or lost the Primary Component under it (1180), so it
+   * must leave routing at once.
+   */
   public static boolean isNodeNotReady(Throwable failure) {
+    int code = databaseErrorCode(failure);
+    return code == NODE_NOT_READY || code == NOT_PRIMARY_AT_COMMIT;
+  }
+
+  /** Whether a failed COMMIT leaves the outcome unknown: the connection went away, or Galera lost quorum. */
+  public static boolean isCommitOutcomeUnknown(Throwable failure) {
+    return isDatabaseDown(failure) || databaseErrorCode(failure) == NOT_PRIMARY_AT_COMMIT;
+  }
+
+  private static int databaseErrorCode(Throwable failure) {
     for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
       if (t instanceof io.vertx.sqlclient.DatabaseException db) {
-        return db.getErrorCode() == NODE_NOT_READY;
+        return db.getErrorCode();
       }
     }
-    return false;
+    return 0;
   }
 
   /**

@@ -2,11 +2,13 @@ package io.dbgateway.idempotency;
 
 import io.dbgateway.error.ErrorCode;
 import io.dbgateway.error.GatewayException;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 
 /**
  * A client's idempotency key with a fingerprint of the request it came with, so the same key with a
@@ -29,7 +31,29 @@ public record IdempotencyKey(String key, String operation, String requestHash) {
     }
     JsonObject request = body.copy();
     request.remove(FIELD);
-    return new IdempotencyKey(key, operation, sha256(operation + "\n" + request.encode()));
+    return new IdempotencyKey(key, operation, sha256(operation + "\n" + canonical(request)));
+  }
+
+  /**
+   * The request as JSON with every object's fields in name order, so a client that resends the same
+   * body with its fields in another order (another JSON library, a rebuilt map) is not refused.
+   */
+  static String canonical(JsonObject request) {
+    return sortedCopy(request).toString();
+  }
+
+  private static Object sortedCopy(Object value) {
+    if (value instanceof JsonObject object) {
+      JsonObject sorted = new JsonObject(new LinkedHashMap<>());
+      object.fieldNames().stream().sorted().forEach(name -> sorted.put(name, sortedCopy(object.getValue(name))));
+      return sorted;
+    }
+    if (value instanceof JsonArray array) {
+      JsonArray copy = new JsonArray();
+      array.forEach(element -> copy.add(sortedCopy(element)));
+      return copy;
+    }
+    return value;
   }
 
   /** The answer when the key was used before with another request. */

@@ -46,7 +46,11 @@ public final class RetryPolicy {
     });
   }
 
-  /** Full jitter over an exponentially growing ceiling: retries of colliding units spread out. */
+  /**
+   * The pause before {@code attempt}: a ceiling that doubles from the initial delay up to the maximum,
+   * and a random point in its upper half ("equal jitter"), so retries of colliding units spread out
+   * while each still waits at least half the ceiling.
+   */
   long delayBefore(int attempt) {
     long ceiling = Math.min(maxDelayMs, initialDelayMs << Math.min(20, attempt - 2));
     return ceiling / 2 + ThreadLocalRandom.current().nextLong(ceiling / 2 + 1);

@@ -3,6 +3,7 @@ package io.dbgateway.resilience;
 import io.dbgateway.config.DbType;
 import io.dbgateway.error.GatewayException;
 import io.vertx.core.http.ConnectionPoolTooBusyException;
+import io.vertx.core.impl.NoStackTraceThrowable;
 import io.vertx.sqlclient.DatabaseException;
 import java.net.ConnectException;
 import java.sql.SQLException;
@@ -21,6 +22,9 @@ import java.util.Set;
  *       no connection, or connection lost before COMMIT</td></tr>
  *   <tr><td>SQLite</td><td>SQLITE_BUSY (5) past the busy timeout</td></tr>
  * </table>
+ *
+ * <p>Never retried: a connection lost while COMMIT was in flight (the outcome is unknown), and a pool
+ * with no connection to give (a retry would only queue again).
  */
 public final class RetrySafety {
 
@@ -34,14 +38,19 @@ public final class RetrySafety {
       DbType.MYSQL, Set.of(1213, 1205, 1047),
       DbType.SQLITE, Set.of(5));
 
+  /** The message of the failure a Vert.x SQL pool answers when no connection came free in time. */
+  static final String POOL_WAIT_TIMEOUT = "Timeout";
+
   private RetrySafety() {}
 
   /** Whether {@code failure} proves the unit did not commit on an engine of {@code type}. */
   public static boolean notCommitted(DbType type, Throwable failure) {
-    for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-      if (t instanceof OutcomeUnknownException || t instanceof ConnectionPoolTooBusyException) {
+    for (Throwable t = failure; t != null; t = next(t)) {
+      if (neverRetried(t)) {
         return false;
       }
+    }
+    for (Throwable t = failure; t != null; t = next(t)) {
       if (t instanceof NotSentException || t instanceof ConnectException) {
         return true;
       }
@@ -49,6 +58,7 @@ public final class RetrySafety {
         return SQL_STATES.get(type).contains(db.getSqlState()) || ERROR_CODES.get(type).contains(db.getErrorCode());
       }
       if (t instanceof SQLException sql) {
+        // SQLite's extended result codes (SQLITE_BUSY_SNAPSHOT, ...) keep the primary code in the low byte.
         return ERROR_CODES.get(type).contains(sql.getErrorCode() & 0xff);
       }
       if (t instanceof GatewayException && t.getCause() == null) {
@@ -56,6 +66,21 @@ public final class RetrySafety {
       }
     }
     return false;
+  }
+
+  /**
+   * Failures never retried, wherever they sit in the chain: the outcome is unknown, or the pool has no
+   * connection to give (its wait queue is full, or the wait timed out), where a retry would only wait
+   * in the same queue again and turn a fast 503 into a slow one.
+   */
+  private static boolean neverRetried(Throwable t) {
+    return t instanceof OutcomeUnknownException
+        || t instanceof ConnectionPoolTooBusyException
+        || t instanceof NoStackTraceThrowable && POOL_WAIT_TIMEOUT.equals(t.getMessage());
+  }
+
+  private static Throwable next(Throwable t) {
+    return t.getCause() == t ? null : t.getCause();
   }
 
   /** The unit never reached the database: no connection could be had, or it was lost before any statement. */

@@ -70,19 +70,36 @@ public final class GatewayUnderTest {
   }
 
   public Response post(String path, String body) {
-    return send(HttpRequest.newBuilder(uri(path))
+    return post(path, body, Map.of());
+  }
+
+  /** Posts with extra request headers, such as {@code Idempotency-Key}. */
+  public Response post(String path, JsonObject body, Map<String, String> headers) {
+    return post(path, body.encode(), headers);
+  }
+
+  private Response post(String path, String body, Map<String, String> headers) {
+    HttpRequest.Builder request = HttpRequest.newBuilder(uri(path))
         .header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(body)));
+        .POST(HttpRequest.BodyPublishers.ofString(body));
+    headers.forEach(request::header);
+    return send(request);
   }
 
   /** Sends without waiting, for tests that need requests in flight together. */
   public java.util.concurrent.CompletableFuture<Response> postAsync(String path, JsonObject body) {
-    HttpRequest request = HttpRequest.newBuilder(uri(path))
+    return postAsync(path, body, Map.of());
+  }
+
+  /** Sends without waiting, with extra request headers. */
+  public java.util.concurrent.CompletableFuture<Response> postAsync(String path, JsonObject body,
+      Map<String, String> headers) {
+    HttpRequest.Builder request = HttpRequest.newBuilder(uri(path))
         .header("Content-Type", "application/json")
         .timeout(Duration.ofSeconds(60))
-        .POST(HttpRequest.BodyPublishers.ofString(body.encode()))
-        .build();
-    return http.sendAsync(request, HttpResponse.BodyHandlers.ofString()).thenApply(GatewayUnderTest::toResponse);
+        .POST(HttpRequest.BodyPublishers.ofString(body.encode()));
+    headers.forEach(request::header);
+    return http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofString()).thenApply(GatewayUnderTest::toResponse);
   }
 
   public Response get(String path) {
@@ -108,8 +125,13 @@ public final class GatewayUnderTest {
 
   /** Sends an operation over the event bus; a failure comes back as the ReplyException. */
   public JsonObject request(String address, JsonObject body) throws ReplyException {
+    return requestMessage(address, body).body();
+  }
+
+  /** Sends an operation over the event bus and answers the whole reply, headers included. */
+  public io.vertx.core.eventbus.Message<JsonObject> requestMessage(String address, JsonObject body) throws ReplyException {
     try {
-      return vertx.eventBus().<JsonObject>request(address, body).await(60, TimeUnit.SECONDS).body();
+      return vertx.eventBus().<JsonObject>request(address, body).await(60, TimeUnit.SECONDS);
     } catch (ReplyException e) {
       throw e;
     } catch (Exception e) {
