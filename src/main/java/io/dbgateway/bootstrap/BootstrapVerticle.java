@@ -10,6 +10,7 @@ import io.dbgateway.db.NodeRouter;
 import io.dbgateway.db.Route;
 import io.dbgateway.galera.GaleraMonitor;
 import io.dbgateway.galera.GaleraRouter;
+import io.dbgateway.galera.GaleraVerticle;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import io.dbgateway.db.Dialect;
@@ -99,8 +100,8 @@ public final class BootstrapVerticle extends VerticleBase {
    */
   private Future<NodeRouter> galera(DatabaseWaiter.Reached reached) {
     monitor = new GaleraMonitor(vertx, config.database(), config.galera());
-    return monitor.start()
-        .compose(first -> monitor.awaitWriter(WRITER_WAIT_POLLS))
+    return vertx.deployVerticle(new GaleraVerticle(monitor))
+        .compose(deployed -> monitor.awaitWriter(WRITER_WAIT_POLLS))
         .compose(view -> {
           if (view.writer() == null) {
             return Future.failedFuture(new StartupException("no Galera node is eligible to take writes: "
@@ -194,10 +195,9 @@ public final class BootstrapVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    Future<Void> monitorStopped = monitor == null ? Future.succeededFuture() : monitor.stop();
-    // HTTP has drained by now (children stop first): whatever still runs did not fit in the drain time.
+    // HTTP has drained by now, and the Galera verticle stopped (children stop first): whatever still
+    // runs did not fit in the drain time.
     Future<Void> cancelled = executor == null ? Future.succeededFuture() : executor.cancelInFlight();
-    return router == null ? monitorStopped
-        : Future.join(monitorStopped, cancelled.transform(done -> router.close()));
+    return router == null ? cancelled : cancelled.transform(done -> router.close());
   }
 }
