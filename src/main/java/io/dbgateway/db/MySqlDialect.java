@@ -212,6 +212,10 @@ public final class MySqlDialect implements Dialect {
       if (code == ER_UNKNOWN_COM_ERROR) {
         return Failures.unavailable(message(my)).withSqlState(state, code);
       }
+      if (code == Failures.NOT_PRIMARY_AT_COMMIT) { // Galera lost quorum under the write: 503, never a client error
+        return new Problem(ErrorCode.UNAVAILABLE, message(my) + "; whether the write committed is unknown",
+            state, code, null, false, Failures.RETRY_AFTER_SECONDS);
+      }
       if (code == ER_CANT_EXECUTE_IN_READ_ONLY_TRANSACTION) {
         return new Problem(ErrorCode.SQL_ERROR, message(my), "25006", code, null, false, null);
       }

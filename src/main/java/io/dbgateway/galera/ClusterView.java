@@ -44,11 +44,15 @@ public record ClusterView(List<NodeView> nodes, HostAndPort writer) {
       List<String> reasons = new ArrayList<>();
       ProbeResult probe = h.last();
       if (!h.up() || probe == null) {
-        reasons.add("down: " + (h.lastError() == null ? "waiting for " + NodeHealth.PASSES_TO_UP + " passing probes" : h.lastError()));
+        reasons.add("down: " + (h.lastError() == null ? waitingForPasses(h.passes()) : h.lastError()));
       } else {
         reasons.addAll(probe.ownReasons());
         if (majorityUuid != null && !majorityUuid.equals(probe.clusterUuid())) {
           reasons.add("cluster UUID " + probe.clusterUuid() + " is not the majority's " + majorityUuid);
+        }
+        if (reasons.isEmpty() && !h.provenFit()) {
+          // Fit on its own terms since the last probe only: one more good probe before it takes traffic.
+          reasons.add(waitingForPasses(h.fit()));
         }
       }
       boolean eligible = reasons.isEmpty();
@@ -59,6 +63,10 @@ public record ClusterView(List<NodeView> nodes, HostAndPort writer) {
       views.add(new NodeView(node, h.up(), eligible, readable, reasons, probe));
     }
     return new ClusterView(views, chooseWriter(views, previousWriter, priority));
+  }
+
+  private static String waitingForPasses(int sofar) {
+    return "waiting for " + NodeHealth.PASSES_TO_UP + " passing probes in a row (" + sofar + " so far)";
   }
 
   private static String majorityUuid(Map<HostAndPort, NodeHealth> health) {

@@ -10,6 +10,8 @@ import io.vertx.mysqlclient.MySQLConnectOptions;
 import io.vertx.mysqlclient.MySQLConnection;
 import io.vertx.sqlclient.Row;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -21,6 +23,13 @@ import org.slf4j.LoggerFactory;
  * Polls every node of a Galera cluster on a dedicated connection per node and keeps the current
  * {@link ClusterView}. Each change of a node's state, and of the writer, is logged and published on
  * {@link #STATE_ADDRESS}.
+ *
+ * <p>The view is judged once per poll round, after every node's probe has answered (or timed out), so a
+ * writer is never chosen from a partial view: every gateway instance that sees the same cluster picks the
+ * same node. The writer is sticky, but not forever: once the node the rule prefers (priority, then lowest
+ * {@code wsrep_local_index}) has been eligible and preferred for {@link #FAILBACK_ROUNDS} rounds in a row,
+ * the writer moves back to it. Instances that lived through different failovers (or started after one)
+ * therefore agree again shortly after the cluster settles, while a flapping node never takes the role.
  */
 public final class GaleraMonitor {
 
@@ -29,12 +38,20 @@ public final class GaleraMonitor {
   /** Where every change of the cluster view is published, as its JSON. */
   public static final String STATE_ADDRESS = "dbgateway.galera.state";
 
+  /** Poll rounds in a row the rule's preferred writer must stay eligible before a sticky writer gives way to it. */
+  public static final int FAILBACK_ROUNDS = 20;
+
   private final Vertx vertx;
   private final DatabaseConfig db;
   private final GaleraConfig config;
   private final Map<HostAndPort, MySQLConnection> connections = new HashMap<>();
   private final Map<HostAndPort, NodeHealth> health = new HashMap<>();
+  /** Nodes whose probe has not answered yet: the next poll skips them, so probes never queue up on one connection. */
+  private final Set<HostAndPort> probing = new HashSet<>();
   private final AtomicReference<ClusterView> view;
+  private HostAndPort preferred;
+  private int preferredRounds;
+  private volatile boolean stopped;
   private long timer = -1;
 
   public GaleraMonitor(Vertx vertx, DatabaseConfig db, GaleraConfig config) {
@@ -63,6 +80,7 @@ public final class GaleraMonitor {
   }
 
   public Future<Void> stop() {
+    stopped = true;
     if (timer >= 0) {
       vertx.cancelTimer(timer);
     }
@@ -74,20 +92,53 @@ public final class GaleraMonitor {
   /** Live traffic saw error 1047 on {@code node}: it refused work, so it is down at once. */
   public synchronized void markDown(HostAndPort node, String reason) {
     health.put(node, health.getOrDefault(node, NodeHealth.initial()).failed(reason));
-    recompute();
+    recompute(view.get().writer());
   }
 
+  /** One round: probe every node, then judge the cluster once, on the whole round's results. */
   private Future<ClusterView> pollAll() {
+    if (stopped) {
+      return Future.succeededFuture(view.get());
+    }
     List<Future<Void>> probes = db.hosts().stream().map(this::poll).toList();
-    return Future.join(probes).transform(done -> Future.succeededFuture(view.get()));
+    return Future.join(probes).transform(done -> {
+      endOfRound();
+      return Future.succeededFuture(view.get());
+    });
+  }
+
+  /** Counts the rounds the rule's preferred writer has held, and judges the view, failing back when it is time. */
+  private synchronized void endOfRound() {
+    HostAndPort rule = ClusterView.judge(health, db.hosts(), null, config.writerPriority(), config.maxRecvQueue()).writer();
+    preferredRounds = rule != null && rule.equals(preferred) ? preferredRounds + 1 : 1;
+    preferred = rule;
+    HostAndPort current = view.get().writer();
+    boolean failback = rule != null && current != null && !rule.equals(current) && preferredRounds >= FAILBACK_ROUNDS;
+    if (failback) {
+      log.info("galera writer fails back to {}: it has been the preferred eligible node for {} polls", rule,
+          preferredRounds);
+    }
+    recompute(failback ? rule : current);
   }
 
   private Future<Void> poll(HostAndPort node) {
+    synchronized (this) {
+      if (!probing.add(node)) {
+        // The previous probe is still out (it times out on its own): a second one would queue behind it on
+        // the same connection, and its failure when that connection is dropped would count as an error.
+        return Future.succeededFuture();
+      }
+    }
     return connection(node)
         .compose(conn -> conn.query(ProbeResult.QUERY).execute()
             .timeout(config.probeTimeout().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS))
         .map(rows -> parse(rows.iterator().next()))
-        .onComplete(result -> record(node, result.result(), result.cause()))
+        .andThen(result -> {
+          synchronized (this) {
+            probing.remove(node);
+          }
+          record(node, result.result(), result.cause());
+        })
         .mapEmpty();
   }
 
@@ -103,22 +154,22 @@ public final class GaleraMonitor {
       after = timeout ? before.timedOut(reason) : before.failed(reason);
     }
     health.put(node, after);
-    recompute();
   }
 
-  private void recompute() {
+  private void recompute(HostAndPort previousWriter) {
     ClusterView before = view.get();
-    ClusterView after = ClusterView.judge(health, db.hosts(), before.writer(), config.writerPriority(),
+    ClusterView after = ClusterView.judge(health, db.hosts(), previousWriter, config.writerPriority(),
         config.maxRecvQueue());
     view.set(after);
     boolean changed = !Objects.equals(before.writer(), after.writer());
     for (int i = 0; i < after.nodes().size(); i++) {
       NodeView b = before.nodes().get(i);
       NodeView a = after.nodes().get(i);
-      if (b.up() != a.up() || b.eligible() != a.eligible() || b.readable() != a.readable()) {
+      if (!b.sameState(a)) {
         changed = true;
+        String why = String.join("; ", a.reasons());
         log.info("galera node {} is now {}{}", a.node(), a.eligible() ? "ELIGIBLE" : a.up() ? "UP but not eligible" : "DOWN",
-            a.reasons().isEmpty() ? "" : ": " + String.join("; ", a.reasons()));
+            why.isEmpty() ? "" : ": " + (why.startsWith("down: ") ? why.substring("down: ".length()) : why));
       }
     }
     if (!Objects.equals(before.writer(), after.writer())) {
@@ -140,8 +191,10 @@ public final class GaleraMonitor {
     }
     MySQLConnectOptions options = new MySQLConnectOptions().setHost(node.host()).setPort(node.port())
         .setDatabase(db.name()).setUser(db.user()).setPassword(db.password());
-    return MySQLConnection.connect(vertx, options)
+    Future<MySQLConnection> connecting = MySQLConnection.connect(vertx, options);
+    return connecting
         .timeout(config.probeTimeout().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
+        .onFailure(timedOut -> connecting.onSuccess(MySQLConnection::close)) // a late connection is closed, not leaked
         .andThen(connected -> {
           if (connected.succeeded()) {
             synchronized (this) {

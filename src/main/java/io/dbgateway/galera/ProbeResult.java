@@ -16,7 +16,11 @@ public record ProbeResult(
     String rejectQueries,
     boolean readOnly) {
 
-  /** The probe query from the Galera brief: it answers even on a non-Primary node. */
+  /**
+   * The probe query from the Galera brief: it answers even on a non-Primary node. The boolean globals
+   * carry {@code + 0}: in a query with an aggregate, MariaDB 10.11 answers 0 for a bare boolean system
+   * variable ({@code @@global.wsrep_desync}, {@code read_only}) even when it is ON.
+   */
   public static final String QUERY = """
       SELECT MAX(IF(VARIABLE_NAME='WSREP_READY', VARIABLE_VALUE, NULL))              AS ready,
              MAX(IF(VARIABLE_NAME='WSREP_CLUSTER_STATUS', VARIABLE_VALUE, NULL))     AS cluster_status,
@@ -24,8 +28,8 @@ public record ProbeResult(
              MAX(IF(VARIABLE_NAME='WSREP_CLUSTER_STATE_UUID', VARIABLE_VALUE, NULL)) AS cluster_uuid,
              MAX(IF(VARIABLE_NAME='WSREP_LOCAL_INDEX', VARIABLE_VALUE, NULL))        AS local_index,
              MAX(IF(VARIABLE_NAME='WSREP_LOCAL_RECV_QUEUE', VARIABLE_VALUE, NULL))   AS recv_queue,
-             @@global.wsrep_desync AS desync, @@global.wsrep_reject_queries AS reject_queries,
-             @@global.wsrep_sst_donor_rejects_queries AS donor_rejects, @@global.read_only AS read_only
+             @@global.wsrep_desync + 0 AS desync, @@global.wsrep_reject_queries AS reject_queries,
+             @@global.wsrep_sst_donor_rejects_queries + 0 AS donor_rejects, @@global.read_only + 0 AS read_only
       FROM information_schema.GLOBAL_STATUS
       WHERE VARIABLE_NAME IN ('WSREP_READY','WSREP_CLUSTER_STATUS','WSREP_LOCAL_STATE',
                               'WSREP_CLUSTER_STATE_UUID','WSREP_LOCAL_INDEX','WSREP_LOCAL_RECV_QUEUE')""";
