@@ -6,9 +6,7 @@ import io.dbgateway.testing.TestServers;
 import io.dbgateway.testing.ThrowawayPostgres;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -16,7 +14,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -32,7 +29,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -68,7 +64,7 @@ class GracefulShutdownTest {
       Set<Integer> before = backends(monitor);
 
       int port = freePort();
-      try (Child child = Child.start(Map.of(
+      try (ChildGateway child = ChildGateway.start(Map.of(
           "DB_TYPE", "postgresql",
           "DB_HOST", postgres.host(),
           "DB_PORT", Integer.toString(postgres.port()),
@@ -332,95 +328,4 @@ class GracefulShutdownTest {
     }
   }
 
-  /** The gateway in a child JVM, with stdout and stderr merged and collected line by line. */
-  private static final class Child implements AutoCloseable {
-
-    private final Process process;
-    private final List<String> lines = new ArrayList<>();
-    private final Thread reader;
-
-    private Child(Process process) {
-      this.process = process;
-      this.reader = new Thread(this::pump, "child-output");
-      reader.setDaemon(true);
-      reader.start();
-    }
-
-    static Child start(Map<String, String> env) throws IOException {
-      String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-      ProcessBuilder builder = new ProcessBuilder(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
-          GatewayApplication.class.getName())
-          .directory(PROJECT_ROOT.toFile())
-          .redirectErrorStream(true);
-      builder.environment().clear();
-      String path = System.getenv("PATH");
-      builder.environment().put("PATH", path == null ? "/usr/bin:/bin" : path);
-      builder.environment().putAll(env);
-      return new Child(builder.start());
-    }
-
-    private void pump() {
-      try (BufferedReader in = new BufferedReader(
-          new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-        String line;
-        while ((line = in.readLine()) != null) {
-          synchronized (lines) {
-            lines.add(line);
-            lines.notifyAll();
-          }
-        }
-      } catch (IOException e) {
-        // the child is gone
-      }
-    }
-
-    /**
-     * Sends SIGTERM. Not {@link Process#destroy()}: that also closes our end of the child's output, so
-     * nothing the child logs while it shuts down would be seen.
-     */
-    void sigterm() throws IOException, InterruptedException {
-      Process kill = new ProcessBuilder("kill", "-TERM", Long.toString(process.pid())).inheritIO().start();
-      assertThat(kill.waitFor()).as("kill -TERM").isZero();
-    }
-
-    List<String> lines() {
-      synchronized (lines) {
-        return List.copyOf(lines);
-      }
-    }
-
-    int waitForExit(int seconds) throws InterruptedException {
-      if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
-        throw new AssertionError("the gateway did not exit within " + seconds + " s; output:\n"
-            + String.join("\n", lines()));
-      }
-      reader.join(TimeUnit.SECONDS.toMillis(10));
-      return process.exitValue();
-    }
-
-    String awaitLine(Predicate<String> wanted, int seconds) throws InterruptedException {
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-      synchronized (lines) {
-        while (true) {
-          for (String line : lines) {
-            if (wanted.test(line)) {
-              return line;
-            }
-          }
-          long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
-          if (left <= 0 || !process.isAlive() && !reader.isAlive()) {
-            throw new AssertionError("no such line within " + seconds + " s (alive: " + process.isAlive()
-                + "); output:\n" + String.join("\n", lines));
-          }
-          lines.wait(Math.min(left, 200));
-        }
-      }
-    }
-
-    @Override
-    public void close() throws InterruptedException {
-      process.destroyForcibly();
-      process.waitFor(10, TimeUnit.SECONDS);
-    }
-  }
 }

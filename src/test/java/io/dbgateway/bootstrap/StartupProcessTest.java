@@ -3,9 +3,7 @@ package io.dbgateway.bootstrap;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dbgateway.testing.ThrowawayPostgres;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -14,11 +12,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -37,7 +32,7 @@ class StartupProcessTest {
   void aClosedPortIsTriedExactlyDbMaxRetriesTimesThenTheGatewayExitsWithOneClearLine() throws Exception {
     int dbPort = freePort(); // nothing listens here
     String secret = "never-print-this-pass";
-    try (Child child = Child.start(Map.of(
+    try (ChildGateway child = ChildGateway.start(Map.of(
         "DB_TYPE", "postgresql",
         "DB_HOST", "127.0.0.1",
         "DB_PORT", Integer.toString(dbPort),
@@ -79,7 +74,7 @@ class StartupProcessTest {
   void aDatabaseThatComesUpDuringTheRetriesIsPickedUp() throws Exception {
     ThrowawayPostgres postgres = new ThrowawayPostgres(); // its port is fixed now, but nothing listens yet
     int httpPort = freePort();
-    try (Child child = Child.start(Map.of(
+    try (ChildGateway child = ChildGateway.start(Map.of(
         "DB_TYPE", "postgresql",
         "DB_HOST", postgres.host(),
         "DB_PORT", Integer.toString(postgres.port()),
@@ -125,7 +120,7 @@ class StartupProcessTest {
   void aBadConfigExitsWithStatusTwoReportingEveryProblemAndTouchesNoDatabase() throws Exception {
     // A listening socket stands in for the database: any connection attempt would show up here.
     try (ServerSocket fakeDb = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"));
-         Child child = Child.start(Map.of(
+         ChildGateway child = ChildGateway.start(Map.of(
              "DB_TYPE", "oracle",
              "DB_HOST", "127.0.0.1",
              "DB_PORT", Integer.toString(fakeDb.getLocalPort()),
@@ -159,7 +154,7 @@ class StartupProcessTest {
   void aStartUpFailureAfterTheDatabaseIsUpExitsWithStatusOneAndOneLineNamingIt(@TempDir Path dir) throws Exception {
     // The HTTP port is taken: the database (SQLite) and migrations succeed, then HTTP cannot listen.
     try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"));
-         Child child = Child.start(Map.of(
+         ChildGateway child = ChildGateway.start(Map.of(
              "DB_TYPE", "sqlite",
              "DB_NAME", dir.resolve("gateway.db").toString(),
              "GATEWAY_HTTP_PORT", Integer.toString(taken.getLocalPort())))) {
@@ -190,93 +185,4 @@ class StartupProcessTest {
     }
   }
 
-  /** The gateway in a child JVM, with stdout and stderr merged and collected line by line. */
-  private static final class Child implements AutoCloseable {
-
-    private final Process process;
-    private final List<String> lines = new ArrayList<>();
-    private final Thread reader;
-
-    private Child(Process process) {
-      this.process = process;
-      this.reader = new Thread(this::pump, "child-output");
-      reader.setDaemon(true);
-      reader.start();
-    }
-
-    static Child start(Map<String, String> env) throws IOException {
-      assertThat(PROJECT_ROOT.resolve("conf/migrations")).isDirectory();
-      String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-      ProcessBuilder builder = new ProcessBuilder(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
-          GatewayApplication.class.getName())
-          .directory(PROJECT_ROOT.toFile())
-          .redirectErrorStream(true);
-      builder.environment().clear();
-      String path = System.getenv("PATH");
-      builder.environment().put("PATH", path == null ? "/usr/bin:/bin" : path);
-      builder.environment().putAll(env);
-      return new Child(builder.start());
-    }
-
-    private void pump() {
-      try (BufferedReader in = new BufferedReader(
-          new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-        String line;
-        while ((line = in.readLine()) != null) {
-          synchronized (lines) {
-            lines.add(line);
-            lines.notifyAll();
-          }
-        }
-      } catch (IOException e) {
-        // the child is gone
-      }
-    }
-
-    boolean isAlive() {
-      return process.isAlive();
-    }
-
-    List<String> lines() {
-      synchronized (lines) {
-        return List.copyOf(lines);
-      }
-    }
-
-    /** Waits for the child to exit and for its output to be read to the end. */
-    int waitForExit(int seconds) throws InterruptedException {
-      if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
-        throw new AssertionError("the gateway did not exit within " + seconds + " s; output:\n"
-            + String.join("\n", lines()));
-      }
-      reader.join(TimeUnit.SECONDS.toMillis(10));
-      return process.exitValue();
-    }
-
-    /** The first line that matches, waiting for it as long as the child lives. */
-    String awaitLine(Predicate<String> wanted, int seconds) throws InterruptedException {
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-      synchronized (lines) {
-        while (true) {
-          for (String line : lines) {
-            if (wanted.test(line)) {
-              return line;
-            }
-          }
-          long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
-          if (left <= 0 || !process.isAlive() && !reader.isAlive()) {
-            throw new AssertionError("no such line within " + seconds + " s (alive: " + process.isAlive()
-                + "); output:\n" + String.join("\n", lines));
-          }
-          lines.wait(Math.min(left, 200));
-        }
-      }
-    }
-
-    @Override
-    public void close() throws InterruptedException {
-      process.destroyForcibly();
-      process.waitFor(10, TimeUnit.SECONDS);
-    }
-  }
 }
