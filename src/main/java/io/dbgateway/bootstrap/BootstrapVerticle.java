@@ -5,6 +5,7 @@ import io.dbgateway.api.RequestParser;
 import io.dbgateway.config.DbType;
 import io.dbgateway.config.GatewayConfig;
 import io.dbgateway.config.HostAndPort;
+import io.dbgateway.db.ConnectionSource;
 import io.dbgateway.db.DatabaseVerticle;
 import io.dbgateway.db.NodeRouter;
 import io.dbgateway.db.Route;
@@ -125,10 +126,11 @@ public final class BootstrapVerticle extends VerticleBase {
         .mapEmpty();
   }
 
+  /** A node's pools and breaker, named as results report it: host:port, or the SQLite file. */
   private Route route(HostAndPort node) {
-    return new Route(node.toString(),
-        Pools.create(vertx, config.database(), config.pool(), node, config.query().defaultTimeoutMs()),
-        new NodeBreaker(vertx, node.toString(), config.resilience()));
+    ConnectionSource connections =
+        Pools.create(vertx, config.database(), config.pool(), node, config.query().defaultTimeoutMs());
+    return new Route(connections.node(), connections, new NodeBreaker(vertx, connections.node(), config.resilience()));
   }
 
   private Dialect dialect(String version, boolean galera, Jdbc jdbc) {
