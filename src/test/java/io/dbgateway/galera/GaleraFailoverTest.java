@@ -3,13 +3,11 @@ package io.dbgateway.galera;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import io.dbgateway.resilience.RetryPolicy;
 import io.dbgateway.tck.Engine;
 import io.dbgateway.tck.GatewayUnderTest;
 import io.dbgateway.testing.GaleraCluster;
+import io.dbgateway.testing.LogCapture;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -44,7 +42,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.slf4j.LoggerFactory;
 
 /**
  * Failover on a real 3-node Galera cluster, through an in-process gateway: the writer SIGKILLed under
@@ -881,41 +878,6 @@ class GaleraFailoverTest {
       c.rollback();
     } catch (SQLException ignored) {
       // the connection reports the same failure again; the next statement will tell
-    }
-  }
-
-  /** Captures what one class logs. */
-  static final class LogCapture {
-    private final Logger logger;
-    private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
-
-    private LogCapture(Class<?> type) {
-      logger = (Logger) LoggerFactory.getLogger(type);
-    }
-
-    static LogCapture attach(Class<?> type) {
-      LogCapture capture = new LogCapture(type);
-      capture.appender.setName("galera-failover-test-" + type.getSimpleName());
-      capture.appender.start();
-      capture.logger.addAppender(capture.appender);
-      return capture;
-    }
-
-    void detach() {
-      logger.detachAppender(appender);
-      appender.stop();
-    }
-
-    int mark() {
-      synchronized (appender) {
-        return appender.list.size();
-      }
-    }
-
-    List<String> messagesSince(int mark) {
-      synchronized (appender) { // AppenderBase.doAppend holds this lock while appending
-        return appender.list.subList(mark, appender.list.size()).stream().map(ILoggingEvent::getFormattedMessage).toList();
-      }
     }
   }
 

@@ -1,13 +1,11 @@
 package io.dbgateway.resilience;
 
-import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
+import io.dbgateway.testing.LogCapture;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.slf4j.LoggerFactory;
 
 /** Captures what {@link NodeBreaker} logs, so tests can check that every state change was logged. */
 final class BreakerLog {
@@ -17,37 +15,26 @@ final class BreakerLog {
   /** One logged state change: the node, the new state and when it was logged (wall clock). */
   record Change(String node, String state, long timeMillis) {}
 
-  private final Logger logger = (Logger) LoggerFactory.getLogger(NodeBreaker.class);
-  private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
+  private final LogCapture capture = LogCapture.attach(NodeBreaker.class);
 
   private BreakerLog() {}
 
   static BreakerLog attach() {
-    BreakerLog log = new BreakerLog();
-    log.appender.setName("breaker-test-capture");
-    log.appender.start();
-    log.logger.addAppender(log.appender);
-    return log;
+    return new BreakerLog();
   }
 
   void detach() {
-    logger.detachAppender(appender);
-    appender.stop();
+    capture.detach();
   }
 
   /** How many events were captured so far: pass it to {@link #changesSince} to see only later ones. */
   int mark() {
-    synchronized (appender) {
-      return appender.list.size();
-    }
+    return capture.mark();
   }
 
   /** The state changes logged for {@code node} (any node if null) since {@code mark}, in order. */
   List<Change> changesSince(int mark, String node) {
-    List<ILoggingEvent> events;
-    synchronized (appender) { // AppenderBase.doAppend holds this lock while appending
-      events = new ArrayList<>(appender.list.subList(mark, appender.list.size()));
-    }
+    List<ILoggingEvent> events = capture.eventsSince(mark);
     List<Change> changes = new ArrayList<>();
     for (ILoggingEvent event : events) {
       Matcher m = STATE.matcher(event.getFormattedMessage());

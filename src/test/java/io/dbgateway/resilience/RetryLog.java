@@ -1,10 +1,7 @@
 package io.dbgateway.resilience;
 
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
+import io.dbgateway.testing.LogCapture;
 import java.util.List;
-import org.slf4j.LoggerFactory;
 
 /**
  * Counts the retries the gateways in this JVM schedule, from {@link RetryPolicy}'s own log line. It
@@ -12,20 +9,11 @@ import org.slf4j.LoggerFactory;
  */
 final class RetryLog implements AutoCloseable {
 
-  private final Logger logger = (Logger) LoggerFactory.getLogger(RetryPolicy.class);
-  private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
-
-  RetryLog() {
-    appender.start();
-    logger.addAppender(appender);
-  }
+  private final LogCapture capture = LogCapture.attach(RetryPolicy.class);
 
   /** The retry lines logged since this log was opened. */
   List<String> retries() {
-    synchronized (appender) { // AppenderBase.doAppend holds this lock
-      return appender.list.stream().map(ILoggingEvent::getFormattedMessage)
-          .filter(line -> line.contains("failed safely")).toList();
-    }
+    return capture.messagesSince(0).stream().filter(line -> line.contains("failed safely")).toList();
   }
 
   /** Waits until at least {@code count} retries were logged; answers whether they were. */
@@ -42,7 +30,6 @@ final class RetryLog implements AutoCloseable {
 
   @Override
   public void close() {
-    logger.detachAppender(appender);
-    appender.stop();
+    capture.detach();
   }
 }
