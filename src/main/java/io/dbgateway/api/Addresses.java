@@ -7,6 +7,10 @@ public final class Addresses {
   public static final String QUERY = PREFIX + "query";
   public static final String BATCH = PREFIX + "batch";
   public static final String TRANSACTION = PREFIX + "transaction";
+  public static final String TX_BEGIN = PREFIX + "tx.begin";
+  public static final String TX_COMMIT = PREFIX + "tx.commit";
+  public static final String TX_ROLLBACK = PREFIX + "tx.rollback";
+  public static final String NAMED = PREFIX + "named";
   /** Internal: answers whether the database responds, for readiness. */
   public static final String PING = PREFIX + "internal.ping";
 

@@ -22,6 +22,7 @@ import io.dbgateway.db.PostgresDialect;
 import io.dbgateway.db.SqlExecutor;
 import io.dbgateway.db.SqliteDialect;
 import io.dbgateway.http.HttpVerticle;
+import io.dbgateway.http.Problems;
 import io.dbgateway.resilience.NodeBreaker;
 import io.dbgateway.resilience.RetryPolicy;
 import io.vertx.core.DeploymentOptions;
@@ -161,7 +162,7 @@ public final class BootstrapVerticle extends VerticleBase {
             .onComplete(
                 ok -> p.complete(Status.OK(new JsonObject().put("target", config.database().target()))),
                 failure -> p.complete(Status.KO(new JsonObject().put("reason", "the database does not answer: "
-                    + HttpVerticle.fromBus(failure).detail())))));
+                    + Problems.fromBus(failure).detail())))));
   }
 
   /** DOWN while any node's breaker is open (a cluster still serves through the others, but says so). */

@@ -1,23 +1,34 @@
 package io.dbgateway.config;
 
+import io.dbgateway.auth.ApiKey;
+import io.dbgateway.auth.Role;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Locale;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Builds the immutable {@link GatewayConfig}: built-in defaults, then the config file, then the
  * environment. Every problem is collected, so one start reports all of them.
  */
 public final class ConfigLoader {
+
+  /** Shorter secrets can be guessed; 16 characters of a random token is the floor. */
+  static final int MIN_SECRET_LENGTH = 16;
 
   private final Map<String, String> env;
   private final List<String> problems = new ArrayList<>();
@@ -126,9 +137,120 @@ public final class ConfigLoader {
         Duration.ofMillis(integer("galera.probeTimeoutMs", 10, 3_600_000)),
         integer("galera.maxRecvQueue", 0, Integer.MAX_VALUE),
         priority.isBlank() ? List.of() : parseHosts(priority, database.type().defaultPort()));
-    return new GatewayConfig(database, pool, http, query, resilience, galera, Path.of(text("migrations")),
+    SecurityConfig security = parseSecurity(http.host());
+    LimitsConfig limits = new LimitsConfig(integer("limits.maxParams", 1, 65_535),
+        integer("limits.requestsPerSecond", 0, 1_000_000), integer("limits.burst", 0, 1_000_000));
+    TransactionConfig transactions = new TransactionConfig(
+        Duration.ofMillis(integer("transactions.idleTimeoutMs", 100, 86_400_000)),
+        Duration.ofMillis(integer("transactions.maxLifetimeMs", 100, 86_400_000)),
+        integer("transactions.maxOpen", 1, 1_000_000),
+        integer("transactions.maxOpenPerKey", 1, 1_000_000));
+    Integer bridgePort = values.containsKey("eventBusBridgePort") ? integer("eventBusBridgePort", 0, 65_535) : null;
+    return new GatewayConfig(database, pool, http, query, resilience, galera, security, limits, transactions,
+        bridgePort, Path.of(text("migrations")),
         bool("migrationsBaseline"),
         Path.of(text("queries")));
+  }
+
+  /**
+   * Keys from the environment and the keys file, TLS files, and the secure-by-default rule: without
+   * keys, anonymous access is served only on a loopback address, unless {@code GATEWAY_AUTH=none}.
+   */
+  private SecurityConfig parseSecurity(String httpHost) {
+    List<ApiKey> keys = new ArrayList<>();
+    if (values.containsKey("auth.apiKeys") && !text("auth.apiKeys").isBlank()) {
+      for (String entry : text("auth.apiKeys").split(",")) {
+        parseKey(entry.trim(), "GATEWAY_API_KEYS").ifPresent(keys::add);
+      }
+    }
+    if (values.containsKey("auth.apiKeysFile") && !text("auth.apiKeysFile").isBlank()) {
+      keys.addAll(readKeysFile(Path.of(text("auth.apiKeysFile"))));
+    }
+    Set<String> ids = new HashSet<>();
+    Set<String> secrets = new HashSet<>();
+    for (ApiKey key : keys) {
+      if (!ids.add(key.id())) {
+        problems.add("API key id '" + key.id() + "' is configured twice");
+      }
+      if (!secrets.add(key.secret())) {
+        problems.add("API key '" + key.id() + "' has the same secret as another key");
+      }
+    }
+    String mode = text("auth.mode").trim().toLowerCase(Locale.ROOT);
+    if (!mode.equals("keys") && !mode.equals("none")) {
+      problems.add("GATEWAY_AUTH must be keys or none, not '" + text("auth.mode") + "'");
+    }
+    boolean authNone = mode.equals("none");
+    if (keys.isEmpty() && !authNone && !isLoopback(httpHost)) {
+      problems.add("GATEWAY_HTTP_HOST " + httpHost + " is not a loopback address and no API keys are configured:"
+          + " set GATEWAY_API_KEYS (id:role:secret), or set GATEWAY_AUTH=none to serve anonymous requests on the network");
+    }
+    Path cert = optionalFile("http.tlsCert");
+    Path key = optionalFile("http.tlsKey");
+    if ((cert == null) != (key == null)) {
+      problems.add("GATEWAY_TLS_CERT and GATEWAY_TLS_KEY must be set together");
+    }
+    return new SecurityConfig(keys, authNone, cert, key);
+  }
+
+  private Optional<ApiKey> parseKey(String entry, String source) {
+    String[] parts = entry.split(":", 3);
+    if (parts.length != 3 || parts[0].isBlank() || parts[2].isBlank()) {
+      // Never echo the entry: it holds a secret.
+      problems.add(source + ": an entry is not id:role:secret");
+      return Optional.empty();
+    }
+    Optional<Role> role = Role.parse(parts[1]);
+    if (role.isEmpty()) {
+      problems.add(source + ": key '" + parts[0] + "' has role '" + parts[1] + "'; roles are read, write and named");
+      return Optional.empty();
+    }
+    if (parts[2].length() < MIN_SECRET_LENGTH) {
+      problems.add(source + ": key '" + parts[0] + "' has a secret shorter than " + MIN_SECRET_LENGTH + " characters");
+      return Optional.empty();
+    }
+    return Optional.of(new ApiKey(parts[0].trim(), role.get(), parts[2]));
+  }
+
+  private List<ApiKey> readKeysFile(Path file) {
+    List<ApiKey> keys = new ArrayList<>();
+    try {
+      if (Files.getFileStore(file).supportsFileAttributeView("posix")) {
+        Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(file);
+        if (permissions.contains(PosixFilePermission.GROUP_READ) || permissions.contains(PosixFilePermission.OTHERS_READ)) {
+          problems.add("GATEWAY_API_KEYS_FILE " + file + " is readable by group or others; chmod 600 it");
+          return keys;
+        }
+      }
+      for (String line : Files.readAllLines(file)) {
+        String entry = line.strip();
+        if (!entry.isEmpty() && !entry.startsWith("#")) {
+          parseKey(entry, "GATEWAY_API_KEYS_FILE").ifPresent(keys::add);
+        }
+      }
+    } catch (IOException e) {
+      problems.add("GATEWAY_API_KEYS_FILE " + file + " cannot be read: " + e.getMessage());
+    }
+    return keys;
+  }
+
+  private Path optionalFile(String key) {
+    if (!values.containsKey(key) || text(key).isBlank()) {
+      return null;
+    }
+    Path file = Path.of(text(key));
+    if (!Files.isReadable(file)) {
+      problems.add(envOf(key) + ": " + file + " is not a readable file");
+    }
+    return file;
+  }
+
+  static boolean isLoopback(String host) {
+    try {
+      return InetAddress.getByName(host).isLoopbackAddress();
+    } catch (UnknownHostException e) {
+      return false;
+    }
   }
 
   private DatabaseConfig parseDatabase() {

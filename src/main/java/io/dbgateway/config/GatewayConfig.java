@@ -2,7 +2,11 @@ package io.dbgateway.config;
 
 import java.nio.file.Path;
 
-/** The whole configuration, parsed once at start and immutable afterwards. */
+/**
+ * The whole configuration, parsed once at start and immutable afterwards.
+ *
+ * @param eventBusBridgePort the TCP event-bus bridge port, or null when the bridge is off
+ */
 public record GatewayConfig(
     DatabaseConfig database,
     PoolConfig pool,
@@ -10,6 +14,10 @@ public record GatewayConfig(
     QueryConfig query,
     ResilienceConfig resilience,
     GaleraConfig galera,
+    SecurityConfig security,
+    LimitsConfig limits,
+    TransactionConfig transactions,
+    Integer eventBusBridgePort,
     Path migrations,
     boolean migrationsBaseline,
     Path queries) {}

@@ -164,7 +164,7 @@ class ConfigLoaderTest {
   void configFileOverridesDefaultsAndEnvironmentOverridesTheFile() throws IOException {
     Path file = Files.writeString(dir.resolve("gateway.json"), """
         {"db": {"type": "mysql", "name": "file_db", "user": "file_user", "poolSize": 20, "retryDelay": 1.5},
-         "http": {"port": 9001, "host": "0.0.0.0"},
+         "http": {"port": 9001, "host": "0.0.0.0"}, "auth": {"mode": "none"},
          "migrations": "file/migrations"}
         """);
     GatewayConfig config = ConfigLoader.load(Map.of(
