@@ -25,6 +25,7 @@ public final class HttpVerticle extends VerticleBase {
   private final HealthChecks liveness;
   private final HealthChecks readiness;
   private HttpServer server;
+  private Router router;
 
   public HttpVerticle(GatewayConfig config, HealthChecks liveness, HealthChecks readiness) {
     this.config = config;
@@ -34,7 +35,8 @@ public final class HttpVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    Router router = Router.router(vertx);
+    router = Router.router(vertx);
+    router.get(OpenApiHandler.PATH).handler(new OpenApiHandler());
     router.get("/health/live").handler(HealthCheckHandler.createWithHealthChecks(liveness));
     router.get("/health/ready").handler(HealthCheckHandler.createWithHealthChecks(readiness));
     router.post("/v1/*").handler(BodyHandler.create(false).setBodyLimit(config.http().maxBodyBytes()));
@@ -46,6 +48,11 @@ public final class HttpVerticle extends VerticleBase {
         .listen()
         .andThen(listening -> server = listening.result())
         .onSuccess(server -> log.info("HTTP listening on {}:{}", config.http().host(), server.actualPort()));
+  }
+
+  /** The routes this verticle serves, for the test that holds them to the OpenAPI document. */
+  Router router() {
+    return router;
   }
 
   /** Stops accepting connections and lets in-flight requests finish, for at most the drain time. */

@@ -3,6 +3,7 @@ package io.dbgateway.tck;
 import io.dbgateway.bootstrap.BootstrapVerticle;
 import io.dbgateway.config.ConfigLoader;
 import io.dbgateway.config.GatewayConfig;
+import io.dbgateway.testing.OpenApiConformance;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonObject;
@@ -99,7 +100,8 @@ public final class GatewayUnderTest {
         .timeout(Duration.ofSeconds(60))
         .POST(HttpRequest.BodyPublishers.ofString(body.encode()));
     headers.forEach(request::header);
-    return http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofString()).thenApply(GatewayUnderTest::toResponse);
+    HttpRequest built = request.build();
+    return http.sendAsync(built, HttpResponse.BodyHandlers.ofString()).thenApply(r -> conforming(built, toResponse(r)));
   }
 
   public Response get(String path) {
@@ -108,13 +110,27 @@ public final class GatewayUnderTest {
 
   private Response send(HttpRequest.Builder request) {
     try {
-      return toResponse(http.send(request.timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString()));
+      HttpRequest built = request.timeout(Duration.ofSeconds(60)).build();
+      return conforming(built, toResponse(http.send(built, HttpResponse.BodyHandlers.ofString())));
     } catch (IOException e) {
       throw new IllegalStateException(e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
     }
+  }
+
+  /**
+   * Every answer to a documented operation is checked against the OpenAPI document, so no suite can
+   * see the implementation and the document drift apart.
+   */
+  private static Response conforming(HttpRequest request, Response response) {
+    OpenApiConformance openApi = OpenApiConformance.get();
+    String path = request.uri().getPath();
+    if (openApi.documents(request.method(), path)) {
+      openApi.assertConforms(request.method(), path, response);
+    }
+    return response;
   }
 
   private static Response toResponse(HttpResponse<String> response) {
