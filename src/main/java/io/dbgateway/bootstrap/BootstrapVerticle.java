@@ -74,7 +74,7 @@ public final class BootstrapVerticle extends VerticleBase {
           this.router = router;
           executor = new SqlExecutor(dialect, router, new RetryPolicy(vertx, config.resilience()),
               config.pool().waitTimeout());
-          RequestParser parser = new RequestParser(config.query());
+          RequestParser parser = new RequestParser(config.query(), config.limits().maxParams());
           return vertx.deployVerticle(() -> new DatabaseVerticle(executor, parser), instances());
         })
         .compose(db -> {

@@ -45,7 +45,7 @@ public record Setting(String key, String env, String defaultValue, String meanin
           "a file of more keys, one `id:role:secret` per line (`#` starts a comment); it must not be readable by group or others"),
       new Setting("auth.mode", "GATEWAY_AUTH", "keys",
           "`none` allows anonymous access on a non-loopback address; with no keys on loopback, access is anonymous anyway"),
-      new Setting("limits.maxParams", "GATEWAY_LIMIT_MAX_PARAMS", "1000",
+      new Setting("limits.maxParams", "GATEWAY_LIMIT_MAX_PARAMS", Integer.toString(LimitsConfig.DEFAULT_MAX_PARAMS),
           "the most parameters one statement, or one batch parameter set, may bind"),
       new Setting("limits.requestsPerSecond", "GATEWAY_LIMIT_REQUESTS_PER_SECOND", "0",
           "requests per second one API key (or all anonymous callers together) may make, counted per gateway process; 0 for no limit; past it, 429 with `Retry-After`"),
