@@ -97,6 +97,10 @@ public final class RequestParser {
     if (!(sql instanceof String text) || text.isBlank()) {
       throw GatewayException.badRequest(where + "sql must be a non-empty string");
     }
+    if (text.indexOf('\0') >= 0) {
+      // No engine takes NUL in SQL text; PostgreSQL's wire protocol even breaks the connection on it.
+      throw GatewayException.badRequest(where + "sql must not contain NUL characters");
+    }
     return text;
   }
 
