@@ -18,7 +18,7 @@ public final class RequestParser {
   private static final Set<String> LIMIT_FIELDS = Set.of("maxRows", "timeoutMs", "format", "idempotencyKey");
   private static final Set<String> QUERY_FIELDS =
       union(LIMIT_FIELDS, Set.of("sql", "params", "readOnly", "consistency", "txId"));
-  private static final Set<String> BATCH_FIELDS = union(LIMIT_FIELDS, Set.of("sql", "params"));
+  private static final Set<String> BATCH_FIELDS = union(LIMIT_FIELDS, Set.of("sql", "params", "readOnly"));
   private static final Set<String> TRANSACTION_FIELDS = union(LIMIT_FIELDS, Set.of("statements", "readOnly"));
   private static final Set<String> STATEMENT_FIELDS = Set.of("sql", "params");
 
@@ -56,7 +56,7 @@ public final class RequestParser {
       }
       paramSets.add(set);
     }
-    return new BatchRequest(sql, paramSets, limits(body));
+    return new BatchRequest(sql, paramSets, limits(body), bool(body, "readOnly"));
   }
 
   public TransactionRequest transaction(JsonObject body) {
