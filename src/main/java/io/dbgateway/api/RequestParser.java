@@ -19,7 +19,7 @@ public final class RequestParser {
   private static final Set<String> LIMIT_FIELDS = Set.of("maxRows", "timeoutMs", "format", "idempotencyKey");
   private static final Set<String> QUERY_FIELDS =
       union(LIMIT_FIELDS, Set.of("sql", "params", "readOnly", "consistency", "txId"));
-  private static final Set<String> BATCH_FIELDS = union(LIMIT_FIELDS, Set.of("sql", "params"));
+  private static final Set<String> BATCH_FIELDS = union(LIMIT_FIELDS, Set.of("sql", "params", "readOnly"));
   private static final Set<String> TRANSACTION_FIELDS = union(LIMIT_FIELDS, Set.of("statements", "readOnly"));
   private static final Set<String> STATEMENT_FIELDS = Set.of("sql", "params");
 
@@ -66,7 +66,7 @@ public final class RequestParser {
       checkCount(set, "params[" + i + "]");
       paramSets.add(set);
     }
-    return new BatchRequest(sql, paramSets, limits(body));
+    return new BatchRequest(sql, paramSets, limits(body), bool(body, "readOnly"));
   }
 
   public TransactionRequest transaction(JsonObject body) {
@@ -116,6 +116,10 @@ public final class RequestParser {
     }
     if (!(sql instanceof String text) || text.isBlank()) {
       throw GatewayException.badRequest(where + "sql must be a non-empty string");
+    }
+    if (text.indexOf('\0') >= 0) {
+      // No engine takes NUL in SQL text; PostgreSQL's wire protocol even breaks the connection on it.
+      throw GatewayException.badRequest(where + "sql must not contain NUL characters");
     }
     return text;
   }
