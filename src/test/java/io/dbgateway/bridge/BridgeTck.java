@@ -33,6 +33,7 @@ public abstract class BridgeTck {
 
   private static final String WRITE_SECRET = "bridge-write-secret";
   private static final String READ_SECRET = "bridge-read-secret";
+  private static final String NAMED_SECRET = "bridge-named-secret";
 
   protected abstract Engine engine();
 
@@ -47,7 +48,7 @@ public abstract class BridgeTck {
     open = GatewayUnderTest.start(env(openPort, Map.of()));
     keyedPort = GatewayUnderTest.freePort();
     keyed = GatewayUnderTest.start(env(keyedPort,
-        Map.of("GATEWAY_API_KEYS", "bw:write:" + WRITE_SECRET + ",br:read:" + READ_SECRET)));
+        Map.of("GATEWAY_API_KEYS", "bw:write:" + WRITE_SECRET + ",br:read:" + READ_SECRET + ",bn:named:" + NAMED_SECRET)));
   }
 
   @AfterAll
@@ -222,6 +223,27 @@ public abstract class BridgeTck {
     assertThat(headers.getAll(Caller.KEY_ID_HEADER)).containsExactly("br");
     assertThat(Caller.from(headers)).isEqualTo(new Caller("br", Role.READ));
     assertThat(headers.contains("authorization")).as("the secret stays off the bus").isFalse();
+  }
+
+  @Test
+  void theKeysRoleIsEnforcedWhateverRoleTheFrameClaims() {
+    String table = Engine.uniqueTable("bridge_roles");
+    JsonObject claimsWrite = new JsonObject().put(Caller.ROLE_HEADER, "write").put(Caller.KEY_ID_HEADER, "bw");
+    try (BridgeClient client = BridgeClient.connect(keyedPort)) {
+      JsonObject create = sendFrame(Addresses.QUERY, bearer(WRITE_SECRET), sql("CREATE TABLE " + table + " (id INTEGER)"));
+      replyBody(create, client.exchange(create));
+
+      JsonObject named = sendFrame(Addresses.QUERY, bearer(NAMED_SECRET).mergeIn(claimsWrite),
+          sql("INSERT INTO " + table + " (id) VALUES (1)"));
+      assertThat(problemOf(named, client.exchange(named), 403).getString("code")).isEqualTo("FORBIDDEN");
+
+      JsonObject read = sendFrame(Addresses.QUERY, bearer(READ_SECRET).mergeIn(claimsWrite),
+          sql("INSERT INTO " + table + " (id) VALUES (2)"));
+      assertThat(problemOf(read, client.exchange(read), 400).getString("sqlState")).isEqualTo("25006");
+
+      JsonObject count = sendFrame(Addresses.QUERY, bearer(READ_SECRET), sql("SELECT COUNT(*) AS n FROM " + table));
+      assertThat(replyBody(count, client.exchange(count)).getJsonArray("rows").getJsonObject(0).getInteger("n")).isZero();
+    }
   }
 
   @Test

@@ -8,14 +8,11 @@ import io.dbgateway.api.Addresses;
 import io.dbgateway.tck.Engine;
 import io.dbgateway.tck.GatewayUnderTest;
 import io.dbgateway.testing.BridgeClient;
+import io.dbgateway.testing.TestCertificates;
 import io.vertx.core.json.JsonObject;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,17 +21,16 @@ class BridgeTlsTest {
 
   @Test
   void theBridgeUsesTheHttpsCertificate(@TempDir Path dir) throws Exception {
-    Path cert = dir.resolve("cert.pem");
-    Path key = dir.resolve("key.pem");
-    selfSigned(cert, key);
+    TestCertificates authority = TestCertificates.newAuthority(dir, "bridge-ca");
+    TestCertificates.Server server = authority.server("gateway");
     int port = GatewayUnderTest.freePort();
     Map<String, String> env = new HashMap<>(Engine.SQLITE.env());
     env.putAll(Map.of("GATEWAY_EVENTBUS_BRIDGE_PORT", Integer.toString(port),
-        "GATEWAY_TLS_CERT", cert.toString(), "GATEWAY_TLS_KEY", key.toString(),
+        "GATEWAY_TLS_CERT", server.cert().toString(), "GATEWAY_TLS_KEY", server.key().toString(),
         "GATEWAY_API_KEYS", "tls:write:tls-secret-0123456789"));
     GatewayUnderTest gateway = GatewayUnderTest.start(env);
     try {
-      try (BridgeClient client = BridgeClient.connectTls(port, cert)) {
+      try (BridgeClient client = BridgeClient.connectTls(port, authority.clientContext())) {
         JsonObject request = sendFrame(Addresses.QUERY, new JsonObject().put("authorization", "Bearer tls-secret-0123456789"),
             new JsonObject().put("sql", "SELECT 1 AS one"));
         JsonObject reply = client.exchange(request);
@@ -48,15 +44,5 @@ class BridgeTlsTest {
     } finally {
       gateway.close();
     }
-  }
-
-  private static void selfSigned(Path cert, Path key) throws IOException, InterruptedException {
-    Process openssl = new ProcessBuilder(List.of("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes",
-        "-keyout", key.toString(), "-out", cert.toString(), "-days", "1", "-subj", "/CN=localhost"))
-        .redirectErrorStream(true).start();
-    String output = new String(openssl.getInputStream().readAllBytes());
-    assertThat(openssl.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    assertThat(openssl.exitValue()).as(output).isZero();
-    assertThat(Files.size(key)).isPositive();
   }
 }

@@ -8,6 +8,8 @@ import io.dbgateway.tck.GatewayUnderTest.Response;
 import io.dbgateway.testing.OpenApiConformance;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
@@ -107,6 +109,33 @@ public abstract class OpenApiConformanceTck {
         .add(new JsonObject().put("sql", "SELECT * FROM no_such_table_oa"))), 400);
     assertThat(failed.json().getInteger("statementIndex")).isEqualTo(1);
     answer("/v1/transaction", new JsonObject().put("statements", new JsonArray()), 400);
+  }
+
+  @Test
+  void authenticationRoleAndRateAnswersConform() {
+    Map<String, String> env = new HashMap<>(engine().env());
+    env.putAll(Map.of("GATEWAY_API_KEYS", "ow:write:openapi-write-secret,on:named:openapi-named-secret",
+        "GATEWAY_LIMIT_REQUESTS_PER_SECOND", "1", "GATEWAY_LIMIT_BURST", "1"));
+    GatewayUnderTest keyed = GatewayUnderTest.start(env);
+    try {
+      JsonObject query = new JsonObject().put("sql", "SELECT 1 AS one");
+      for (Map<String, String> wrong : List.of(Map.<String, String>of(), Map.of("Authorization", "Bearer nope-nope-nope"))) {
+        Response refused = keyed.post("/v1/query", query, wrong);
+        assertThat(refused.status()).isEqualTo(401);
+        openApi.assertConforms("POST", "/v1/query", refused);
+      }
+      Response forbidden = keyed.post("/v1/query", query, Map.of("Authorization", "Bearer openapi-named-secret"));
+      assertThat(forbidden.status()).isEqualTo(403);
+      openApi.assertConforms("POST", "/v1/query", forbidden);
+      Map<String, String> writer = Map.of("Authorization", "Bearer openapi-write-secret");
+      Response first = keyed.post("/v1/query", query, writer);
+      Response second = keyed.post("/v1/query", query, writer);
+      assertThat(List.of(first.status(), second.status())).contains(429);
+      openApi.assertConforms("POST", "/v1/query", first);
+      openApi.assertConforms("POST", "/v1/query", second);
+    } finally {
+      keyed.close();
+    }
   }
 
   @Test
