@@ -154,7 +154,10 @@ class OpenApiDocumentTest {
     assertThat(openApi.violations("POST", "/v1/transactions/abc/commit", 503, Problems.PROBLEM_JSON,
         Map.of("Retry-After", "1"), problem("UNAVAILABLE", 503).encode())).isEmpty();
     assertThat(openApi.violations("POST", "/v1/query", 200, "application/x-ndjson", Map.of(),
-        "{\"columns\":[{\"name\":\"one\",\"type\":\"INTEGER\"}]}\n{\"one\":1}\n")).isEmpty();
+        HEADER_LINE + "{\"one\":1}\n" + SUMMARY_LINE)).isEmpty();
+    assertThat(openApi.violations("POST", "/v1/query", 200, "application/x-ndjson", Map.of(),
+        HEADER_LINE + "[1]\n" + new JsonObject().put("error", problem("UNAVAILABLE", 503).put("retryAfter", 1)).encode()))
+        .isEmpty();
   }
 
   @Test
@@ -190,9 +193,19 @@ class OpenApiDocumentTest {
     assertThat(openApi.violations("POST", "/v1/queries", 200, "application/json", Map.of(), RESULT)).isNotEmpty();
   }
 
+  private static final String HEADER_LINE = "{\"columns\":[{\"name\":\"one\",\"type\":\"INTEGER\"}]}\n";
+  private static final String SUMMARY_LINE =
+      "{\"rowCount\":1,\"truncated\":false,\"node\":\"db:5432\",\"elapsedMs\":1.5}\n";
+
   @Test
-  void theValidatorRejectsABadStreamLine() {
+  void theValidatorRejectsABadStream() {
     assertThat(openApi.violations("POST", "/v1/query", 200, "application/x-ndjson", Map.of(),
-        "{\"columns\":[{\"name\":\"one\",\"type\":\"INTEGER\"}]}\n42\n")).anySatisfy(v -> assertThat(v).contains("line 2"));
+        HEADER_LINE + "42\n" + SUMMARY_LINE)).anySatisfy(v -> assertThat(v).contains("line 2"));
+    assertThat(openApi.violations("POST", "/v1/query", 200, "application/x-ndjson", Map.of(),
+        "{\"one\":1}\n" + SUMMARY_LINE)).anySatisfy(v -> assertThat(v).contains("line 1"));
+    assertThat(openApi.violations("POST", "/v1/query", 200, "application/x-ndjson", Map.of(),
+        HEADER_LINE + "{\"one\":1}\n")).anySatisfy(v -> assertThat(v).contains("line 2"));
+    assertThat(openApi.violations("POST", "/v1/query", 200, "application/x-ndjson", Map.of(),
+        HEADER_LINE + "{\"error\":{\"code\":\"NOPE\"}}\n")).anySatisfy(v -> assertThat(v).contains("line 2"));
   }
 }
