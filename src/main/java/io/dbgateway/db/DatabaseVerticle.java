@@ -8,6 +8,7 @@ import io.dbgateway.error.ErrorCode;
 import io.dbgateway.error.GatewayException;
 import io.dbgateway.error.Problem;
 import io.dbgateway.idempotency.IdempotencyKey;
+import io.dbgateway.sql.ReadOnlyGuard;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -30,10 +31,13 @@ public final class DatabaseVerticle extends VerticleBase {
 
   private final SqlExecutor executor;
   private final RequestParser parser;
+  /** What a READ caller may not send, on this engine. */
+  private final ReadOnlyGuard guard;
 
   public DatabaseVerticle(SqlExecutor executor, RequestParser parser) {
     this.executor = executor;
     this.parser = parser;
+    this.guard = new ReadOnlyGuard(executor.dialect().syntax(), executor.dialect().readOnlyRefused());
   }
 
   @Override
@@ -55,21 +59,24 @@ public final class DatabaseVerticle extends VerticleBase {
    * Runs an operation for the message's caller, within what the caller's role allows: a READ caller's
    * work is forced read-only, a NAMED caller may only run named queries.
    */
-  private static io.vertx.core.Handler<Message<JsonObject>> serve(Function<JsonObject, Future<SqlExecutor.Outcome>> operation) {
+  private io.vertx.core.Handler<Message<JsonObject>> serve(Function<JsonObject, Future<SqlExecutor.Outcome>> operation) {
     return message -> {
       Future<SqlExecutor.Outcome> result;
+      Caller caller = Caller.from(message.headers());
       try {
         if (message.body() == null) {
           throw GatewayException.badRequest("the request body must be a JSON object");
         }
-        Caller caller = Caller.from(message.headers());
-        result = operation.apply(RoleRules.admit(caller, message.address(), message.body()));
+        JsonObject body = RoleRules.admit(caller, message.address(), message.body());
+        RoleRules.requireReadOnlySql(caller, body, guard);
+        result = operation.apply(body);
       } catch (RuntimeException e) {
         result = Future.failedFuture(e);
       }
       result.onComplete(outcome -> message.reply(outcome.body(), outcome.replayed()
           ? new DeliveryOptions().addHeader(REPLAYED_HEADER, "true") : new DeliveryOptions()), failure -> {
-        Problem problem = failure instanceof GatewayException g ? g.problem() : Problem.of(ErrorCode.INTERNAL, "unexpected failure");
+        Problem problem = RoleRules.forCaller(caller, failure instanceof GatewayException g ? g.problem()
+            : Problem.of(ErrorCode.INTERNAL, "unexpected failure"));
         if (problem.code() == ErrorCode.INTERNAL) {
           log.error("operation on {} failed unexpectedly", message.address(), failure);
         }
