@@ -2,10 +2,14 @@ package io.dbgateway.db;
 
 import io.dbgateway.api.Addresses;
 import io.dbgateway.api.RequestParser;
+import io.dbgateway.auth.Caller;
 import io.dbgateway.error.ErrorCode;
 import io.dbgateway.error.GatewayException;
 import io.dbgateway.error.Problem;
 import io.dbgateway.idempotency.IdempotencyKey;
+import io.dbgateway.logging.LogContext;
+import io.dbgateway.logging.RequestId;
+import io.dbgateway.metrics.GatewayMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -28,10 +32,12 @@ public final class DatabaseVerticle extends VerticleBase {
 
   private final SqlExecutor executor;
   private final RequestParser parser;
+  private final GatewayMetrics metrics;
 
-  public DatabaseVerticle(SqlExecutor executor, RequestParser parser) {
+  public DatabaseVerticle(SqlExecutor executor, RequestParser parser, GatewayMetrics metrics) {
     this.executor = executor;
     this.parser = parser;
+    this.metrics = metrics;
   }
 
   @Override
@@ -49,8 +55,16 @@ public final class DatabaseVerticle extends VerticleBase {
             serve(body -> executor.ping().map(v -> new SqlExecutor.Outcome(new JsonObject(), false)))).completion());
   }
 
-  private static io.vertx.core.Handler<Message<JsonObject>> serve(Function<JsonObject, Future<SqlExecutor.Outcome>> operation) {
+  /**
+   * Every operation passes here, whichever adapter sent it: it is timed for the metrics, and its log lines
+   * carry the request id and key id from the message's headers.
+   */
+  private io.vertx.core.Handler<Message<JsonObject>> serve(Function<JsonObject, Future<SqlExecutor.Outcome>> operation) {
+    String engine = executor.dialect().type().id();
     return message -> {
+      long start = System.nanoTime();
+      LogContext.enter(RequestId.accept(message.headers().get(RequestId.BUS_HEADER)),
+          Caller.from(message.headers()).keyId());
       Future<SqlExecutor.Outcome> result;
       try {
         if (message.body() == null) {
@@ -60,12 +74,16 @@ public final class DatabaseVerticle extends VerticleBase {
       } catch (RuntimeException e) {
         result = Future.failedFuture(e);
       }
-      result.onComplete(outcome -> message.reply(outcome.body(), outcome.replayed()
-          ? new DeliveryOptions().addHeader(REPLAYED_HEADER, "true") : new DeliveryOptions()), failure -> {
+      result.onComplete(outcome -> {
+        metrics.operation(engine, message.address(), GatewayMetrics.OK, start);
+        message.reply(outcome.body(), outcome.replayed()
+            ? new DeliveryOptions().addHeader(REPLAYED_HEADER, "true") : new DeliveryOptions());
+      }, failure -> {
         Problem problem = failure instanceof GatewayException g ? g.problem() : Problem.of(ErrorCode.INTERNAL, "unexpected failure");
         if (problem.code() == ErrorCode.INTERNAL) {
           log.error("operation on {} failed unexpectedly", message.address(), failure);
         }
+        metrics.operation(engine, message.address(), problem.code().name(), start);
         message.fail(problem.status(), problem.toJson().encode());
       });
     };

@@ -3,6 +3,7 @@ package io.dbgateway.http;
 import io.dbgateway.config.GatewayConfig;
 import io.dbgateway.error.ErrorCode;
 import io.dbgateway.error.Problem;
+import io.dbgateway.metrics.GatewayMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -24,17 +25,21 @@ public final class HttpVerticle extends VerticleBase {
   private final GatewayConfig config;
   private final HealthChecks liveness;
   private final HealthChecks readiness;
+  private final GatewayMetrics metrics;
   private HttpServer server;
 
-  public HttpVerticle(GatewayConfig config, HealthChecks liveness, HealthChecks readiness) {
+  public HttpVerticle(GatewayConfig config, HealthChecks liveness, HealthChecks readiness, GatewayMetrics metrics) {
     this.config = config;
     this.liveness = liveness;
     this.readiness = readiness;
+    this.metrics = metrics;
   }
 
   @Override
   public Future<?> start() {
     Router router = Router.router(vertx);
+    router.route().order(-1).handler(new AccessLog());
+    router.get("/metrics").handler(metrics.scrapeHandler()); // no auth: bind or firewall it to an internal network
     router.get("/health/live").handler(HealthCheckHandler.createWithHealthChecks(liveness));
     router.get("/health/ready").handler(HealthCheckHandler.createWithHealthChecks(readiness));
     router.post("/v1/*").handler(BodyHandler.create(false).setBodyLimit(config.http().maxBodyBytes()));
