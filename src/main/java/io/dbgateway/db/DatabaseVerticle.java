@@ -3,6 +3,7 @@ package io.dbgateway.db;
 import io.dbgateway.api.Addresses;
 import io.dbgateway.api.RequestParser;
 import io.dbgateway.auth.Caller;
+import io.dbgateway.auth.RoleRules;
 import io.dbgateway.error.ErrorCode;
 import io.dbgateway.error.GatewayException;
 import io.dbgateway.error.Problem;
@@ -56,21 +57,23 @@ public final class DatabaseVerticle extends VerticleBase {
   }
 
   /**
-   * Every operation passes here, whichever adapter sent it: it is timed for the metrics, and its log lines
-   * carry the request id and key id from the message's headers.
+   * Runs an operation for the message's caller, within what the caller's role allows: a READ caller's
+   * work is forced read-only, a NAMED caller may only run named queries. Every operation passes here,
+   * whichever adapter sent it: it is timed for the metrics, and its log lines carry the request id and
+   * key id from the message's headers.
    */
   private io.vertx.core.Handler<Message<JsonObject>> serve(Function<JsonObject, Future<SqlExecutor.Outcome>> operation) {
     String engine = executor.dialect().type().id();
     return message -> {
       long start = System.nanoTime();
-      LogContext.enter(RequestId.accept(message.headers().get(RequestId.BUS_HEADER)),
-          Caller.from(message.headers()).keyId());
+      Caller caller = Caller.from(message.headers());
+      LogContext.enter(RequestId.accept(message.headers().get(RequestId.BUS_HEADER)), caller.keyId());
       Future<SqlExecutor.Outcome> result;
       try {
         if (message.body() == null) {
           throw GatewayException.badRequest("the request body must be a JSON object");
         }
-        result = operation.apply(message.body());
+        result = operation.apply(RoleRules.admit(caller, message.address(), message.body()));
       } catch (RuntimeException e) {
         result = Future.failedFuture(e);
       }

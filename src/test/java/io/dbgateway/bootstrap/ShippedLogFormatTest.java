@@ -71,6 +71,7 @@ class ShippedLogFormatTest {
       assertThat(line.getString("method")).isEqualTo("POST");
       assertThat(line.getString("path")).isEqualTo("/v1/query");
       assertThat(line.getString("operation")).isEqualTo("query");
+      assertThat(line.getString("keyId")).isEqualTo("ops");
       assertThat(line.getInteger("status")).isEqualTo(200);
       assertThat(line.getValue("durationMs")).isInstanceOf(Number.class);
 

@@ -50,6 +50,7 @@ class RequestIdTest {
       assertThat(line.getString("method")).isEqualTo("POST");
       assertThat(line.getString("path")).isEqualTo("/v1/query");
       assertThat(line.getString("operation")).isEqualTo("query");
+      assertThat(line.getString("keyId")).as("no keys, on loopback").isEqualTo("anonymous");
       assertThat(line.getInteger("status")).isEqualTo(200);
       assertThat(line.getDouble("durationMs")).isNotNegative();
       assertThat(line.getString("message")).startsWith("POST /v1/query 200 ");

@@ -114,9 +114,9 @@ public abstract class SecretsNotLoggedTck {
           new JsonArray().add(sql(insert, 3, marker("txok"))).add(sql(insert, 4, taken)))), 409);
       expect(expected, "batch", post(id("batch"), "/v1/batch", new JsonObject().put("sql", insert).put("params",
           new JsonArray().add(new JsonArray().add(5).add(marker("batch"))).add(new JsonArray().add(6).add(taken)))), 409);
-      // A wrong key: refused once keys are enforced; its token must not be logged either way.
+      // A wrong key: refused, and its token not logged either.
       expect(expected, "wrong-key", post(id("wrong-key"), "/v1/query", sql("SELECT 1 AS one").encode(),
-          marker("wrongsecret")), 200, 401);
+          marker("wrongsecret")), 401);
 
       String busId = id("bus");
       DeliveryOptions bus = new Caller("ops", Role.WRITE).addTo(new DeliveryOptions()).addHeader(RequestId.BUS_HEADER, busId);
@@ -132,6 +132,10 @@ public abstract class SecretsNotLoggedTck {
             5000);
       }
       all.await(line -> internalId.equals(line.getString("requestId")) && "ERROR".equals(line.getString("level")), 5000);
+      assertThat(all.events(line -> id("ok").equals(line.getString("requestId"))))
+          .as("the key's id, never its secret").allMatch(line -> "ops".equals(line.getString("keyId")));
+      assertThat(all.events(line -> id("wrong-key").equals(line.getString("requestId"))))
+          .as("a refused key has no id").allMatch(line -> line.getString("keyId") == null);
 
       List<String> lines = all.lines();
       assertThat(lines).as("log lines").isNotEmpty();
