@@ -59,7 +59,8 @@ public final class JsonLayout extends LayoutBase<ILoggingEvent> {
   }
 
   private static void value(StringBuilder json, String name, Object value) {
-    if (value instanceof Number || value instanceof Boolean) {
+    boolean finite = !(value instanceof Double d && !Double.isFinite(d)) && !(value instanceof Float f && !Float.isFinite(f));
+    if (value instanceof Boolean || value instanceof Number && finite) {
       separator(json);
       quote(json, name);
       json.append(':').append(value);
