@@ -239,7 +239,7 @@ public abstract class BridgeTck {
 
       JsonObject read = sendFrame(Addresses.QUERY, bearer(READ_SECRET).mergeIn(claimsWrite),
           sql("INSERT INTO " + table + " (id) VALUES (2)"));
-      assertThat(problemOf(read, client.exchange(read), 400).getString("sqlState")).isEqualTo("25006");
+      assertThat(problemOf(read, client.exchange(read), 403).getString("code")).isEqualTo("FORBIDDEN");
 
       JsonObject count = sendFrame(Addresses.QUERY, bearer(READ_SECRET), sql("SELECT COUNT(*) AS n FROM " + table));
       assertThat(replyBody(count, client.exchange(count)).getJsonArray("rows").getJsonObject(0).getInteger("n")).isZero();

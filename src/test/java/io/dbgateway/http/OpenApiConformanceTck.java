@@ -139,8 +139,8 @@ public abstract class OpenApiConformanceTck {
   }
 
   @Test
-  void healthAnswersConform() {
-    for (String path : new String[] {"/health/live", "/health/ready"}) {
+  void healthAndMetricsAnswersConform() {
+    for (String path : new String[] {"/health/live", "/health/ready", "/metrics"}) {
       Response response = gateway.get(path);
       assertThat(response.status()).isEqualTo(200);
       openApi.assertConforms("GET", path, response);
