@@ -2,6 +2,7 @@ package io.dbgateway.bootstrap;
 
 import io.dbgateway.api.Addresses;
 import io.dbgateway.api.RequestParser;
+import io.dbgateway.bridge.EventBusBridgeVerticle;
 import io.dbgateway.config.DbType;
 import io.dbgateway.config.GatewayConfig;
 import io.dbgateway.config.HostAndPort;
@@ -85,9 +86,16 @@ public final class BootstrapVerticle extends VerticleBase {
           RateLimiter limiter = new RateLimiter(config.limits());
           return vertx.deployVerticle(() -> new HttpVerticle(config, liveness, readiness, limiter, metrics), instances());
         })
+        .compose(http -> deployBridge())
         .andThen(deployed -> sweepIdempotencyKeysPeriodically())
         .onSuccess(http -> log.info("DB Gateway ready: {} on {}://{}:{}", config.database().target(),
             config.security().tls() ? "https" : "http", config.http().host(), config.http().port()));
+  }
+
+  /** The TCP event-bus bridge, when {@code GATEWAY_EVENTBUS_BRIDGE_PORT} is set. */
+  private Future<?> deployBridge() {
+    return config.eventBusBridgePort() == null ? Future.succeededFuture()
+        : vertx.deployVerticle(() -> new EventBusBridgeVerticle(config), instances());
   }
 
   private List<Jdbc> jdbcNodes() {

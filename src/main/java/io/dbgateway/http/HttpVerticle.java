@@ -31,6 +31,7 @@ public final class HttpVerticle extends VerticleBase {
   private final RateLimiter limiter;
   private final GatewayMetrics metrics;
   private HttpServer server;
+  private Router router;
 
   /** The RDS Data API endpoints: authenticated like {@code /v1}, and by AWS SigV4 too. */
   public static final List<String> DATA_API_PATHS =
@@ -48,9 +49,10 @@ public final class HttpVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    Router router = Router.router(vertx);
+    router = Router.router(vertx);
     router.route().order(-1).handler(new AccessLog());
     router.get("/metrics").handler(metrics.scrapeHandler()); // no auth: bind or firewall it to an internal network
+    router.get(OpenApiHandler.PATH).handler(new OpenApiHandler());
     router.get("/health/live").handler(HealthCheckHandler.createWithHealthChecks(liveness));
     router.get("/health/ready").handler(HealthCheckHandler.createWithHealthChecks(readiness));
     guard(router.route("/v1/*"), false);
@@ -102,6 +104,11 @@ public final class HttpVerticle extends VerticleBase {
           .setKeyPath(config.security().tlsKey().toString()));
     }
     return options;
+  }
+
+  /** The routes this verticle serves, for the test that holds them to the OpenAPI document. */
+  Router router() {
+    return router;
   }
 
   /** Stops accepting connections and lets in-flight requests finish, for at most the drain time. */
