@@ -7,6 +7,9 @@ import io.dbgateway.config.GatewayConfig;
 import io.dbgateway.config.HostAndPort;
 import io.dbgateway.db.ConnectionSource;
 import io.dbgateway.db.DatabaseVerticle;
+import io.dbgateway.db.InteractiveTransactions;
+import io.dbgateway.named.NamedQueries;
+import io.dbgateway.sql.SqlSyntax;
 import io.dbgateway.db.NodeRouter;
 import io.dbgateway.db.Route;
 import io.dbgateway.galera.GaleraMonitor;
@@ -53,14 +56,33 @@ public final class BootstrapVerticle extends VerticleBase {
   private static final int WRITER_WAIT_POLLS = 30;
 
   private final GatewayConfig config;
+  private final NamedQueries namedQueries;
   private final AtomicBoolean migrated = new AtomicBoolean();
   private Dialect dialect;
   private NodeRouter router;
   private GaleraMonitor monitor;
   private SqlExecutor executor;
+  private InteractiveTransactions transactions;
 
-  public BootstrapVerticle(GatewayConfig config) {
+  /**
+   * @param namedQueries loaded and checked before start-up, like the configuration
+   */
+  public BootstrapVerticle(GatewayConfig config, NamedQueries namedQueries) {
     this.config = config;
+    this.namedQueries = namedQueries;
+  }
+
+  /**
+   * Loads the named queries itself.
+   *
+   * @throws io.dbgateway.config.InvalidConfigException when a named-query file is wrong
+   */
+  public BootstrapVerticle(GatewayConfig config) {
+    this(config, loadNamedQueries(config));
+  }
+
+  public static NamedQueries loadNamedQueries(GatewayConfig config) {
+    return NamedQueries.load(config.queries(), SqlSyntax.of(config.database().type()));
   }
 
   @Override
@@ -73,8 +95,11 @@ public final class BootstrapVerticle extends VerticleBase {
           this.router = router;
           executor = new SqlExecutor(dialect, router, new RetryPolicy(vertx, config.resilience()),
               config.pool().waitTimeout());
+          transactions = new InteractiveTransactions(vertx, executor, config.transactions(), config.pool().waitTimeout(),
+              config.query().defaultTimeoutMs());
           RequestParser parser = new RequestParser(config.query());
-          return vertx.deployVerticle(() -> new DatabaseVerticle(executor, parser), instances());
+          return vertx.deployVerticle(() -> new DatabaseVerticle(executor, parser, transactions, namedQueries),
+              instances());
         })
         .compose(db -> vertx.deployVerticle(() -> new HttpVerticle(config, liveness, readiness), instances()))
         .andThen(deployed -> sweepIdempotencyKeysPeriodically())
@@ -200,7 +225,9 @@ public final class BootstrapVerticle extends VerticleBase {
   public Future<?> stop() {
     // HTTP has drained by now, and the Galera verticle stopped (children stop first): whatever still
     // runs did not fit in the drain time.
-    Future<Void> cancelled = executor == null ? Future.succeededFuture() : executor.cancelInFlight();
+    Future<Void> rolledBack = transactions == null ? Future.succeededFuture() : transactions.rollbackAll();
+    Future<Void> cancelled = rolledBack.transform(done -> executor == null ? Future.succeededFuture()
+        : executor.cancelInFlight());
     return router == null ? cancelled : cancelled.transform(done -> router.close());
   }
 }

@@ -85,6 +85,24 @@ public interface Dialect {
     return Future.succeededFuture();
   }
 
+  /** What a failed statement left of the explicit transaction it ran in. */
+  enum AfterFailure {
+    /** The transaction goes on; only the statement failed. */
+    CONTINUES,
+    /** The transaction is still open, but only a rollback is possible now (PostgreSQL). */
+    ABORTED,
+    /** The server rolled the whole transaction back, or the connection is gone. */
+    ROLLED_BACK
+  }
+
+  /**
+   * What {@code failure} of a statement left of its transaction. By default a failing database leaves
+   * nothing, and any other failure only fails the statement.
+   */
+  default AfterFailure afterFailure(Throwable failure) {
+    return io.dbgateway.error.Failures.isDatabaseDown(failure) ? AfterFailure.ROLLED_BACK : AfterFailure.CONTINUES;
+  }
+
   /** What a failure reported by this engine's driver means, as the contract's problem. */
   Problem classify(Throwable failure);
 }
