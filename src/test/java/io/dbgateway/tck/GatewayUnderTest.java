@@ -86,6 +86,14 @@ public final class GatewayUnderTest {
     return send(request);
   }
 
+  /** Sends any bytes, with any headers: for malformed and hostile requests. */
+  public Response send(String method, String path, byte[] body, Map<String, String> headers) {
+    HttpRequest.Builder request = HttpRequest.newBuilder(uri(path))
+        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+    headers.forEach(request::header);
+    return send(request);
+  }
+
   /** Sends without waiting, for tests that need requests in flight together. */
   public java.util.concurrent.CompletableFuture<Response> postAsync(String path, JsonObject body) {
     return postAsync(path, body, Map.of());
