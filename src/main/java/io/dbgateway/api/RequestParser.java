@@ -22,7 +22,7 @@ public final class RequestParser {
   private static final Set<String> BATCH_FIELDS = union(LIMIT_FIELDS, Set.of("sql", "params", "readOnly", "txId"));
   private static final Set<String> TRANSACTION_FIELDS = union(LIMIT_FIELDS, Set.of("statements", "readOnly"));
   private static final Set<String> STATEMENT_FIELDS = Set.of("sql", "params");
-  private static final Set<String> BEGIN_FIELDS = Set.of("readOnly");
+  private static final Set<String> BEGIN_FIELDS = Set.of("readOnly", "consistency");
   private static final Set<String> END_FIELDS = Set.of("txId");
   /** A named query takes what a query takes, except its SQL and read-only flag, which its file sets. */
   private static final Set<String> NAMED_FIELDS =
@@ -104,7 +104,8 @@ public final class RequestParser {
   public BeginRequest begin(JsonObject body) {
     noIdempotencyKey(body);
     requireOnly(body, BEGIN_FIELDS, "");
-    return new BeginRequest(bool(body, "readOnly"));
+    return new BeginRequest(bool(body, "readOnly"),
+        enumValue(body, "consistency", Consistency.class, Consistency.EVENTUAL));
   }
 
   /** The transaction a commit or rollback ends. */

@@ -2,6 +2,7 @@ package io.dbgateway.db;
 
 import io.dbgateway.api.BatchRequest;
 import io.dbgateway.api.BeginRequest;
+import io.dbgateway.api.Consistency;
 import io.dbgateway.api.QueryRequest;
 import io.dbgateway.auth.Caller;
 import io.dbgateway.config.TransactionConfig;
@@ -61,14 +62,15 @@ public final class InteractiveTransactions {
 
   /**
    * Begins a transaction for {@code caller}, on the node a unit of the same kind would use: the writer
-   * for a read-write transaction (pinned for its whole life), any eligible node for a read-only one.
+   * for a read-write transaction (pinned for its whole life), any eligible node for a read-only one
+   * unless it asks for strong consistency.
    */
   public Future<JsonObject> begin(BeginRequest request, Caller caller) {
     registry.reserve(caller.keyId());
     boolean readOnly = request.readOnly();
     Route route;
     try {
-      route = router.route(!readOnly, !readOnly);
+      route = router.route(!readOnly, !readOnly || request.consistency() == Consistency.STRONG);
     } catch (GatewayException e) {
       registry.release(caller.keyId());
       throw e;
