@@ -6,8 +6,9 @@ import java.util.List;
  * One statement run once per parameter set, in one transaction.
  *
  * @param readOnly run in a transaction the database keeps read-only
+ * @param txId the interactive transaction to run in, or null for a transaction of its own
  */
-public record BatchRequest(String sql, List<Object> paramSets, Limits limits, boolean readOnly) {
+public record BatchRequest(String sql, List<Object> paramSets, Limits limits, boolean readOnly, String txId) {
 
   public BatchRequest {
     paramSets = java.util.Collections.unmodifiableList(new java.util.ArrayList<>(paramSets));

@@ -121,6 +121,31 @@ public abstract class BridgeTck {
   }
 
   @Test
+  void interactiveTransactionsAndNamedQueriesWorkOverTheBridge() {
+    String table = Engine.uniqueTable("bridge_tx");
+    try (BridgeClient client = BridgeClient.connect(openPort)) {
+      JsonObject create = sendFrame(Addresses.QUERY, new JsonObject(), sql("CREATE TABLE " + table + " (id INTEGER)"));
+      replyBody(create, client.exchange(create));
+      JsonObject begin = sendFrame(Addresses.TX_BEGIN, new JsonObject(), new JsonObject());
+      String txId = replyBody(begin, client.exchange(begin)).getString("txId");
+      JsonObject insert = sendFrame(Addresses.QUERY, new JsonObject(),
+          sql("INSERT INTO " + table + " (id) VALUES (?)", 1).put("txId", txId));
+      replyBody(insert, client.exchange(insert));
+      JsonObject rollback = sendFrame(Addresses.TX_ROLLBACK, new JsonObject(), new JsonObject().put("txId", txId));
+      assertThat(replyBody(rollback, client.exchange(rollback)).getString("status")).isEqualTo("rolledBack");
+      JsonObject commit = sendFrame(Addresses.TX_COMMIT, new JsonObject(), new JsonObject().put("txId", txId));
+      assertThat(problemOf(commit, client.exchange(commit), 404).getString("code")).isEqualTo("NOT_FOUND");
+
+      JsonObject count = sendFrame(Addresses.QUERY, new JsonObject(), sql("SELECT COUNT(*) AS n FROM " + table));
+      assertThat(replyBody(count, client.exchange(count)).getJsonArray("rows").getJsonObject(0).getInteger("n")).isZero();
+
+      JsonObject named = sendFrame(Addresses.NAMED, new JsonObject(), new JsonObject().put("name", "users.by_email")
+          .put("params", new JsonObject().put("email", "nobody@example.org")));
+      assertThat(replyBody(named, client.exchange(named)).getInteger("rowCount")).isZero();
+    }
+  }
+
+  @Test
   void aFailingQueryAnswersAnErrorFrameWhoseCodeIsTheStatusAndWhoseMessageIsTheProblem() {
     try (BridgeClient client = BridgeClient.connect(openPort)) {
       JsonObject request = sendFrame(Addresses.QUERY, new JsonObject(), sql("SELECT * FROM no_such_table_bridge"));

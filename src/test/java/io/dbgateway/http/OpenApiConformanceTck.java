@@ -112,6 +112,32 @@ public abstract class OpenApiConformanceTck {
   }
 
   @Test
+  void interactiveTransactionAnswersConform() {
+    String txId = answer("/v1/transactions", new JsonObject(), 200).json().getString("txId");
+    answer("/v1/query", new JsonObject().put("sql", "UPDATE " + table + " SET name = 'uno' WHERE id = 1").put("txId", txId), 200);
+    answer("/v1/batch", new JsonObject().put("sql", "INSERT INTO " + table + " (id, name) VALUES (?, ?)")
+        .put("params", new JsonArray().add(new JsonArray().add(20).add("twenty"))).put("txId", txId), 200);
+    answer("/v1/transactions/" + txId + "/commit", new JsonObject(), 200);
+    answer("/v1/transactions/" + txId + "/commit", new JsonObject(), 404);
+    answer("/v1/query", new JsonObject().put("sql", "SELECT 1").put("txId", txId), 404);
+
+    String readOnly = answer("/v1/transactions", new JsonObject().put("readOnly", true), 200).json().getString("txId");
+    answer("/v1/transactions/" + readOnly + "/rollback", new JsonObject(), 200);
+    answer("/v1/transactions/" + readOnly + "/rollback", new JsonObject(), 404);
+    answer("/v1/transactions", new JsonObject().put("colour", "red"), 400);
+    answer("/v1/transactions", new JsonObject(), Map.of("Idempotency-Key", "oa-tx-" + UUID.randomUUID()), 400);
+  }
+
+  @Test
+  void namedQueryAnswersConform() {
+    answer("/v1/queries/users.by_email", new JsonObject().put("params", new JsonObject().put("email", "nobody@example.org")), 200);
+    answer("/v1/queries/users.by_email", new JsonObject().put("params", new JsonObject().put("email", "x"))
+        .put("format", "arrays").put("maxRows", 5), 200);
+    answer("/v1/queries/no.such.query", new JsonObject(), 404);
+    answer("/v1/queries/users.by_email", new JsonObject().put("sql", "SELECT 1"), 400);
+  }
+
+  @Test
   void authenticationRoleAndRateAnswersConform() {
     Map<String, String> env = new HashMap<>(engine().env());
     env.putAll(Map.of("GATEWAY_API_KEYS", "ow:write:openapi-write-secret,on:named:openapi-named-secret",
