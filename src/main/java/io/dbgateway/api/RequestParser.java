@@ -17,10 +17,10 @@ public final class RequestParser {
 
   private static final Set<String> LIMIT_FIELDS = Set.of("maxRows", "timeoutMs", "format", "idempotencyKey");
   private static final Set<String> QUERY_FIELDS =
-      union(LIMIT_FIELDS, Set.of("sql", "params", "readOnly", "consistency", "txId"));
-  private static final Set<String> BATCH_FIELDS = union(LIMIT_FIELDS, Set.of("sql", "params"));
+      union(LIMIT_FIELDS, Set.of("sql", "params", "paramTypes", "readOnly", "consistency", "txId", "columnMetadata"));
+  private static final Set<String> BATCH_FIELDS = union(LIMIT_FIELDS, Set.of("sql", "params", "paramTypes"));
   private static final Set<String> TRANSACTION_FIELDS = union(LIMIT_FIELDS, Set.of("statements", "readOnly"));
-  private static final Set<String> STATEMENT_FIELDS = Set.of("sql", "params");
+  private static final Set<String> STATEMENT_FIELDS = Set.of("sql", "params", "paramTypes");
 
   private final QueryConfig config;
 
@@ -35,7 +35,8 @@ public final class RequestParser {
         limits(body),
         bool(body, "readOnly"),
         enumValue(body, "consistency", Consistency.class, Consistency.EVENTUAL),
-        optionalText(body, "txId"));
+        optionalText(body, "txId"),
+        bool(body, "columnMetadata"));
   }
 
   public BatchRequest batch(JsonObject body) {
@@ -56,7 +57,7 @@ public final class RequestParser {
       }
       paramSets.add(set);
     }
-    return new BatchRequest(sql, paramSets, limits(body));
+    return new BatchRequest(sql, paramSets, limits(body), paramTypes(body, ""));
   }
 
   public TransactionRequest transaction(JsonObject body) {
@@ -86,7 +87,50 @@ public final class RequestParser {
     if (params != null && !(params instanceof JsonArray) && !(params instanceof JsonObject)) {
       throw GatewayException.badRequest(where + "params must be an array, an object or null");
     }
-    return new Statement(sql, params);
+    return new Statement(sql, params, paramTypes(body, where));
+  }
+
+  /** {@code paramTypes}: an object of name to type for {@code :name} parameters, an array for {@code ?} ones. */
+  private static ParamTypes paramTypes(JsonObject body, String where) {
+    Object raw = body.getValue("paramTypes");
+    if (raw == null) {
+      return ParamTypes.NONE;
+    }
+    if (raw instanceof JsonObject byName) {
+      java.util.Map<String, ParamType> types = new java.util.HashMap<>();
+      for (String name : byName.fieldNames()) {
+        ParamType type = paramType(byName.getValue(name), where + "paramTypes." + name);
+        if (type != null) {
+          types.put(name, type);
+        }
+      }
+      return new ParamTypes(types, List.of());
+    }
+    if (raw instanceof JsonArray byPosition) {
+      List<ParamType> types = new ArrayList<>();
+      for (int i = 0; i < byPosition.size(); i++) {
+        types.add(paramType(byPosition.getValue(i), where + "paramTypes[" + i + "]"));
+      }
+      return new ParamTypes(java.util.Map.of(), types);
+    }
+    throw GatewayException.badRequest(where + "paramTypes must be an object (for :name parameters) or an array");
+  }
+
+  private static ParamType paramType(Object value, String field) {
+    if (value == null) {
+      return null;
+    }
+    if (value instanceof String name) {
+      java.util.Optional<ParamType> type = ParamType.parse(name);
+      if (type.isPresent()) {
+        return type.get();
+      }
+    }
+    List<String> allowed = new ArrayList<>();
+    for (ParamType type : ParamType.values()) {
+      allowed.add(type.name());
+    }
+    throw GatewayException.badRequest(field + " must be one of " + String.join(", ", allowed) + " or null");
   }
 
   private static String sql(JsonObject body, String where) {

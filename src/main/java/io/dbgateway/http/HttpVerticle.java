@@ -1,6 +1,7 @@
 package io.dbgateway.http;
 
 import io.dbgateway.config.GatewayConfig;
+import io.dbgateway.dataapi.DataApiRoutes;
 import io.dbgateway.error.ErrorCode;
 import io.dbgateway.error.Problem;
 import io.vertx.core.Future;
@@ -39,6 +40,7 @@ public final class HttpVerticle extends VerticleBase {
     router.get("/health/ready").handler(HealthCheckHandler.createWithHealthChecks(readiness));
     router.post("/v1/*").handler(BodyHandler.create(false).setBodyLimit(config.http().maxBodyBytes()));
     new V1Routes(new BusForwarder(vertx, config)).mount(router);
+    new DataApiRoutes(new BusForwarder(vertx, config), config).mount(router);
     router.route().last().handler(ctx -> Problems.send(ctx, Problem.of(ErrorCode.NOT_FOUND, "no such endpoint: " + ctx.request().path())));
     router.route().failureHandler(this::failure);
     return vertx.createHttpServer(new HttpServerOptions().setHost(config.http().host()).setPort(config.http().port()))
