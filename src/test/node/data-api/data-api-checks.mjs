@@ -225,7 +225,7 @@ async function all() {
   await check("SQL errors are DatabaseErrorException", async () => {
     await throws(() => execute("SELEC 1"), "DatabaseErrorException", 400);
     await throws(() => execute("SELECT * FROM no_such_table_dataapi"), "DatabaseErrorException", 400);
-    await throws(() => execute(INSERT, everyType(1)), "DatabaseErrorException", 400); // duplicate key
+    await throws(() => execute(INSERT, everyType(1)), "DatabaseErrorException", 409); // duplicate key: CONFLICT
   });
 
   await check("malformed requests are BadRequestException", async () => {

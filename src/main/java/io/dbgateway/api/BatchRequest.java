@@ -2,11 +2,16 @@ package io.dbgateway.api;
 
 import java.util.List;
 
-/** One statement run once per parameter set, in one transaction; {@code paramTypes} apply to every set. */
-public record BatchRequest(String sql, List<Object> paramSets, Limits limits, ParamTypes paramTypes) {
+/**
+ * One statement run once per parameter set, in one transaction.
+ *
+ * @param readOnly run in a transaction the database keeps read-only
+ * @param paramTypes the declared types of parameters, the same for every set
+ */
+public record BatchRequest(String sql, List<Object> paramSets, Limits limits, boolean readOnly, ParamTypes paramTypes) {
 
-  public BatchRequest(String sql, List<Object> paramSets, Limits limits) {
-    this(sql, paramSets, limits, ParamTypes.NONE);
+  public BatchRequest(String sql, List<Object> paramSets, Limits limits, boolean readOnly) {
+    this(sql, paramSets, limits, readOnly, ParamTypes.NONE);
   }
 
   public BatchRequest {

@@ -23,6 +23,7 @@ import io.dbgateway.db.SqlExecutor;
 import io.dbgateway.db.SqliteDialect;
 import io.dbgateway.http.HttpVerticle;
 import io.dbgateway.http.Problems;
+import io.dbgateway.http.RateLimiter;
 import io.dbgateway.resilience.NodeBreaker;
 import io.dbgateway.resilience.RetryPolicy;
 import io.vertx.core.DeploymentOptions;
@@ -73,13 +74,16 @@ public final class BootstrapVerticle extends VerticleBase {
           this.router = router;
           executor = new SqlExecutor(dialect, router, new RetryPolicy(vertx, config.resilience()),
               config.pool().waitTimeout());
-          RequestParser parser = new RequestParser(config.query());
+          RequestParser parser = new RequestParser(config.query(), config.limits().maxParams());
           return vertx.deployVerticle(() -> new DatabaseVerticle(executor, parser), instances());
         })
-        .compose(db -> vertx.deployVerticle(() -> new HttpVerticle(config, liveness, readiness), instances()))
+        .compose(db -> {
+          RateLimiter limiter = new RateLimiter(config.limits());
+          return vertx.deployVerticle(() -> new HttpVerticle(config, liveness, readiness, limiter), instances());
+        })
         .andThen(deployed -> sweepIdempotencyKeysPeriodically())
-        .onSuccess(http -> log.info("DB Gateway ready: {} on http://{}:{}", config.database().target(),
-            config.http().host(), config.http().port()));
+        .onSuccess(http -> log.info("DB Gateway ready: {} on {}://{}:{}", config.database().target(),
+            config.security().tls() ? "https" : "http", config.http().host(), config.http().port()));
   }
 
   private List<Jdbc> jdbcNodes() {

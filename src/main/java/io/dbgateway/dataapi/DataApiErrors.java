@@ -1,14 +1,15 @@
 package io.dbgateway.dataapi;
 
 import io.dbgateway.error.Problem;
+import io.dbgateway.http.Problems;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
 /**
- * Problems on the Data API endpoints, as AWS SDKs parse them: the exception's name in the
- * {@code X-Amzn-Errortype} header and in {@code __type}, the detail in {@code message}, and the status
- * AWS's model gives that exception ({@link io.dbgateway.error.ErrorCode} maps all three). The
- * gateway's own {@code sqlState}, {@code dbCode} and {@code statementIndex} come along when known.
+ * Problems on the Data API endpoints, as AWS SDKs parse them: the exception's name (from
+ * {@link io.dbgateway.error.ErrorCode}) in the {@code X-Amzn-Errortype} header and in {@code __type},
+ * and the detail in {@code message}, added to the usual problem+json body, so other clients still
+ * read {@code code}, {@code sqlState} and the rest.
  */
 final class DataApiErrors {
 
@@ -23,22 +24,8 @@ final class DataApiErrors {
 
   static void send(RoutingContext ctx, Problem problem) {
     String name = problem.code().dataApiName(Boolean.TRUE.equals(ctx.get(NAMES_TRANSACTION)));
-    JsonObject body = new JsonObject().put("__type", name).put("message", problem.detail());
-    if (problem.sqlState() != null) {
-      body.put("sqlState", problem.sqlState());
-    }
-    if (problem.dbCode() != null) {
-      body.put("dbCode", problem.dbCode());
-    }
-    if (problem.statementIndex() != null) {
-      body.put("statementIndex", problem.statementIndex());
-    }
-    ctx.response().setStatusCode(problem.code().dataApiStatus())
-        .putHeader("Content-Type", "application/json")
-        .putHeader("X-Amzn-Errortype", name);
-    if (problem.retryAfterSeconds() != null) {
-      ctx.response().putHeader("Retry-After", Integer.toString(problem.retryAfterSeconds()));
-    }
-    ctx.response().end(body.toBuffer());
+    ctx.response().putHeader("X-Amzn-Errortype", name);
+    Problems.send(ctx, problem, problem.code().dataApiStatus(),
+        new JsonObject().put("__type", name).put("message", problem.detail()));
   }
 }

@@ -12,7 +12,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 import java.sql.JDBCType;
 import java.util.HashMap;
 import java.util.List;
@@ -36,19 +35,17 @@ public final class DataApiRoutes {
       List.of("/Execute", "/BatchExecute", "/BeginTransaction", "/CommitTransaction", "/RollbackTransaction");
 
   /**
-   * These paths read their body and choose their error format before any other handler, so an
-   * authentication handler can verify a SigV4 signature over the body, and its errors reach AWS SDKs
-   * as Data API exceptions.
+   * These paths choose their error format before any other handler runs, so every error (from
+   * authentication, the body limit, the operation) reaches AWS SDKs as a Data API exception.
    */
   static final int FIRST = Integer.MIN_VALUE + 1_000;
 
   private final BusForwarder bus;
-  private final long maxBodyBytes;
   private final int maxRows;
 
+  /** The paths' body (bounded) and caller come from HttpVerticle's guard, mounted before these routes. */
   public DataApiRoutes(BusForwarder bus, GatewayConfig config) {
     this.bus = bus;
-    this.maxBodyBytes = config.http().maxBodyBytes();
     this.maxRows = config.query().maxRowsLimit();
   }
 
@@ -58,7 +55,6 @@ public final class DataApiRoutes {
         Problems.useWriter(ctx, DataApiErrors::send);
         ctx.next();
       });
-      router.post(path).order(FIRST + 1).handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes));
     }
     router.post("/Execute").handler(ctx -> answer(ctx, this::execute));
     router.post("/BatchExecute").handler(ctx -> answer(ctx, this::batchExecute));

@@ -91,7 +91,7 @@ public final class SqlExecutor {
       tuples.add(bind(parsed, request.paramSets().get(i), request.paramTypes(), i));
     }
     long timeoutMs = request.limits().timeoutMs();
-    Unit unit = new Unit("batch", false, false, true, timeoutMs * tuples.size(), key);
+    Unit unit = new Unit("batch", request.readOnly(), false, true, timeoutMs * tuples.size(), key);
     long start = System.nanoTime();
     return run(unit, (conn, node) -> {
       List<Future<SqlResult<RowCollector.Rows>>> executions = new ArrayList<>();

@@ -2,25 +2,25 @@ package io.dbgateway.error;
 
 /**
  * Every failure the gateway reports, with its HTTP status, problem type and title, and the RDS Data API
- * exception it is on the Data API endpoints (with the HTTP status AWS's model gives that exception).
- * This is the one place that maps an error to what clients see.
+ * exception it is on the Data API endpoints. This is the one place that maps an error to what clients
+ * see.
  */
 public enum ErrorCode {
-  BAD_REQUEST(400, "bad-request", "Bad request", "BadRequestException", 400),
-  SQL_ERROR(400, "sql-error", "SQL error", "DatabaseErrorException", 400),
+  BAD_REQUEST(400, "bad-request", "Bad request", "BadRequestException"),
+  SQL_ERROR(400, "sql-error", "SQL error", "DatabaseErrorException"),
   // Not in the Data API's model: what AWS itself answers for an unknown or missing access key.
-  UNAUTHORIZED(401, "unauthorized", "Unauthorized", "UnrecognizedClientException", 403),
-  FORBIDDEN(403, "forbidden", "Forbidden", "ForbiddenException", 403),
-  NOT_FOUND(404, "not-found", "Not found", "NotFoundException", 404),
+  UNAUTHORIZED(401, "unauthorized", "Unauthorized", "UnrecognizedClientException"),
+  FORBIDDEN(403, "forbidden", "Forbidden", "ForbiddenException"),
+  NOT_FOUND(404, "not-found", "Not found", "NotFoundException"),
   // The Data API has no conflict: a constraint violation is the database's error.
-  CONFLICT(409, "conflict", "Conflict", "DatabaseErrorException", 400),
-  TOO_LARGE(413, "too-large", "Payload too large", "BadRequestException", 400),
-  IDEMPOTENCY_MISMATCH(422, "idempotency-mismatch", "Idempotency key reused with a different body", "BadRequestException", 400),
+  CONFLICT(409, "conflict", "Conflict", "DatabaseErrorException"),
+  TOO_LARGE(413, "too-large", "Payload too large", "BadRequestException"),
+  IDEMPOTENCY_MISMATCH(422, "idempotency-mismatch", "Idempotency key reused with a different body", "BadRequestException"),
   // AWS's generic throttling error, which AWS SDKs retry with back-off.
-  RATE_LIMITED(429, "rate-limited", "Rate limited", "ThrottlingException", 429),
-  UNAVAILABLE(503, "unavailable", "Service unavailable", "ServiceUnavailableError", 503),
-  TIMEOUT(504, "timeout", "Statement timeout", "StatementTimeoutException", 400),
-  INTERNAL(500, "internal", "Internal error", "InternalServerErrorException", 500);
+  RATE_LIMITED(429, "rate-limited", "Rate limited", "ThrottlingException"),
+  UNAVAILABLE(503, "unavailable", "Service unavailable", "ServiceUnavailableError"),
+  TIMEOUT(504, "timeout", "Statement timeout", "StatementTimeoutException"),
+  INTERNAL(500, "internal", "Internal error", "InternalServerErrorException");
 
   /** The Data API's exception for an unknown or finished transaction id. */
   public static final String TRANSACTION_NOT_FOUND = "TransactionNotFoundException";
@@ -29,14 +29,12 @@ public enum ErrorCode {
   private final String type;
   private final String title;
   private final String dataApiName;
-  private final int dataApiStatus;
 
-  ErrorCode(int status, String slug, String title, String dataApiName, int dataApiStatus) {
+  ErrorCode(int status, String slug, String title, String dataApiName) {
     this.status = status;
     this.type = "urn:dbgateway:error:" + slug;
     this.title = title;
     this.dataApiName = dataApiName;
-    this.dataApiStatus = dataApiStatus;
   }
 
   /**
@@ -47,9 +45,13 @@ public enum ErrorCode {
     return this == NOT_FOUND && namesTransaction ? TRANSACTION_NOT_FOUND : dataApiName;
   }
 
-  /** The HTTP status AWS's model gives {@link #dataApiName}, so AWS SDKs retry exactly what they would against AWS. */
+  /**
+   * The HTTP status on the Data API endpoints: the same as elsewhere, but for a statement timeout, which
+   * is 400 as AWS sends {@code StatementTimeoutException}; AWS SDKs retry a 504, and would run the
+   * statement again.
+   */
   public int dataApiStatus() {
-    return dataApiStatus;
+    return this == TIMEOUT ? 400 : status;
   }
 
   public int status() {

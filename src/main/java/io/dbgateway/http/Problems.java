@@ -36,13 +36,18 @@ public final class Problems {
       writer.accept(ctx, problem);
       return;
     }
-    ctx.response().setStatusCode(problem.status()).putHeader("Content-Type", PROBLEM_JSON);
+    send(ctx, problem, problem.status(), new JsonObject());
+  }
+
+  /** Answers {@code problem} as problem+json with this status, its body extended with {@code extra}. */
+  public static void send(RoutingContext ctx, Problem problem, int status, JsonObject extra) {
+    ctx.response().setStatusCode(status).putHeader("Content-Type", PROBLEM_JSON);
     if (problem.retryAfterSeconds() != null) {
       ctx.response().putHeader("Retry-After", Integer.toString(problem.retryAfterSeconds()));
     }
     JsonObject body = problem.toJson();
     body.remove("retryAfter");
-    ctx.response().end(body.toBuffer());
+    ctx.response().end(body.mergeIn(extra).toBuffer());
   }
 
   /** The problem carried by an event-bus failure: the operation's own, or one for the bus itself. */
