@@ -25,7 +25,8 @@ final class DataApiErrors {
   static void send(RoutingContext ctx, Problem problem) {
     String name = problem.code().dataApiName(Boolean.TRUE.equals(ctx.get(NAMES_TRANSACTION)));
     ctx.response().putHeader("X-Amzn-Errortype", name);
-    Problems.send(ctx, problem, problem.code().dataApiStatus(),
-        new JsonObject().put("__type", name).put("message", problem.detail()));
+    int status = problem.code().dataApiStatus();
+    Problems.send(ctx, problem, status,
+        new JsonObject().put("status", status).put("__type", name).put("message", problem.detail()));
   }
 }

@@ -114,8 +114,10 @@ class OpenApiDocumentTest {
       JsonObject constraint = media.getJsonObject("schema").getJsonArray("allOf").getJsonObject(1).getJsonObject("properties");
       int status = constraint.getJsonObject("status").getInteger("const");
       List<String> codes = constraint.getJsonObject("code").getJsonArray("enum").getList();
-      List<String> expected = java.util.Arrays.stream(ErrorCode.values()).filter(c -> c.status() == status)
-          .map(ErrorCode::name).toList();
+      // The Data API endpoints answer a statement timeout with 400, as AWS does (ErrorCode.dataApiStatus).
+      boolean dataApi = name.startsWith("DataApi");
+      List<String> expected = java.util.Arrays.stream(ErrorCode.values())
+          .filter(c -> (dataApi ? c.dataApiStatus() : c.status()) == status).map(ErrorCode::name).toList();
       assertThat(codes).as(name).containsExactlyInAnyOrderElementsOf(expected);
       answered.addAll(codes);
     }
