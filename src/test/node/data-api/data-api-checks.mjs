@@ -2,9 +2,10 @@
 // for its endpoint. Run by io.dbgateway.dataapi.DataApiSdkTck, which starts the gateway and creates the
 // tables. Prints "ok <check>" or "FAIL <check>: <why>" per check; exits 1 when any check failed.
 //
-// Environment: GATEWAY_URL, KEY_ID, SECRET, TYPES_TABLE (every column type), AUTO_TABLE (an
-// auto-generated id and a name), GENERATES_KEYS ("true" where the engine reports generated keys of an
-// INSERT), MODE ("all", or "wrong-secret": only check that a wrong secret is refused).
+// Environment: GATEWAY_URL, KEY_ID and SECRET (a write key), READ_KEY_ID and READ_SECRET (a read key),
+// TYPES_TABLE (every column type), AUTO_TABLE (an auto-generated id and a name), GENERATES_KEYS ("true"
+// where the engine reports generated keys of an INSERT), ARRAYS ("true" where the engine has array
+// types), MODE ("all", or "wrong-secret": only check that a wrong secret is refused).
 import {
   RDSDataClient, ExecuteStatementCommand, BatchExecuteStatementCommand, BeginTransactionCommand,
   CommitTransactionCommand, RollbackTransactionCommand,
@@ -17,10 +18,10 @@ const A = env.AUTO_TABLE;
 const ARN = { resourceArn: "arn:aws:rds:us-east-1:123456789012:cluster:gateway", secretArn: "arn:aws:secretsmanager:us-east-1:123456789012:secret:gw", database: "app_db" };
 const client = clientWith(env.SECRET);
 
-function clientWith(secret) {
+function clientWith(secret, accessKeyId = env.KEY_ID) {
   return new RDSDataClient({
     endpoint: env.GATEWAY_URL, region: "us-east-1", maxAttempts: 1,
-    credentials: { accessKeyId: env.KEY_ID, secretAccessKey: secret },
+    credentials: { accessKeyId, secretAccessKey: secret },
   });
 }
 
@@ -226,6 +227,28 @@ async function all() {
     await throws(() => execute("SELEC 1"), "DatabaseErrorException", 400);
     await throws(() => execute("SELECT * FROM no_such_table_dataapi"), "DatabaseErrorException", 400);
     await throws(() => execute(INSERT, everyType(1)), "DatabaseErrorException", 409); // duplicate key: CONFLICT
+  });
+
+  if (env.ARRAYS === "true") {
+    await check("arrays come back as arrayValue and bind from arrayValue parameters", async () => {
+      const r = await execute("SELECT ARRAY[1, 2, 3] AS l, ARRAY['x', 'y'] AS s, ARRAY[1.5, 2.5]::float8[] AS d,"
+        + " ARRAY[true, false] AS b, ARRAY[NULL, 'z'] AS z, cardinality(:p::int[]) AS c",
+        [{ name: "p", value: { arrayValue: { longValues: [7, 8, 9, 10] } } }]);
+      assert.deepEqual(r.records[0], [
+        { arrayValue: { longValues: [1, 2, 3] } }, { arrayValue: { stringValues: ["x", "y"] } },
+        { arrayValue: { doubleValues: [1.5, 2.5] } }, { arrayValue: { booleanValues: [true, false] } },
+        { arrayValue: { stringValues: [null, "z"] } }, { longValue: 4 }]);
+    });
+  }
+
+  await check("a read key reads but cannot write through the Data API", async () => {
+    const reader = clientWith(env.READ_SECRET, env.READ_KEY_ID);
+    const r = await reader.send(new ExecuteStatementCommand({ ...ARN, sql: `SELECT COUNT(*) AS n FROM ${T}` }));
+    assert.ok(r.records[0][0].longValue >= 2);
+    await throws(() => reader.send(new ExecuteStatementCommand({ ...ARN, sql: `DELETE FROM ${T}` })), "ForbiddenException", 403);
+    await throws(() => reader.send(new BatchExecuteStatementCommand({ ...ARN, sql: `INSERT INTO ${A} (name) VALUES (:n)`,
+      parameterSets: [[{ name: "n", value: { stringValue: "by-reader" } }]] })), "ForbiddenException", 403);
+    assert.ok((await execute(`SELECT COUNT(*) AS n FROM ${T}`)).records[0][0].longValue >= 2, "nothing was deleted");
   });
 
   await check("malformed requests are BadRequestException", async () => {

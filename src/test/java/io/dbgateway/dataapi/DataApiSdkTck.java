@@ -21,6 +21,8 @@ public abstract class DataApiSdkTck {
 
   static final String KEY_ID = "sdk-writer";
   static final String SECRET = "sdk-secret-0123456789";
+  static final String READ_KEY_ID = "sdk-reader";
+  static final String READ_SECRET = "sdk-reader-secret-0123456789";
 
   protected abstract Engine engine();
 
@@ -32,6 +34,11 @@ public abstract class DataApiSdkTck {
 
   /** Whether the engine reports the keys an INSERT generated (not PostgreSQL: it has RETURNING). */
   protected abstract boolean generatesKeys();
+
+  /** Whether the engine has array types (PostgreSQL). */
+  protected boolean hasArrays() {
+    return false;
+  }
 
   /** The engine's variables; an engine may point the gateway elsewhere than the shared test gateway. */
   protected Map<String, String> databaseEnv() {
@@ -45,7 +52,7 @@ public abstract class DataApiSdkTck {
     synchronized (GATEWAYS) {
       return GATEWAYS.computeIfAbsent(engine(), e -> {
         Map<String, String> env = new HashMap<>(databaseEnv());
-        env.put("GATEWAY_API_KEYS", KEY_ID + ":write:" + SECRET);
+        env.put("GATEWAY_API_KEYS", KEY_ID + ":write:" + SECRET + "," + READ_KEY_ID + ":read:" + READ_SECRET);
         GatewayUnderTest started = GatewayUnderTest.start(env);
         Runtime.getRuntime().addShutdownHook(new Thread(started::close));
         return started;
@@ -64,15 +71,18 @@ public abstract class DataApiSdkTck {
     String auto = Engine.uniqueTable("dapi_auto");
     create(typesTable(types));
     create(autoTable(auto));
-    return NodeChecks.node("data-api-checks.mjs", Map.of(
-        "GATEWAY_URL", "http://127.0.0.1:" + gateway().port(),
-        "KEY_ID", KEY_ID,
-        "SECRET", SECRET,
-        "TYPES_TABLE", types,
-        "AUTO_TABLE", auto,
-        "GENERATES_KEYS", Boolean.toString(generatesKeys()),
-        "MODE", mode,
-        "NODE_NO_WARNINGS", "1"));
+    return NodeChecks.node("data-api-checks.mjs", Map.ofEntries(
+        Map.entry("GATEWAY_URL", "http://127.0.0.1:" + gateway().port()),
+        Map.entry("KEY_ID", KEY_ID),
+        Map.entry("SECRET", SECRET),
+        Map.entry("READ_KEY_ID", READ_KEY_ID),
+        Map.entry("READ_SECRET", READ_SECRET),
+        Map.entry("TYPES_TABLE", types),
+        Map.entry("AUTO_TABLE", auto),
+        Map.entry("GENERATES_KEYS", Boolean.toString(generatesKeys())),
+        Map.entry("ARRAYS", Boolean.toString(hasArrays())),
+        Map.entry("MODE", mode),
+        Map.entry("NODE_NO_WARNINGS", "1")));
   }
 
   @Test

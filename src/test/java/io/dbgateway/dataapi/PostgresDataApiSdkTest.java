@@ -24,4 +24,9 @@ class PostgresDataApiSdkTest extends DataApiSdkTck {
   protected boolean generatesKeys() {
     return false;
   }
+
+  @Override
+  protected boolean hasArrays() {
+    return true;
+  }
 }
