@@ -27,6 +27,7 @@ import io.dbgateway.db.SqliteDialect;
 import io.dbgateway.http.HttpVerticle;
 import io.dbgateway.http.Problems;
 import io.dbgateway.http.RateLimiter;
+import io.dbgateway.metrics.GatewayMetrics;
 import io.dbgateway.resilience.NodeBreaker;
 import io.dbgateway.resilience.RetryPolicy;
 import io.vertx.core.DeploymentOptions;
@@ -57,6 +58,7 @@ public final class BootstrapVerticle extends VerticleBase {
   private static final int WRITER_WAIT_POLLS = 30;
 
   private final GatewayConfig config;
+  private final GatewayMetrics metrics;
   private final NamedQueries namedQueries;
   private final AtomicBoolean migrated = new AtomicBoolean();
   private Dialect dialect;
@@ -66,10 +68,12 @@ public final class BootstrapVerticle extends VerticleBase {
   private InteractiveTransactions transactions;
 
   /**
+   * @param metrics the registry the Vert.x this is deployed on reports into ({@link GatewayMetrics#newVertx()})
    * @param namedQueries loaded and checked before start-up, like the configuration
    */
-  public BootstrapVerticle(GatewayConfig config, NamedQueries namedQueries) {
+  public BootstrapVerticle(GatewayConfig config, GatewayMetrics metrics, NamedQueries namedQueries) {
     this.config = config;
+    this.metrics = metrics;
     this.namedQueries = namedQueries;
   }
 
@@ -78,8 +82,8 @@ public final class BootstrapVerticle extends VerticleBase {
    *
    * @throws io.dbgateway.config.InvalidConfigException when a named-query file is wrong
    */
-  public BootstrapVerticle(GatewayConfig config) {
-    this(config, loadNamedQueries(config));
+  public BootstrapVerticle(GatewayConfig config, GatewayMetrics metrics) {
+    this(config, metrics, loadNamedQueries(config));
   }
 
   public static NamedQueries loadNamedQueries(GatewayConfig config) {
@@ -99,12 +103,12 @@ public final class BootstrapVerticle extends VerticleBase {
           transactions = new InteractiveTransactions(vertx, executor, config.transactions(), config.pool().waitTimeout(),
               config.query().defaultTimeoutMs());
           RequestParser parser = new RequestParser(config.query(), config.limits().maxParams());
-          return vertx.deployVerticle(() -> new DatabaseVerticle(executor, parser, transactions, namedQueries),
+          return vertx.deployVerticle(() -> new DatabaseVerticle(executor, parser, transactions, namedQueries, metrics),
               instances());
         })
         .compose(db -> {
           RateLimiter limiter = new RateLimiter(config.limits());
-          return vertx.deployVerticle(() -> new HttpVerticle(config, liveness, readiness, limiter), instances());
+          return vertx.deployVerticle(() -> new HttpVerticle(config, liveness, readiness, limiter, metrics), instances());
         })
         .andThen(deployed -> sweepIdempotencyKeysPeriodically())
         .onSuccess(http -> log.info("DB Gateway ready: {} on {}://{}:{}", config.database().target(),
@@ -131,6 +135,7 @@ public final class BootstrapVerticle extends VerticleBase {
    */
   private Future<NodeRouter> galera(DatabaseWaiter.Reached reached) {
     monitor = new GaleraMonitor(vertx, config.database(), config.galera());
+    metrics.galera(monitor);
     return vertx.deployVerticle(new GaleraVerticle(monitor))
         .compose(deployed -> monitor.awaitWriter(WRITER_WAIT_POLLS))
         .compose(view -> {
@@ -160,7 +165,9 @@ public final class BootstrapVerticle extends VerticleBase {
   private Route route(HostAndPort node) {
     ConnectionSource connections =
         Pools.create(vertx, config.database(), config.pool(), node, config.query().defaultTimeoutMs());
-    return new Route(connections.node(), connections, new NodeBreaker(vertx, connections.node(), config.resilience()));
+    NodeBreaker breaker = new NodeBreaker(vertx, connections.node(), config.resilience());
+    metrics.breaker(breaker);
+    return new Route(connections.node(), connections, breaker);
   }
 
   private Dialect dialect(String version, boolean galera, Jdbc jdbc) {

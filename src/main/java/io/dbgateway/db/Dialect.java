@@ -28,6 +28,16 @@ public interface Dialect {
   /** The statement that opens a transaction, read-only (enforced by the database) or not. */
   String beginTransaction(boolean readOnly);
 
+  /**
+   * The statement that ends a transaction {@link #beginTransaction} opened, committing it or not. A
+   * read-only one always rolls back: it has nothing to commit, and the rollback also undoes what it may
+   * have changed in the session (PostgreSQL's {@code set_config}, SQLite temporary tables), so the
+   * pooled connection goes back as it came.
+   */
+  default String endTransaction(boolean readOnly, boolean commit) {
+    return commit && !readOnly ? "COMMIT" : "ROLLBACK";
+  }
+
   /** Transaction control and session changes, on every engine: see {@link #readOnlyRefused()}. */
   java.util.Set<String> TRANSACTION_AND_SESSION =
       java.util.Set.of("BEGIN", "START", "COMMIT", "END", "ROLLBACK", "SAVEPOINT", "RELEASE", "SET", "RESET");

@@ -81,9 +81,19 @@ public final class MySqlDialect implements Dialect {
     return SqlSyntax.MYSQL;
   }
 
+  /**
+   * A read-only transaction also makes the session read-only until it ends: DDL (and LOCK TABLES, ...)
+   * commits the transaction implicitly and would then run outside it, but not in a read-only session.
+   */
   @Override
   public String beginTransaction(boolean readOnly) {
-    return readOnly ? "START TRANSACTION READ ONLY" : "START TRANSACTION";
+    return readOnly ? "SET SESSION TRANSACTION READ ONLY; START TRANSACTION READ ONLY" : "START TRANSACTION";
+  }
+
+  /** The session goes back to read-write, as the next caller of the pooled connection expects. */
+  @Override
+  public String endTransaction(boolean readOnly, boolean commit) {
+    return readOnly ? "ROLLBACK; SET SESSION TRANSACTION READ WRITE" : Dialect.super.endTransaction(false, commit);
   }
 
   /**

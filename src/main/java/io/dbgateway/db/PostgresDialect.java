@@ -46,9 +46,14 @@ public final class PostgresDialect implements Dialect {
     return SqlSyntax.POSTGRESQL;
   }
 
+  /**
+   * A read-only transaction runs a query at once: PostgreSQL lets {@code SET TRANSACTION READ WRITE}
+   * (or {@code SET transaction_read_only}) lift READ ONLY only before the transaction's first query,
+   * so after it nothing can.
+   */
   @Override
   public String beginTransaction(boolean readOnly) {
-    return readOnly ? "START TRANSACTION READ ONLY" : "START TRANSACTION";
+    return readOnly ? "START TRANSACTION READ ONLY; SELECT 1" : "START TRANSACTION";
   }
 
   /**

@@ -205,11 +205,11 @@ public final class SqlExecutor {
     return body.transform(done -> {
       if (done.failed()) {
         Throwable failure = done.cause();
-        Future<Outcome> rolledBack = conn.query("ROLLBACK").execute()
+        Future<Outcome> rolledBack = conn.query(dialect.endTransaction(readOnly, false)).execute()
             .transform(r -> Future.failedFuture(lostBeforeCommit(failure)));
         return failure instanceof KeyAlreadyClaimed ? rolledBack.recover(f -> replay(conn, key, failure.getCause())) : rolledBack;
       }
-      return conn.query("COMMIT").execute()
+      return conn.query(dialect.endTransaction(readOnly, true)).execute()
           .map(committed -> new Outcome(done.result(), false))
           .recover(failure -> Future.failedFuture(
               Failures.isCommitOutcomeUnknown(failure) ? new OutcomeUnknownException(failure) : failure));

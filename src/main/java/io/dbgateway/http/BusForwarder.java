@@ -24,6 +24,7 @@ public final class BusForwarder {
   /** The operation's reply; a failure is a {@link io.vertx.core.eventbus.ReplyException} carrying its problem. */
   public Future<Message<JsonObject>> request(RoutingContext ctx, String address, JsonObject body) {
     DeliveryOptions options = HttpCaller.of(ctx).addTo(new DeliveryOptions().setSendTimeout(sendTimeoutMs));
+    AccessLog.forwarded(ctx, address, options);
     return vertx.eventBus().request(address, body, options);
   }
 

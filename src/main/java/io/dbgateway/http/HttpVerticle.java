@@ -4,6 +4,7 @@ import io.dbgateway.auth.ApiKeys;
 import io.dbgateway.config.GatewayConfig;
 import io.dbgateway.error.ErrorCode;
 import io.dbgateway.error.Problem;
+import io.dbgateway.metrics.GatewayMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -28,6 +29,7 @@ public final class HttpVerticle extends VerticleBase {
   private final HealthChecks liveness;
   private final HealthChecks readiness;
   private final RateLimiter limiter;
+  private final GatewayMetrics metrics;
   private HttpServer server;
 
   /** The RDS Data API endpoints: authenticated like {@code /v1}, and by AWS SigV4 too. */
@@ -35,16 +37,20 @@ public final class HttpVerticle extends VerticleBase {
       List.of("/Execute", "/BatchExecute", "/BeginTransaction", "/CommitTransaction", "/RollbackTransaction");
 
   /** @param limiter the per-key request rate, one for the whole process (every instance shares it) */
-  public HttpVerticle(GatewayConfig config, HealthChecks liveness, HealthChecks readiness, RateLimiter limiter) {
+  public HttpVerticle(GatewayConfig config, HealthChecks liveness, HealthChecks readiness, RateLimiter limiter,
+      GatewayMetrics metrics) {
     this.config = config;
     this.liveness = liveness;
     this.readiness = readiness;
     this.limiter = limiter;
+    this.metrics = metrics;
   }
 
   @Override
   public Future<?> start() {
     Router router = Router.router(vertx);
+    router.route().order(-1).handler(new AccessLog());
+    router.get("/metrics").handler(metrics.scrapeHandler()); // no auth: bind or firewall it to an internal network
     router.get("/health/live").handler(HealthCheckHandler.createWithHealthChecks(liveness));
     router.get("/health/ready").handler(HealthCheckHandler.createWithHealthChecks(readiness));
     guard(router.route("/v1/*"), false);

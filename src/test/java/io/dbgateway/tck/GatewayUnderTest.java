@@ -3,6 +3,7 @@ package io.dbgateway.tck;
 import io.dbgateway.bootstrap.BootstrapVerticle;
 import io.dbgateway.config.ConfigLoader;
 import io.dbgateway.config.GatewayConfig;
+import io.dbgateway.metrics.GatewayMetrics;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonObject;
@@ -47,9 +48,10 @@ public final class GatewayUnderTest {
     Map<String, String> all = new HashMap<>(env);
     all.put("GATEWAY_HTTP_PORT", Integer.toString(port));
     GatewayConfig config = ConfigLoader.load(all);
-    Vertx vertx = Vertx.vertx();
+    GatewayMetrics metrics = new GatewayMetrics(); // set up as GatewayApplication does
+    Vertx vertx = metrics.newVertx();
     try {
-      vertx.deployVerticle(new BootstrapVerticle(config)).await(120, TimeUnit.SECONDS);
+      vertx.deployVerticle(new BootstrapVerticle(config, metrics)).await(120, TimeUnit.SECONDS);
     } catch (Exception e) {
       vertx.close();
       throw new IllegalStateException("the gateway did not start: " + e.getMessage(), e);
