@@ -135,6 +135,24 @@ public interface Dialect {
     return Future.succeededFuture();
   }
 
+  /** What a failed statement left of the explicit transaction it ran in. */
+  enum AfterFailure {
+    /** The transaction goes on; only the statement failed. */
+    CONTINUES,
+    /** The transaction is still open, but only a rollback is possible now (PostgreSQL). */
+    ABORTED,
+    /** The server rolled the whole transaction back, or the connection is gone. */
+    ROLLED_BACK
+  }
+
+  /**
+   * What {@code failure} of a statement left of its transaction. By default a failing database leaves
+   * nothing, and any other failure only fails the statement.
+   */
+  default AfterFailure afterFailure(Throwable failure) {
+    return io.dbgateway.error.Failures.isDatabaseDown(failure) ? AfterFailure.ROLLED_BACK : AfterFailure.CONTINUES;
+  }
+
   /** {@code base} and {@code more}, for dialects that refuse more than {@link #TRANSACTION_AND_SESSION}. */
   static java.util.Set<String> union(java.util.Set<String> base, String... more) {
     java.util.Set<String> all = new java.util.HashSet<>(base);

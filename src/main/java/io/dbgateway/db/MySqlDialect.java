@@ -258,6 +258,16 @@ public final class MySqlDialect implements Dialect {
     return start >= 0 && end > start ? text.substring(start + "errorMessage=".length(), end) : text;
   }
 
+  /**
+   * A deadlock (and a Galera certification failure, which reports the same code) rolls the whole
+   * transaction back; the session then runs in autocommit, so the transaction must not go on.
+   */
+  @Override
+  public AfterFailure afterFailure(Throwable failure) {
+    return failure instanceof MySQLException my && my.getErrorCode() == ER_LOCK_DEADLOCK
+        ? AfterFailure.ROLLED_BACK : Dialect.super.afterFailure(failure);
+  }
+
   @Override
   public Problem classify(Throwable failure) {
     if (failure instanceof MySQLException my) {

@@ -221,6 +221,13 @@ public final class PostgresDialect implements Dialect {
     return List.of();
   }
 
+  /** Any error the server reports aborts the transaction: later statements fail until ROLLBACK. */
+  @Override
+  public AfterFailure afterFailure(Throwable failure) {
+    AfterFailure effect = Dialect.super.afterFailure(failure);
+    return effect == AfterFailure.CONTINUES && failure instanceof PgException ? AfterFailure.ABORTED : effect;
+  }
+
   @Override
   public Problem classify(Throwable failure) {
     if (failure instanceof PgException pg) {

@@ -58,8 +58,8 @@ class OpenApiDocumentTest {
       vertx.deployVerticle(http).await(30, TimeUnit.SECONDS);
       Set<String> routed = new TreeSet<>();
       for (Route route : http.router().getRoutes()) {
-        if (route.isRegexPath()) {
-          routed.add("regex route " + route.getPath() + " cannot be checked against the document");
+        if (route.getPath() == null && route.isRegexPath()) {
+          routed.add("a regex route cannot be checked against the document");
         } else if (route.getPath() != null && route.isExactPath() && route.methods() != null) {
           String path = route.getPath().replaceAll(":(\\w+)", "{$1}");
           route.methods().forEach(method -> routed.add(method.name() + " " + path));
