@@ -41,7 +41,7 @@ class OpenApiDocumentTest {
   @Test
   void everyRouteIsDocumentedAndEveryDocumentedOperationIsRouted() throws Exception {
     Set<String> routed = routedOperations();
-    assertThat(routed).doesNotContainAnyElementsOf(OpenApiConformance.NOT_YET_ROUTED);
+    assertThat(routed).noneMatch(OpenApiConformance.NOT_YET_ROUTED::contains);
     Set<String> expected = new TreeSet<>(documentedOperations());
     expected.removeAll(OpenApiConformance.NOT_YET_ROUTED);
     assertThat(routed).isEqualTo(expected);
