@@ -18,10 +18,11 @@ public final class RequestParser {
 
   private static final Set<String> LIMIT_FIELDS = Set.of("maxRows", "timeoutMs", "format", "idempotencyKey");
   private static final Set<String> QUERY_FIELDS =
-      union(LIMIT_FIELDS, Set.of("sql", "params", "readOnly", "consistency", "txId"));
-  private static final Set<String> BATCH_FIELDS = union(LIMIT_FIELDS, Set.of("sql", "params", "readOnly", "txId"));
+      union(LIMIT_FIELDS, Set.of("sql", "params", "paramTypes", "readOnly", "consistency", "txId", "columnMetadata"));
+  private static final Set<String> BATCH_FIELDS =
+      union(LIMIT_FIELDS, Set.of("sql", "params", "paramTypes", "readOnly", "txId"));
   private static final Set<String> TRANSACTION_FIELDS = union(LIMIT_FIELDS, Set.of("statements", "readOnly"));
-  private static final Set<String> STATEMENT_FIELDS = Set.of("sql", "params");
+  private static final Set<String> STATEMENT_FIELDS = Set.of("sql", "params", "paramTypes");
   private static final Set<String> BEGIN_FIELDS = Set.of("readOnly", "consistency");
   private static final Set<String> END_FIELDS = Set.of("txId");
   /** A named query takes what a query takes, except its SQL and read-only flag, which its file sets. */
@@ -49,7 +50,8 @@ public final class RequestParser {
         limits(body),
         bool(body, "readOnly"),
         enumValue(body, "consistency", Consistency.class, Consistency.EVENTUAL),
-        txId(body));
+        txId(body),
+        bool(body, "columnMetadata"));
   }
 
   public BatchRequest batch(JsonObject body) {
@@ -72,7 +74,7 @@ public final class RequestParser {
       checkCount(set, "params[" + i + "]");
       paramSets.add(set);
     }
-    return new BatchRequest(sql, paramSets, limits(body), bool(body, "readOnly"), txId);
+    return new BatchRequest(sql, paramSets, limits(body), bool(body, "readOnly"), txId, paramTypes(body, ""));
   }
 
   public TransactionRequest transaction(JsonObject body) {
@@ -159,7 +161,50 @@ public final class RequestParser {
       throw GatewayException.badRequest(where + "params must be an array, an object or null");
     }
     checkCount(params, where + "params");
-    return new Statement(sql, params);
+    return new Statement(sql, params, paramTypes(body, where));
+  }
+
+  /** {@code paramTypes}: an object of name to type for {@code :name} parameters, an array for {@code ?} ones. */
+  private static ParamTypes paramTypes(JsonObject body, String where) {
+    Object raw = body.getValue("paramTypes");
+    if (raw == null) {
+      return ParamTypes.NONE;
+    }
+    if (raw instanceof JsonObject byName) {
+      java.util.Map<String, ParamType> types = new java.util.HashMap<>();
+      for (String name : byName.fieldNames()) {
+        ParamType type = paramType(byName.getValue(name), where + "paramTypes." + name);
+        if (type != null) {
+          types.put(name, type);
+        }
+      }
+      return new ParamTypes(types, List.of());
+    }
+    if (raw instanceof JsonArray byPosition) {
+      List<ParamType> types = new ArrayList<>();
+      for (int i = 0; i < byPosition.size(); i++) {
+        types.add(paramType(byPosition.getValue(i), where + "paramTypes[" + i + "]"));
+      }
+      return new ParamTypes(java.util.Map.of(), types);
+    }
+    throw GatewayException.badRequest(where + "paramTypes must be an object (for :name parameters) or an array");
+  }
+
+  private static ParamType paramType(Object value, String field) {
+    if (value == null) {
+      return null;
+    }
+    if (value instanceof String name) {
+      java.util.Optional<ParamType> type = ParamType.parse(name);
+      if (type.isPresent()) {
+        return type.get();
+      }
+    }
+    List<String> allowed = new ArrayList<>();
+    for (ParamType type : ParamType.values()) {
+      allowed.add(type.name());
+    }
+    throw GatewayException.badRequest(field + " must be one of " + String.join(", ", allowed) + " or null");
   }
 
   /** A 400, not a 413: the body may be small, it is the statement that asks to bind too much. */

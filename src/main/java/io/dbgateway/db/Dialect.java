@@ -1,5 +1,7 @@
 package io.dbgateway.db;
 
+import io.dbgateway.api.ColumnMetadata;
+import io.dbgateway.api.ParamType;
 import io.dbgateway.config.DbType;
 import io.dbgateway.error.Problem;
 import io.dbgateway.sql.SqlSyntax;
@@ -61,6 +63,31 @@ public interface Dialect {
       tuple.addValue(value instanceof JsonObject || value instanceof JsonArray ? value.toString() : value);
     }
     return tuple;
+  }
+
+  /**
+   * The driver value for a parameter declared {@code type} ({@code paramTypes}); a value that is not of
+   * that type is a 400 naming {@code parameter}. By default: timestamps, dates and times as
+   * {@code java.time} values, bytes as a {@code Buffer}, decimals, UUIDs and JSON as checked text.
+   */
+  default Object typed(Object value, ParamType type, String parameter) {
+    return TypedValues.toJava(value, type, parameter);
+  }
+
+  /**
+   * What follows a placeholder declared {@code type} in the SQL, for engines whose server decides a
+   * parameter's type from the statement (a cast); empty by default.
+   */
+  default String cast(ParamType type) {
+    return "";
+  }
+
+  /**
+   * The full description of a result column ({@code columnMetadata} requests). By default what the
+   * JDBC type alone tells; nullability unknown, precision and scale 0.
+   */
+  default ColumnMetadata columnMetadata(ColumnDescriptor column) {
+    return TypedValues.fromJdbcType(column.typeName(), columnType(column), 0, 0);
   }
 
   /**

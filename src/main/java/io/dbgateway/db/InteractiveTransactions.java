@@ -92,7 +92,7 @@ public final class InteractiveTransactions {
           // A connection that came after the breaker gave up must not stay in a transaction.
           Future<SqlConnection> late = opening.get();
           if (late != null) {
-            late.onSuccess(conn -> conn.query("ROLLBACK").execute().onComplete(done -> conn.close()));
+            late.onSuccess(conn -> OpenTransaction.giveBack(conn, readOnly, dialect));
           }
           registry.release(caller.keyId());
           if (Failures.isNodeNotReady(failure)) {
@@ -107,13 +107,8 @@ public final class InteractiveTransactions {
     return route.connections().connection(readOnly)
         .recover(failure -> Future.failedFuture(new NotSentException(failure)))
         .compose(conn -> conn.query(dialect.beginTransaction(readOnly)).execute()
-            .transform(begun -> {
-              if (begun.failed()) {
-                conn.close();
-                return Future.failedFuture(begun.cause());
-              }
-              return Future.succeededFuture(conn);
-            }));
+            .transform(begun -> begun.succeeded() ? Future.succeededFuture(conn)
+                : OpenTransaction.giveBack(conn, readOnly, dialect).transform(v -> Future.failedFuture(begun.cause()))));
   }
 
   public Future<JsonObject> query(QueryRequest request, Caller caller) {
@@ -144,7 +139,8 @@ public final class InteractiveTransactions {
   public Future<JsonObject> commit(String txId, Caller caller) {
     OpenTransaction tx = registry.find(txId, caller.keyId());
     Route route = tx.route();
-    return tx.commit(conn -> route.breaker().call(commitTimeoutMs, () -> conn.query("COMMIT").execute()).mapEmpty(),
+    String end = dialect.endTransaction(tx.readOnly(), true);
+    return tx.commit(conn -> route.breaker().call(commitTimeoutMs, () -> conn.query(end).execute()).mapEmpty(),
             () -> new GatewayException(new Problem(ErrorCode.SQL_ERROR, "the transaction was aborted by a statement that"
                 + " failed in it, so it was rolled back, not committed", "25P02", null, null, false, null)))
         .map(v -> ended(txId, "committed"))

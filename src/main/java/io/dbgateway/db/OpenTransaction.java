@@ -209,11 +209,19 @@ final class OpenTransaction {
     if (released.future().isComplete()) {
       return Future.succeededFuture();
     }
-    Future<?> rolledBack = committed ? Future.succeededFuture() : conn.query("ROLLBACK").execute();
-    return rolledBack.transform(done -> conn.close()).transform(closed -> {
+    Future<Void> givenBack = committed ? conn.close() : giveBack(conn, readOnly, dialect);
+    return givenBack.transform(closed -> {
       registry.release(owner);
       released.tryComplete();
       return Future.succeededFuture();
     });
+  }
+
+  /**
+   * Rolls back and returns {@code conn} to the pool, as it came: the dialect's end of a transaction also
+   * undoes what its begin set on the session. A failure only means there is nothing left to undo.
+   */
+  static Future<Void> giveBack(SqlConnection conn, boolean readOnly, Dialect dialect) {
+    return conn.query(dialect.endTransaction(readOnly, false)).execute().transform(done -> conn.close());
   }
 }

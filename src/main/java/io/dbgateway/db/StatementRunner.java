@@ -3,6 +3,8 @@ package io.dbgateway.db;
 import io.dbgateway.api.BatchRequest;
 import io.dbgateway.api.Column;
 import io.dbgateway.api.Limits;
+import io.dbgateway.api.ParamType;
+import io.dbgateway.api.ParamTypes;
 import io.dbgateway.api.QueryRequest;
 import io.dbgateway.api.QueryResult;
 import io.dbgateway.api.ResultFormat;
@@ -48,7 +50,7 @@ public final class StatementRunner {
     Prepared statement = prepare(request.statement(), null);
     Limits limits = request.limits();
     long start = System.nanoTime();
-    return (conn, node) -> run(conn, node, statement, limits)
+    return (conn, node) -> run(conn, node, statement, limits, request.columnMetadata())
         .map(result -> result.withElapsedMs(elapsedMs(start)).toJson());
   }
 
@@ -57,10 +59,10 @@ public final class StatementRunner {
    * (PostgreSQL) send them in one go; they still run in order.
    */
   public Work batch(BatchRequest request) {
-    ParsedStatement parsed = PlaceholderRewriter.parse(request.sql(), dialect.syntax());
+    ParsedStatement parsed = parse(request.sql(), request.paramTypes());
     List<Tuple> tuples = new ArrayList<>();
     for (int i = 0; i < request.paramSets().size(); i++) {
-      tuples.add(bind(parsed, request.paramSets().get(i), i));
+      tuples.add(bind(parsed, request.paramSets().get(i), request.paramTypes(), i));
     }
     long timeoutMs = request.limits().timeoutMs();
     long start = System.nanoTime();
@@ -87,7 +89,7 @@ public final class StatementRunner {
       Future<Void> chain = Future.succeededFuture();
       for (int i = 0; i < statements.size(); i++) {
         int index = i;
-        chain = chain.compose(v -> run(conn, node, statements.get(index), limits)
+        chain = chain.compose(v -> run(conn, node, statements.get(index), limits, false)
             .recover(failure -> Future.failedFuture(atStatement(failure, index)))
             .map(result -> {
               results.add(result.toJson());
@@ -123,33 +125,59 @@ public final class StatementRunner {
   private record Prepared(String sql, Tuple params) {}
 
   private Prepared prepare(Statement statement, Integer index) {
-    ParsedStatement parsed = PlaceholderRewriter.parse(statement.sql(), dialect.syntax());
-    return new Prepared(parsed.sql(), bind(parsed, statement.params(), index));
+    ParsedStatement parsed = parse(statement.sql(), statement.paramTypes());
+    return new Prepared(parsed.sql(), bind(parsed, statement.params(), statement.paramTypes(), index));
   }
 
-  private Tuple bind(ParsedStatement parsed, Object params, Integer index) {
+  /** The statement rewritten for the driver, with the dialect's cast after each placeholder of a declared type. */
+  private ParsedStatement parse(String sql, ParamTypes types) {
+    if (types.isEmpty()) {
+      return PlaceholderRewriter.parse(sql, dialect.syntax());
+    }
+    return PlaceholderRewriter.parse(sql, dialect.syntax(), (name, position) -> {
+      ParamType type = types.of(name, position);
+      return type == null ? "" : dialect.cast(type);
+    });
+  }
+
+  private Tuple bind(ParsedStatement parsed, Object params, ParamTypes types, Integer index) {
     try {
-      return dialect.tuple(parsed.bind(params));
+      List<Object> values = parsed.bind(params);
+      if (!types.isEmpty()) {
+        List<String> slots = parsed.slots();
+        List<Object> typed = new ArrayList<>(values);
+        for (int i = 0; i < typed.size(); i++) {
+          ParamType type = types.of(slots.get(i), i);
+          if (type != null) {
+            String name = slots.get(i);
+            String parameter = ParsedStatement.POSITIONAL.equals(name) ? "parameter " + (i + 1) : "parameter :" + name;
+            typed.set(i, dialect.typed(typed.get(i), type, parameter));
+          }
+        }
+        values = typed;
+      }
+      return dialect.tuple(values);
     } catch (GatewayException e) {
       throw new GatewayException(e.problem().withStatementIndex(index));
     }
   }
 
-  private Future<QueryResult> run(SqlConnection conn, String node, Prepared statement, Limits limits) {
+  private Future<QueryResult> run(SqlConnection conn, String node, Prepared statement, Limits limits,
+      boolean columnMetadata) {
     return dialect.execute(conn, statement.sql(), statement.params(), limits.timeoutMs(),
             RowCollector.atMost(limits.maxRows()))
         .compose(result -> {
           List<ColumnDescriptor> columns = result.columnDescriptors() == null ? List.of() : result.columnDescriptors();
           return dialect.describe(statement.sql(), columns)
-              .map(described -> toResult(result, described, limits.format(), node));
+              .map(described -> toResult(result, described, limits.format(), node, columnMetadata));
         });
   }
 
   private QueryResult toResult(SqlResult<RowCollector.Rows> result, List<ColumnDescriptor> descriptors,
-      ResultFormat format, String node) {
+      ResultFormat format, String node, boolean columnMetadata) {
     List<Column> columns = new ArrayList<>(descriptors.size());
     for (ColumnDescriptor d : descriptors) {
-      columns.add(new Column(d.name(), dialect.columnType(d)));
+      columns.add(new Column(d.name(), dialect.columnType(d), columnMetadata ? dialect.columnMetadata(d) : null));
     }
     RowCollector.Rows rows = result.value();
     List<Object> jsonRows = new ArrayList<>(rows.kept().size());

@@ -137,6 +137,45 @@ public abstract class OpenApiConformanceTck {
     answer("/v1/queries/users.by_email", new JsonObject().put("sql", "SELECT 1"), 400);
   }
 
+  /** What every Data API request names: the cluster and secret ARNs (accepted, not used) and the database. */
+  private static JsonObject envelope() {
+    return new JsonObject().put("resourceArn", "arn:aws:rds:us-east-1:123456789012:cluster:gw")
+        .put("secretArn", "arn:aws:secretsmanager:us-east-1:123456789012:secret:gw").put("database", "app");
+  }
+
+  private static JsonObject dataApi(String sql) {
+    return envelope().put("sql", sql);
+  }
+
+  private static JsonObject field(String kind, Object value) {
+    return new JsonObject().put(kind, value);
+  }
+
+  @Test
+  void dataApiAnswersConform() {
+    answer("/Execute", dataApi("SELECT id, name FROM " + table + " WHERE id > :id ORDER BY id")
+        .put("parameters", new JsonArray().add(new JsonObject().put("name", "id").put("value", field("longValue", 0))))
+        .put("includeResultMetadata", true), 200);
+    answer("/Execute", dataApi("SELECT id, name FROM " + table).put("formatRecordsAs", "JSON"), 200);
+    answer("/Execute", dataApi("INSERT INTO " + table + " (id, name) VALUES (:id, :name)").put("parameters", new JsonArray()
+        .add(new JsonObject().put("name", "id").put("value", field("longValue", 30)))
+        .add(new JsonObject().put("name", "name").put("value", field("stringValue", "thirty")))), 200);
+    answer("/BatchExecute", dataApi("INSERT INTO " + table + " (id, name) VALUES (:id, :name)").put("parameterSets", new JsonArray()
+        .add(new JsonArray().add(new JsonObject().put("name", "id").put("value", field("longValue", 31)))
+            .add(new JsonObject().put("name", "name").put("value", field("stringValue", "thirty-one"))))), 200);
+
+    String tx = answer("/BeginTransaction", envelope(), 200).json().getString("transactionId");
+    answer("/Execute", dataApi("DELETE FROM " + table).put("transactionId", tx), 200);
+    answer("/RollbackTransaction", envelope().put("transactionId", tx), 200);
+    answer("/CommitTransaction", envelope().put("transactionId", tx), 404);
+    String committed = answer("/BeginTransaction", envelope(), 200).json().getString("transactionId");
+    answer("/CommitTransaction", envelope().put("transactionId", committed), 200);
+
+    answer("/Execute", dataApi("SELECT * FROM no_such_table_oa"), 400);
+    answer("/Execute", dataApi("INSERT INTO " + table + " (id, name) VALUES (99, 'one')"), 409);
+    answer("/Execute", new JsonObject().put("database", "app"), 400);
+  }
+
   @Test
   void authenticationRoleAndRateAnswersConform() {
     Map<String, String> env = new HashMap<>(engine().env());

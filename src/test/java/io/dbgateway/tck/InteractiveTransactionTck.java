@@ -405,6 +405,31 @@ public abstract class InteractiveTransactionTck {
     rollback(gw, two);
   }
 
+  @Test
+  void aReadOnlyTransactionGivesItsConnectionBackReadWrite() throws SQLException {
+    // One connection: every request below uses the one the read-only transactions held.
+    Map<String, String> env = new HashMap<>(engine().env());
+    env.put("DB_POOL_SIZE", "1");
+    GatewayUnderTest gw = GatewayUnderTest.start(env);
+    try {
+      String committed = begin(gw, true);
+      assertThat(ids(gw.post("/v1/query", select(committed)))).containsExactly(1);
+      assertThat(commit(gw, committed).status()).isEqualTo(200);
+      String rolledBack = begin(gw, true);
+      assertProblem(gw.post("/v1/query", insert(2, rolledBack)), 400, "SQL_ERROR");
+      assertThat(rollback(gw, rolledBack).status()).isEqualTo(200);
+
+      Response write = gw.post("/v1/query", insert(3, null));
+      assertThat(write.status()).as(write.body()).isEqualTo(200);
+      String tx = begin(gw, false);
+      assertThat(gw.post("/v1/query", insert(4, tx)).status()).isEqualTo(200);
+      assertThat(commit(gw, tx).status()).isEqualTo(200);
+    } finally {
+      gw.close();
+    }
+    assertThat(rows()).isEqualTo(3);
+  }
+
   // ---- shutdown ----
 
   @Test
