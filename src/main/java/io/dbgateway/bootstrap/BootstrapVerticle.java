@@ -2,6 +2,7 @@ package io.dbgateway.bootstrap;
 
 import io.dbgateway.api.Addresses;
 import io.dbgateway.api.RequestParser;
+import io.dbgateway.bridge.EventBusBridgeVerticle;
 import io.dbgateway.config.DbType;
 import io.dbgateway.config.GatewayConfig;
 import io.dbgateway.config.HostAndPort;
@@ -24,6 +25,7 @@ import io.dbgateway.db.SqliteDialect;
 import io.dbgateway.http.HttpVerticle;
 import io.dbgateway.http.Problems;
 import io.dbgateway.http.RateLimiter;
+import io.dbgateway.metrics.GatewayMetrics;
 import io.dbgateway.resilience.NodeBreaker;
 import io.dbgateway.resilience.RetryPolicy;
 import io.vertx.core.DeploymentOptions;
@@ -54,14 +56,17 @@ public final class BootstrapVerticle extends VerticleBase {
   private static final int WRITER_WAIT_POLLS = 30;
 
   private final GatewayConfig config;
+  private final GatewayMetrics metrics;
   private final AtomicBoolean migrated = new AtomicBoolean();
   private Dialect dialect;
   private NodeRouter router;
   private GaleraMonitor monitor;
   private SqlExecutor executor;
 
-  public BootstrapVerticle(GatewayConfig config) {
+  /** @param metrics the registry the Vert.x this is deployed on reports into ({@link GatewayMetrics#newVertx()}) */
+  public BootstrapVerticle(GatewayConfig config, GatewayMetrics metrics) {
     this.config = config;
+    this.metrics = metrics;
   }
 
   @Override
@@ -75,15 +80,22 @@ public final class BootstrapVerticle extends VerticleBase {
           executor = new SqlExecutor(dialect, router, new RetryPolicy(vertx, config.resilience()),
               config.pool().waitTimeout());
           RequestParser parser = new RequestParser(config.query(), config.limits().maxParams());
-          return vertx.deployVerticle(() -> new DatabaseVerticle(executor, parser), instances());
+          return vertx.deployVerticle(() -> new DatabaseVerticle(executor, parser, metrics), instances());
         })
         .compose(db -> {
           RateLimiter limiter = new RateLimiter(config.limits());
-          return vertx.deployVerticle(() -> new HttpVerticle(config, liveness, readiness, limiter), instances());
+          return vertx.deployVerticle(() -> new HttpVerticle(config, liveness, readiness, limiter, metrics), instances());
         })
+        .compose(http -> deployBridge())
         .andThen(deployed -> sweepIdempotencyKeysPeriodically())
         .onSuccess(http -> log.info("DB Gateway ready: {} on {}://{}:{}", config.database().target(),
             config.security().tls() ? "https" : "http", config.http().host(), config.http().port()));
+  }
+
+  /** The TCP event-bus bridge, when {@code GATEWAY_EVENTBUS_BRIDGE_PORT} is set. */
+  private Future<?> deployBridge() {
+    return config.eventBusBridgePort() == null ? Future.succeededFuture()
+        : vertx.deployVerticle(() -> new EventBusBridgeVerticle(config), instances());
   }
 
   private List<Jdbc> jdbcNodes() {
@@ -106,6 +118,7 @@ public final class BootstrapVerticle extends VerticleBase {
    */
   private Future<NodeRouter> galera(DatabaseWaiter.Reached reached) {
     monitor = new GaleraMonitor(vertx, config.database(), config.galera());
+    metrics.galera(monitor);
     return vertx.deployVerticle(new GaleraVerticle(monitor))
         .compose(deployed -> monitor.awaitWriter(WRITER_WAIT_POLLS))
         .compose(view -> {
@@ -135,7 +148,9 @@ public final class BootstrapVerticle extends VerticleBase {
   private Route route(HostAndPort node) {
     ConnectionSource connections =
         Pools.create(vertx, config.database(), config.pool(), node, config.query().defaultTimeoutMs());
-    return new Route(connections.node(), connections, new NodeBreaker(vertx, connections.node(), config.resilience()));
+    NodeBreaker breaker = new NodeBreaker(vertx, connections.node(), config.resilience());
+    metrics.breaker(breaker);
+    return new Route(connections.node(), connections, breaker);
   }
 
   private Dialect dialect(String version, boolean galera, Jdbc jdbc) {

@@ -9,6 +9,9 @@ import io.dbgateway.error.GatewayException;
 import io.dbgateway.error.Problem;
 import io.dbgateway.idempotency.IdempotencyKey;
 import io.dbgateway.sql.ReadOnlyGuard;
+import io.dbgateway.logging.LogContext;
+import io.dbgateway.logging.RequestId;
+import io.dbgateway.metrics.GatewayMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -33,11 +36,13 @@ public final class DatabaseVerticle extends VerticleBase {
   private final RequestParser parser;
   /** What a READ caller may not send, on this engine. */
   private final ReadOnlyGuard guard;
+  private final GatewayMetrics metrics;
 
-  public DatabaseVerticle(SqlExecutor executor, RequestParser parser) {
+  public DatabaseVerticle(SqlExecutor executor, RequestParser parser, GatewayMetrics metrics) {
     this.executor = executor;
     this.parser = parser;
     this.guard = new ReadOnlyGuard(executor.dialect().syntax(), executor.dialect().readOnlyRefused());
+    this.metrics = metrics;
   }
 
   @Override
@@ -57,12 +62,17 @@ public final class DatabaseVerticle extends VerticleBase {
 
   /**
    * Runs an operation for the message's caller, within what the caller's role allows: a READ caller's
-   * work is forced read-only, a NAMED caller may only run named queries.
+   * work is forced read-only, a NAMED caller may only run named queries. Every operation passes here,
+   * whichever adapter sent it: it is timed for the metrics, and its log lines carry the request id and
+   * key id from the message's headers.
    */
   private io.vertx.core.Handler<Message<JsonObject>> serve(Function<JsonObject, Future<SqlExecutor.Outcome>> operation) {
+    String engine = executor.dialect().type().id();
     return message -> {
-      Future<SqlExecutor.Outcome> result;
+      long start = System.nanoTime();
       Caller caller = Caller.from(message.headers());
+      LogContext.enter(RequestId.accept(message.headers().get(RequestId.BUS_HEADER)), caller.keyId());
+      Future<SqlExecutor.Outcome> result;
       try {
         if (message.body() == null) {
           throw GatewayException.badRequest("the request body must be a JSON object");
@@ -73,13 +83,17 @@ public final class DatabaseVerticle extends VerticleBase {
       } catch (RuntimeException e) {
         result = Future.failedFuture(e);
       }
-      result.onComplete(outcome -> message.reply(outcome.body(), outcome.replayed()
-          ? new DeliveryOptions().addHeader(REPLAYED_HEADER, "true") : new DeliveryOptions()), failure -> {
+      result.onComplete(outcome -> {
+        metrics.operation(engine, message.address(), GatewayMetrics.OK, start);
+        message.reply(outcome.body(), outcome.replayed()
+            ? new DeliveryOptions().addHeader(REPLAYED_HEADER, "true") : new DeliveryOptions());
+      }, failure -> {
         Problem problem = RoleRules.forCaller(caller, failure instanceof GatewayException g ? g.problem()
             : Problem.of(ErrorCode.INTERNAL, "unexpected failure"));
         if (problem.code() == ErrorCode.INTERNAL) {
           log.error("operation on {} failed unexpectedly", message.address(), failure);
         }
+        metrics.operation(engine, message.address(), problem.code().name(), start);
         message.fail(problem.status(), problem.toJson().encode());
       });
     };

@@ -4,6 +4,7 @@ import io.dbgateway.auth.ApiKeys;
 import io.dbgateway.config.GatewayConfig;
 import io.dbgateway.error.ErrorCode;
 import io.dbgateway.error.Problem;
+import io.dbgateway.metrics.GatewayMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -28,23 +29,30 @@ public final class HttpVerticle extends VerticleBase {
   private final HealthChecks liveness;
   private final HealthChecks readiness;
   private final RateLimiter limiter;
+  private final GatewayMetrics metrics;
   private HttpServer server;
+  private Router router;
 
   /** The RDS Data API endpoints: authenticated like {@code /v1}, and by AWS SigV4 too. */
   public static final List<String> DATA_API_PATHS =
       List.of("/Execute", "/BatchExecute", "/BeginTransaction", "/CommitTransaction", "/RollbackTransaction");
 
   /** @param limiter the per-key request rate, one for the whole process (every instance shares it) */
-  public HttpVerticle(GatewayConfig config, HealthChecks liveness, HealthChecks readiness, RateLimiter limiter) {
+  public HttpVerticle(GatewayConfig config, HealthChecks liveness, HealthChecks readiness, RateLimiter limiter,
+      GatewayMetrics metrics) {
     this.config = config;
     this.liveness = liveness;
     this.readiness = readiness;
     this.limiter = limiter;
+    this.metrics = metrics;
   }
 
   @Override
   public Future<?> start() {
-    Router router = Router.router(vertx);
+    router = Router.router(vertx);
+    router.route().order(-1).handler(new AccessLog());
+    router.get("/metrics").handler(metrics.scrapeHandler()); // no auth: bind or firewall it to an internal network
+    router.get(OpenApiHandler.PATH).handler(new OpenApiHandler());
     router.get("/health/live").handler(HealthCheckHandler.createWithHealthChecks(liveness));
     router.get("/health/ready").handler(HealthCheckHandler.createWithHealthChecks(readiness));
     ApiKeys keys = new ApiKeys(config.security().apiKeys());
@@ -97,6 +105,11 @@ public final class HttpVerticle extends VerticleBase {
           .setKeyPath(config.security().tlsKey().toString()));
     }
     return options;
+  }
+
+  /** The routes this verticle serves, for the test that holds them to the OpenAPI document. */
+  Router router() {
+    return router;
   }
 
   /** Stops accepting connections and lets in-flight requests finish, for at most the drain time. */

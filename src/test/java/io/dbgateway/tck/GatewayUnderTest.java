@@ -3,6 +3,8 @@ package io.dbgateway.tck;
 import io.dbgateway.bootstrap.BootstrapVerticle;
 import io.dbgateway.config.ConfigLoader;
 import io.dbgateway.config.GatewayConfig;
+import io.dbgateway.metrics.GatewayMetrics;
+import io.dbgateway.testing.OpenApiConformance;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonObject;
@@ -47,9 +49,10 @@ public final class GatewayUnderTest {
     Map<String, String> all = new HashMap<>(env);
     all.put("GATEWAY_HTTP_PORT", Integer.toString(port));
     GatewayConfig config = ConfigLoader.load(all);
-    Vertx vertx = Vertx.vertx();
+    GatewayMetrics metrics = new GatewayMetrics(); // set up as GatewayApplication does
+    Vertx vertx = metrics.newVertx();
     try {
-      vertx.deployVerticle(new BootstrapVerticle(config)).await(120, TimeUnit.SECONDS);
+      vertx.deployVerticle(new BootstrapVerticle(config, metrics)).await(120, TimeUnit.SECONDS);
     } catch (Exception e) {
       vertx.close();
       throw new IllegalStateException("the gateway did not start: " + e.getMessage(), e);
@@ -107,7 +110,8 @@ public final class GatewayUnderTest {
         .timeout(Duration.ofSeconds(60))
         .POST(HttpRequest.BodyPublishers.ofString(body.encode()));
     headers.forEach(request::header);
-    return http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofString()).thenApply(GatewayUnderTest::toResponse);
+    HttpRequest built = request.build();
+    return http.sendAsync(built, HttpResponse.BodyHandlers.ofString()).thenApply(r -> conforming(built, toResponse(r)));
   }
 
   public Response get(String path) {
@@ -116,13 +120,27 @@ public final class GatewayUnderTest {
 
   private Response send(HttpRequest.Builder request) {
     try {
-      return toResponse(http.send(request.timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString()));
+      HttpRequest built = request.timeout(Duration.ofSeconds(60)).build();
+      return conforming(built, toResponse(http.send(built, HttpResponse.BodyHandlers.ofString())));
     } catch (IOException e) {
       throw new IllegalStateException(e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
     }
+  }
+
+  /**
+   * Every answer to a documented operation is checked against the OpenAPI document, so no suite can
+   * see the implementation and the document drift apart.
+   */
+  private static Response conforming(HttpRequest request, Response response) {
+    OpenApiConformance openApi = OpenApiConformance.get();
+    String path = request.uri().getPath();
+    if (openApi.documents(request.method(), path)) {
+      openApi.assertConforms(request.method(), path, response);
+    }
+    return response;
   }
 
   private static Response toResponse(HttpResponse<String> response) {
@@ -172,7 +190,7 @@ public final class GatewayUnderTest {
     }
   }
 
-  static int freePort() {
+  public static int freePort() {
     try (ServerSocket socket = new ServerSocket(0)) {
       return socket.getLocalPort();
     } catch (IOException e) {
