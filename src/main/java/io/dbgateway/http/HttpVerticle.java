@@ -53,8 +53,8 @@ public final class HttpVerticle extends VerticleBase {
   public Future<?> start() {
     router = Router.router(vertx);
     router.route().order(-1).handler(new AccessLog());
-    router.get("/metrics").handler(metrics.scrapeHandler()); // no auth: bind or firewall it to an internal network
     router.get(OpenApiHandler.PATH).handler(new OpenApiHandler());
+    router.get("/metrics").handler(metrics.scrapeHandler()); // no auth: bind or firewall it to an internal network
     router.get("/health/live").handler(HealthCheckHandler.createWithHealthChecks(liveness));
     router.get("/health/ready").handler(HealthCheckHandler.createWithHealthChecks(readiness));
     ApiKeys keys = new ApiKeys(config.security().apiKeys());
