@@ -11,6 +11,7 @@ import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
+import io.dbgateway.testing.SeededCases;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -23,7 +24,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class FieldsPropertyTest {
 
-  private static final long SEED = Long.getLong("fields.seed", 20_261_128L);
+  private static final long SEED = SeededCases.seed("FieldsPropertyTest", "fields.seed", 20_261_128L);
   private static final int CASES = 40;
   private static final int FIELDS_PER_CASE = 200;
   private static final List<String> MEMBERS =
@@ -32,15 +33,11 @@ class FieldsPropertyTest {
   private static final List<Object> VALUES = List.of(true, false, 0, 42, Long.MAX_VALUE, 1.5, -0.0, "", "x",
       "2024-01-31", new JsonObject(), new JsonArray(), new JsonArray().add(1));
 
-  static {
-    System.out.println("FieldsPropertyTest seed=" + SEED + " (rerun with -Dfields.seed=" + SEED + ")");
-  }
-
   /** A generated JSON value and whether the oracle accepts it where it stands. */
   record Generated(Object json, boolean valid) {}
 
   static Stream<Arguments> cases() {
-    return Stream.iterate(0, i -> i + 1).limit(CASES).map(i -> Arguments.of(i, SEED * 1_000_003L + i));
+    return SeededCases.of(SEED, CASES);
   }
 
   @ParameterizedTest(name = "case {0} seed {1}")
