@@ -19,6 +19,7 @@ import io.dbgateway.db.MySqlColumnTypes;
 import io.dbgateway.db.MySqlDialect;
 import io.dbgateway.db.Pools;
 import io.dbgateway.db.PostgresDialect;
+import io.dbgateway.db.QueryStreamer;
 import io.dbgateway.db.SqlExecutor;
 import io.dbgateway.db.SqliteDialect;
 import io.dbgateway.http.HttpVerticle;
@@ -58,6 +59,7 @@ public final class BootstrapVerticle extends VerticleBase {
   private NodeRouter router;
   private GaleraMonitor monitor;
   private SqlExecutor executor;
+  private QueryStreamer streamer;
 
   public BootstrapVerticle(GatewayConfig config) {
     this.config = config;
@@ -73,13 +75,19 @@ public final class BootstrapVerticle extends VerticleBase {
           this.router = router;
           executor = new SqlExecutor(dialect, router, new RetryPolicy(vertx, config.resilience()),
               config.pool().waitTimeout());
+          streamer = new QueryStreamer(vertx, executor, config.query().streamFetchRows());
           RequestParser parser = new RequestParser(config.query());
           return vertx.deployVerticle(() -> new DatabaseVerticle(executor, parser), instances());
         })
-        .compose(db -> vertx.deployVerticle(() -> new HttpVerticle(config, liveness, readiness), instances()))
+        .compose(db -> vertx.deployVerticle(() -> new HttpVerticle(config, liveness, readiness, streamer), instances()))
         .andThen(deployed -> sweepIdempotencyKeysPeriodically())
         .onSuccess(http -> log.info("DB Gateway ready: {} on http://{}:{}", config.database().target(),
             config.http().host(), config.http().port()));
+  }
+
+  /** The streaming service, for tests that watch how many rows streams hold. */
+  public QueryStreamer streamer() {
+    return streamer;
   }
 
   private List<Jdbc> jdbcNodes() {

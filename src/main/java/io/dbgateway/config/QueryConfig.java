@@ -8,6 +8,8 @@ package io.dbgateway.config;
  * @param defaultTimeoutMs the statement timeout when a request names no {@code timeoutMs}
  * @param maxTimeoutMs the largest {@code timeoutMs} a request may ask for
  * @param maxStatements the most statements in one atomic transaction, or parameter sets in one batch
+ * @param streamFetchRows rows a streamed query reads from its cursor at a time
  */
 public record QueryConfig(
-    int defaultMaxRows, int maxRowsLimit, long defaultTimeoutMs, long maxTimeoutMs, int maxStatements) {}
+    int defaultMaxRows, int maxRowsLimit, long defaultTimeoutMs, long maxTimeoutMs, int maxStatements,
+    int streamFetchRows) {}

@@ -97,6 +97,21 @@ public final class MySqlDialect implements Dialect {
     return timeout.transform(ignored -> result);
   }
 
+  /**
+   * A server-side read-only cursor ({@code COM_STMT_EXECUTE} with {@code CURSOR_TYPE_READ_ONLY}, then
+   * {@code COM_STMT_FETCH n}). MySQL and MariaDB materialize the whole result in a temporary table on
+   * the server when the cursor opens, so the timeout bounds that opening, where all the work happens;
+   * each fetch then reads the next rows of that table.
+   */
+  @Override
+  public Future<RowCursor> openCursor(SqlConnection connection, String sql, Tuple params, long timeoutMs) {
+    if (mariaDb) {
+      return SqlClientCursor.open(connection, withTimeout(sql, timeoutMs), params);
+    }
+    return connection.query("SET SESSION max_execution_time = " + timeoutMs).execute()
+        .compose(set -> SqlClientCursor.open(connection, sql, params));
+  }
+
   private static String withTimeout(String sql, long timeoutMs) {
     return String.format(Locale.ROOT, "SET STATEMENT max_statement_time=%.3f FOR %s", timeoutMs / 1000.0, sql);
   }

@@ -2,7 +2,6 @@ package io.dbgateway.db;
 
 import io.dbgateway.api.BatchRequest;
 import io.dbgateway.api.Consistency;
-import io.dbgateway.api.Column;
 import io.dbgateway.api.Limits;
 import io.dbgateway.api.QueryRequest;
 import io.dbgateway.api.QueryResult;
@@ -15,7 +14,6 @@ import io.dbgateway.error.Problem;
 import io.dbgateway.idempotency.IdempotencyKey;
 import io.dbgateway.idempotency.IdempotencyStore;
 import io.dbgateway.resilience.RetryPolicy;
-import io.dbgateway.resilience.RetrySafety;
 import io.dbgateway.resilience.RetrySafety.NotSentException;
 import io.dbgateway.resilience.RetrySafety.OutcomeUnknownException;
 import io.dbgateway.sql.ParsedStatement;
@@ -46,18 +44,23 @@ public final class SqlExecutor {
 
   private final Dialect dialect;
   private final NodeRouter router;
-  private final RetryPolicy retries;
+  private final NodeAccess nodes;
+  private final RowJson json;
   private final IdempotencyStore idempotency;
   private final long poolWaitMs;
-  /** Connections running a unit now, so shutdown can cancel what is still running after the drain. */
-  private final java.util.Set<SqlConnection> inUse = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   public SqlExecutor(Dialect dialect, NodeRouter router, RetryPolicy retries, Duration poolWait) {
     this.dialect = dialect;
     this.router = router;
-    this.retries = retries;
+    this.nodes = new NodeAccess(dialect, router, retries, poolWait.toMillis());
+    this.json = new RowJson(dialect);
     this.idempotency = new IdempotencyStore(dialect.syntax(), dialect.syncWaitPrefix());
     this.poolWaitMs = poolWait.toMillis();
+  }
+
+  /** How work reaches a node, shared with the other services on the same nodes (streaming). */
+  NodeAccess nodes() {
+    return nodes;
   }
 
   public Dialect dialect() {
@@ -69,7 +72,7 @@ public final class SqlExecutor {
   }
 
   public Future<Outcome> query(QueryRequest request, IdempotencyKey key) {
-    Prepared statement = prepare(request.statement(), null);
+    BoundStatement statement = prepare(request.statement(), null);
     Limits limits = request.limits();
     Unit unit = new Unit("query", request.readOnly(), request.consistency() == Consistency.STRONG,
         request.readOnly() || key != null, limits.timeoutMs(), key);
@@ -86,7 +89,7 @@ public final class SqlExecutor {
     ParsedStatement parsed = PlaceholderRewriter.parse(request.sql(), dialect.syntax());
     List<Tuple> tuples = new ArrayList<>();
     for (int i = 0; i < request.paramSets().size(); i++) {
-      tuples.add(bind(parsed, request.paramSets().get(i), i));
+      tuples.add(BoundStatement.bind(dialect, parsed, request.paramSets().get(i), i));
     }
     long timeoutMs = request.limits().timeoutMs();
     Unit unit = new Unit("batch", false, false, true, timeoutMs * tuples.size(), key);
@@ -102,7 +105,7 @@ public final class SqlExecutor {
   }
 
   public Future<Outcome> transaction(TransactionRequest request, IdempotencyKey key) {
-    List<Prepared> statements = new ArrayList<>();
+    List<BoundStatement> statements = new ArrayList<>();
     for (int i = 0; i < request.statements().size(); i++) {
       statements.add(prepare(request.statements().get(i), i));
     }
@@ -137,7 +140,7 @@ public final class SqlExecutor {
     return route.breaker().call(poolWaitMs, () -> route.connections().connection(false)
             .compose(conn -> conn.query("SELECT 1").execute().andThen(done -> conn.close())))
         .<Void>mapEmpty()
-        .recover(this::fail);
+        .recover(nodes::fail);
   }
 
   /**
@@ -145,11 +148,7 @@ public final class SqlExecutor {
    * now, and the pools can close without waiting for them.
    */
   public Future<Void> cancelInFlight() {
-    List<Future<Void>> cancels = new ArrayList<>();
-    for (SqlConnection conn : inUse) {
-      cancels.add(dialect.cancel(conn).recover(failure -> Future.succeededFuture()));
-    }
-    return Future.join(cancels).mapEmpty();
+    return nodes.cancelInFlight();
   }
 
   /** Forgets idempotency keys older than {@code retention}. */
@@ -180,31 +179,13 @@ public final class SqlExecutor {
   private Future<Outcome> run(Unit unit, Work work) {
     // An idempotency key is recorded in the unit's transaction; a read-only one has nothing to protect.
     IdempotencyKey key = unit.readOnly() ? null : unit.key();
-    return retries.run(unit.name(), () -> {
-          // Each attempt routes anew: a retry after a node refused work goes to another node.
-          Route route;
-          try {
-            route = router.route(!unit.readOnly(), unit.strong());
-          } catch (GatewayException e) {
-            return Future.failedFuture(e);
-          }
-          return route.breaker().call(unit.statementTimeMs() + poolWaitMs, () -> attempt(route, unit, key, work))
-              .andThen(done -> {
-                if (done.failed() && Failures.isNodeNotReady(done.cause())) {
-                  router.refused(route.node(), done.cause().getMessage());
-                }
-              });
-        },
-        failure -> RetrySafety.notCommitted(dialect.type(), failure))
-        .recover(this::fail);
+    return nodes.call(unit.name(), !unit.readOnly(), unit.strong(), unit.statementTimeMs(),
+        route -> attempt(route, unit, key, work));
   }
 
   private Future<Outcome> attempt(Route route, Unit unit, IdempotencyKey key, Work work) {
-    ConnectionSource connections = route.connections();
-    return connections.connection(unit.readOnly())
-        .recover(failure -> Future.failedFuture(new NotSentException(failure)))
+    return nodes.borrow(route, unit.readOnly())
         .compose(conn -> {
-          inUse.add(conn);
           Future<Outcome> result;
           try {
             result = !unit.transactional()
@@ -213,10 +194,7 @@ public final class SqlExecutor {
           } catch (RuntimeException e) {
             result = Future.failedFuture(e);
           }
-          return result.andThen(done -> {
-            inUse.remove(conn);
-            conn.close();
-          });
+          return result.andThen(done -> nodes.release(conn));
         })
         .recover(failure -> key != null && failure instanceof OutcomeUnknownException
             ? resolveUnknownOutcome(key, failure)
@@ -317,22 +295,11 @@ public final class SqlExecutor {
         });
   }
 
-  private record Prepared(String sql, Tuple params) {}
-
-  private Prepared prepare(Statement statement, Integer index) {
-    ParsedStatement parsed = PlaceholderRewriter.parse(statement.sql(), dialect.syntax());
-    return new Prepared(parsed.sql(), bind(parsed, statement.params(), index));
+  private BoundStatement prepare(Statement statement, Integer index) {
+    return BoundStatement.of(dialect, statement, index);
   }
 
-  private Tuple bind(ParsedStatement parsed, Object params, Integer index) {
-    try {
-      return dialect.tuple(parsed.bind(params));
-    } catch (GatewayException e) {
-      throw new GatewayException(e.problem().withStatementIndex(index));
-    }
-  }
-
-  private Future<QueryResult> run(SqlConnection conn, String node, Prepared statement, Limits limits) {
+  private Future<QueryResult> run(SqlConnection conn, String node, BoundStatement statement, Limits limits) {
     return dialect.execute(conn, statement.sql(), statement.params(), limits.timeoutMs(),
             RowCollector.atMost(limits.maxRows()))
         .compose(result -> {
@@ -344,33 +311,14 @@ public final class SqlExecutor {
 
   private QueryResult toResult(SqlResult<RowCollector.Rows> result, List<ColumnDescriptor> descriptors,
       ResultFormat format, String node) {
-    List<Column> columns = new ArrayList<>(descriptors.size());
-    for (ColumnDescriptor d : descriptors) {
-      columns.add(new Column(d.name(), dialect.columnType(d)));
-    }
     RowCollector.Rows rows = result.value();
     List<Object> jsonRows = new ArrayList<>(rows.kept().size());
     for (Row row : rows.kept()) {
-      jsonRows.add(format == ResultFormat.ARRAYS ? asArray(row, descriptors) : asObject(row, descriptors));
+      jsonRows.add(json.row(row, descriptors, format));
     }
     long updated = descriptors.isEmpty() ? result.rowCount() : 0;
-    return new QueryResult(columns, jsonRows, updated, dialect.generatedKeys(result), rows.truncated(), node, 0);
-  }
-
-  private JsonObject asObject(Row row, List<ColumnDescriptor> columns) {
-    JsonObject json = new JsonObject();
-    for (int i = 0; i < columns.size(); i++) {
-      json.put(columns.get(i).name(), dialect.toJson(row.getValue(i), columns.get(i)));
-    }
-    return json;
-  }
-
-  private JsonArray asArray(Row row, List<ColumnDescriptor> columns) {
-    JsonArray json = new JsonArray();
-    for (int i = 0; i < columns.size(); i++) {
-      json.add(dialect.toJson(row.getValue(i), columns.get(i)));
-    }
-    return json;
+    return new QueryResult(json.columns(descriptors), jsonRows, updated, dialect.generatedKeys(result), rows.truncated(),
+        node, 0);
   }
 
   private Future<JsonObject> batchResult(List<Future<SqlResult<RowCollector.Rows>>> executions) {
@@ -389,24 +337,6 @@ public final class SqlExecutor {
 
   private Throwable atStatement(Throwable failure, int index) {
     return new GatewayException(dialect.classify(failure).withStatementIndex(index), failure);
-  }
-
-  private <T> Future<T> fail(Throwable failure) {
-    if (failure instanceof GatewayException) {
-      return Future.failedFuture(failure);
-    }
-    Throwable cause = failure instanceof NotSentException || failure instanceof OutcomeUnknownException
-        ? failure.getCause() : failure;
-    Problem problem = dialect.classify(cause);
-    if (failure instanceof OutcomeUnknownException) {
-      problem = new Problem(io.dbgateway.error.ErrorCode.UNAVAILABLE, "the connection to the database was lost"
-          + " while the work was committing, so whether it committed is unknown; send it again with the same"
-          + " Idempotency-Key to learn the outcome without applying it twice", problem.sqlState(), problem.dbCode(),
-          null, false, Failures.RETRY_AFTER_SECONDS);
-    } else if (failure instanceof NotSentException && problem.code() != io.dbgateway.error.ErrorCode.UNAVAILABLE) {
-      problem = Failures.unavailable("no database connection available: " + cause.getMessage());
-    }
-    return Future.failedFuture(new GatewayException(problem, failure));
   }
 
   private static double elapsedMs(long startNanos) {

@@ -1,6 +1,8 @@
 package io.dbgateway.http;
 
+import io.dbgateway.api.RequestParser;
 import io.dbgateway.config.GatewayConfig;
+import io.dbgateway.db.QueryStreamer;
 import io.dbgateway.error.ErrorCode;
 import io.dbgateway.error.Problem;
 import io.vertx.core.Future;
@@ -24,12 +26,14 @@ public final class HttpVerticle extends VerticleBase {
   private final GatewayConfig config;
   private final HealthChecks liveness;
   private final HealthChecks readiness;
+  private final QueryStreamer streamer;
   private HttpServer server;
 
-  public HttpVerticle(GatewayConfig config, HealthChecks liveness, HealthChecks readiness) {
+  public HttpVerticle(GatewayConfig config, HealthChecks liveness, HealthChecks readiness, QueryStreamer streamer) {
     this.config = config;
     this.liveness = liveness;
     this.readiness = readiness;
+    this.streamer = streamer;
   }
 
   @Override
@@ -38,6 +42,7 @@ public final class HttpVerticle extends VerticleBase {
     router.get("/health/live").handler(HealthCheckHandler.createWithHealthChecks(liveness));
     router.get("/health/ready").handler(HealthCheckHandler.createWithHealthChecks(readiness));
     router.post("/v1/*").handler(BodyHandler.create(false).setBodyLimit(config.http().maxBodyBytes()));
+    new StreamingQueryRoute(streamer, new RequestParser(config.query())).mount(router);
     new V1Routes(new BusForwarder(vertx, config)).mount(router);
     router.route().last().handler(ctx -> Problems.send(ctx, Problem.of(ErrorCode.NOT_FOUND, "no such endpoint: " + ctx.request().path())));
     router.route().failureHandler(this::failure);

@@ -34,11 +34,13 @@ public final class GatewayUnderTest {
 
   private final Vertx vertx;
   private final int port;
+  private final BootstrapVerticle bootstrap;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-  private GatewayUnderTest(Vertx vertx, int port) {
+  private GatewayUnderTest(Vertx vertx, int port, BootstrapVerticle bootstrap) {
     this.vertx = vertx;
     this.port = port;
+    this.bootstrap = bootstrap;
   }
 
   /** Starts a gateway configured by {@code env} (the same variables a deployment sets). */
@@ -48,13 +50,14 @@ public final class GatewayUnderTest {
     all.put("GATEWAY_HTTP_PORT", Integer.toString(port));
     GatewayConfig config = ConfigLoader.load(all);
     Vertx vertx = Vertx.vertx();
+    BootstrapVerticle bootstrap = new BootstrapVerticle(config);
     try {
-      vertx.deployVerticle(new BootstrapVerticle(config)).await(120, TimeUnit.SECONDS);
+      vertx.deployVerticle(bootstrap).await(120, TimeUnit.SECONDS);
     } catch (Exception e) {
       vertx.close();
       throw new IllegalStateException("the gateway did not start: " + e.getMessage(), e);
     }
-    return new GatewayUnderTest(vertx, port);
+    return new GatewayUnderTest(vertx, port, bootstrap);
   }
 
   public Vertx vertx() {
@@ -63,6 +66,11 @@ public final class GatewayUnderTest {
 
   public int port() {
     return port;
+  }
+
+  /** The gateway's streaming service, to watch how many rows its streams hold. */
+  public io.dbgateway.db.QueryStreamer streamer() {
+    return bootstrap.streamer();
   }
 
   public Response post(String path, JsonObject body) {

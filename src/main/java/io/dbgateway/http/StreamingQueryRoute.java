@@ -1,0 +1,130 @@
+package io.dbgateway.http;
+
+import io.dbgateway.api.QueryRequest;
+import io.dbgateway.api.RequestParser;
+import io.dbgateway.auth.Caller;
+import io.dbgateway.auth.Role;
+import io.dbgateway.db.QueryStream;
+import io.dbgateway.db.QueryStreamer;
+import io.dbgateway.error.ErrorCode;
+import io.dbgateway.error.GatewayException;
+import io.dbgateway.error.Problem;
+import io.dbgateway.idempotency.IdempotencyKey;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.MIMEHeader;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.util.Locale;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code POST /v1/query} with {@code Accept: application/x-ndjson}: the rows stream through a cursor
+ * as NDJSON (see {@link QueryStream} for the lines). A stream cannot be one event-bus reply, so this
+ * route calls the {@link QueryStreamer} directly; every other request falls through to the bus.
+ */
+public final class StreamingQueryRoute {
+
+  public static final String NDJSON = "application/x-ndjson";
+
+  private static final Logger log = LoggerFactory.getLogger(StreamingQueryRoute.class);
+
+  private final QueryStreamer streamer;
+  private final RequestParser parser;
+
+  public StreamingQueryRoute(QueryStreamer streamer, RequestParser parser) {
+    this.streamer = streamer;
+    this.parser = parser;
+  }
+
+  /** Mounts before the ordinary {@code /v1/query} route, which takes every request this one passes on. */
+  public void mount(Router router) {
+    router.post("/v1/query").handler(ctx -> {
+      if (wantsNdjson(ctx)) {
+        stream(ctx);
+      } else {
+        ctx.next();
+      }
+    });
+  }
+
+  private static boolean wantsNdjson(RoutingContext ctx) {
+    for (MIMEHeader accepted : ctx.parsedHeaders().accept()) {
+      if (NDJSON.equals(accepted.value().toLowerCase(Locale.ROOT)) && accepted.weight() > 0) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private void stream(RoutingContext ctx) {
+    JsonObject body = V1Routes.jsonBody(ctx);
+    if (body == null) {
+      return;
+    }
+    Caller caller = HttpCaller.of(ctx);
+    QueryRequest request;
+    try {
+      request = parser.query(body);
+      if (caller.role() == Role.NAMED) {
+        throw new GatewayException(Problem.of(ErrorCode.FORBIDDEN, "this key may run named queries only, not SQL"));
+      }
+      if (request.txId() != null) {
+        throw GatewayException.badRequest("a streamed query cannot run inside an interactive transaction:"
+            + " send it without txId, or without Accept: " + NDJSON);
+      }
+    } catch (GatewayException e) {
+      Problems.send(ctx, e.problem());
+      return;
+    }
+    // A READ key's stream runs in a transaction the database keeps read-only, as its other requests do.
+    boolean readOnly = request.readOnly() || caller.role() == Role.READ;
+    if (!readOnly && body.getValue(IdempotencyKey.FIELD) != null) {
+      Problems.send(ctx, Problem.of(ErrorCode.BAD_REQUEST, "a streamed query takes no Idempotency-Key: its"
+          + " result is not recorded; send it without Accept: " + NDJSON + ", or with readOnly"));
+      return;
+    }
+    // Without an explicit maxRows a stream sends every row: the default cut is for buffered results.
+    long maxRows = body.getValue("maxRows") == null ? Long.MAX_VALUE : request.limits().maxRows();
+    HttpServerResponse response = ctx.response();
+    Opened opened = new Opened();
+    response.closeHandler(closed -> opened.cancel());
+    streamer.open(request, readOnly, maxRows).onComplete(stream -> {
+      if (!opened.set(stream)) {
+        return;
+      }
+      response.setChunked(true).putHeader("Content-Type", NDJSON);
+      stream.writeTo(response).onComplete(written -> response.end(), abandoned -> response.reset());
+    }, failure -> {
+      Problem problem = failure instanceof GatewayException g ? g.problem() : Problem.of(ErrorCode.INTERNAL, "unexpected failure");
+      if (problem.code() == ErrorCode.INTERNAL) {
+        log.error("a streamed query failed unexpectedly", failure);
+      }
+      Problems.send(ctx, problem);
+    });
+  }
+
+  /** The stream once open, so a client that goes away (before or after that) cancels it. */
+  private static final class Opened {
+    private QueryStream stream;
+    private boolean closed;
+
+    /** Keeps the stream, or cancels it at once if the client already went away; false then. */
+    boolean set(QueryStream opened) {
+      if (closed) {
+        opened.cancel();
+        return false;
+      }
+      stream = opened;
+      return true;
+    }
+
+    void cancel() {
+      closed = true;
+      if (stream != null) {
+        stream.cancel();
+      }
+    }
+  }
+}
