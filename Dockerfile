@@ -2,7 +2,12 @@
 #
 #   docker build -t db-gateway .
 #   docker run --rm -p 8080:8080 -e DB_TYPE=mysql -e DB_HOST=db1:3306,db2:3306,db3:3306 \
-#     -e DB_NAME=test -e DB_USER=gateway -e DB_PASS=gateway db-gateway
+#     -e DB_NAME=test -e DB_USER=gateway -e DB_PASS=gateway \
+#     -e GATEWAY_API_KEYS="app:write:$(openssl rand -hex 24)" db-gateway
+#
+# The image listens on 0.0.0.0, which is not loopback: without GATEWAY_API_KEYS (or
+# GATEWAY_API_KEYS_FILE) the gateway refuses to start (exit 2) and says so, unless GATEWAY_AUTH=none
+# is set explicitly. Clients send Authorization: Bearer <secret>. See docs/security.md.
 #
 # Every setting in the README's configuration table can be given as an environment variable
 # (-e DB_TYPE=..., -e GATEWAY_POOL_WAIT_TIMEOUT_MS=...); they override conf/gateway.json, which is
@@ -44,9 +49,11 @@ USER gateway
 
 # Ready = configuration valid, migrations done and the database (for Galera: an eligible writer)
 # answering. eclipse-temurin images ship curl (and wget), so no extra package is needed; the check
-# follows GATEWAY_HTTP_PORT when it is overridden.
+# follows GATEWAY_HTTP_PORT when it is overridden, and speaks HTTPS when GATEWAY_TLS_CERT is set (the
+# health endpoints need no API key).
 HEALTHCHECK --interval=10s --timeout=3s --start-period=60s --retries=3 \
-  CMD curl -fsS -o /dev/null "http://127.0.0.1:${GATEWAY_HTTP_PORT:-8080}/health/ready" || exit 1
+  CMD scheme=http; [ -n "${GATEWAY_TLS_CERT:-}" ] && scheme=https; \
+      curl -fsSk -o /dev/null "$scheme://127.0.0.1:${GATEWAY_HTTP_PORT:-8080}/health/ready" || exit 1
 
 # exec form: java is PID 1 and receives SIGTERM itself (graceful drain, GATEWAY_SHUTDOWN_DRAIN_MS).
 ENTRYPOINT ["java", "-jar", "/app/db-gateway.jar"]

@@ -1,5 +1,6 @@
 package io.dbgateway.api;
 
+import io.dbgateway.config.LimitsConfig;
 import io.dbgateway.config.QueryConfig;
 import io.dbgateway.error.GatewayException;
 import io.vertx.core.json.JsonArray;
@@ -18,14 +19,22 @@ public final class RequestParser {
   private static final Set<String> LIMIT_FIELDS = Set.of("maxRows", "timeoutMs", "format", "idempotencyKey");
   private static final Set<String> QUERY_FIELDS =
       union(LIMIT_FIELDS, Set.of("sql", "params", "readOnly", "consistency", "txId"));
-  private static final Set<String> BATCH_FIELDS = union(LIMIT_FIELDS, Set.of("sql", "params"));
+  private static final Set<String> BATCH_FIELDS = union(LIMIT_FIELDS, Set.of("sql", "params", "readOnly"));
   private static final Set<String> TRANSACTION_FIELDS = union(LIMIT_FIELDS, Set.of("statements", "readOnly"));
   private static final Set<String> STATEMENT_FIELDS = Set.of("sql", "params");
 
   private final QueryConfig config;
+  private final int maxParams;
 
+  /** A parser with the default parameter limit ({@link LimitsConfig#DEFAULT_MAX_PARAMS}). */
   public RequestParser(QueryConfig config) {
+    this(config, LimitsConfig.DEFAULT_MAX_PARAMS);
+  }
+
+  /** @param maxParams the most values one statement, or one batch parameter set, may bind */
+  public RequestParser(QueryConfig config, int maxParams) {
     this.config = config;
+    this.maxParams = maxParams;
   }
 
   public QueryRequest query(JsonObject body) {
@@ -54,9 +63,10 @@ public final class RequestParser {
       if (!(set instanceof JsonArray) && !(set instanceof JsonObject)) {
         throw GatewayException.badRequest("params[" + i + "] must be an array or an object");
       }
+      checkCount(set, "params[" + i + "]");
       paramSets.add(set);
     }
-    return new BatchRequest(sql, paramSets, limits(body));
+    return new BatchRequest(sql, paramSets, limits(body), bool(body, "readOnly"));
   }
 
   public TransactionRequest transaction(JsonObject body) {
@@ -86,7 +96,17 @@ public final class RequestParser {
     if (params != null && !(params instanceof JsonArray) && !(params instanceof JsonObject)) {
       throw GatewayException.badRequest(where + "params must be an array, an object or null");
     }
+    checkCount(params, where + "params");
     return new Statement(sql, params);
+  }
+
+  /** A 400, not a 413: the body may be small, it is the statement that asks to bind too much. */
+  private void checkCount(Object params, String where) {
+    int count = params instanceof JsonArray array ? array.size() : params instanceof JsonObject object ? object.size() : 0;
+    if (count > maxParams) {
+      throw GatewayException.badRequest(where + " has " + count + " values; a statement may bind at most "
+          + maxParams + " (GATEWAY_LIMIT_MAX_PARAMS)");
+    }
   }
 
   private static String sql(JsonObject body, String where) {
@@ -97,17 +117,24 @@ public final class RequestParser {
     if (!(sql instanceof String text) || text.isBlank()) {
       throw GatewayException.badRequest(where + "sql must be a non-empty string");
     }
+    if (text.indexOf('\0') >= 0) {
+      // No engine takes NUL in SQL text; PostgreSQL's wire protocol even breaks the connection on it.
+      throw GatewayException.badRequest(where + "sql must not contain NUL characters");
+    }
     return text;
   }
 
   private Limits limits(JsonObject body) {
-    int maxRows = (int) number(body, "maxRows", config.defaultMaxRows(), 0, config.maxRowsLimit());
-    long timeoutMs = number(body, "timeoutMs", config.defaultTimeoutMs(), 1, config.maxTimeoutMs());
+    int maxRows = (int) number(body, "maxRows", config.defaultMaxRows(), 0, config.maxRowsLimit(),
+        "GATEWAY_QUERY_MAX_ROWS_LIMIT");
+    long timeoutMs = number(body, "timeoutMs", config.defaultTimeoutMs(), 1, config.maxTimeoutMs(),
+        "GATEWAY_QUERY_MAX_TIMEOUT_MS");
     ResultFormat format = enumValue(body, "format", ResultFormat.class, ResultFormat.OBJECTS);
     return new Limits(maxRows, timeoutMs, format);
   }
 
-  private static long number(JsonObject body, String field, long fallback, long min, long max) {
+  /** @param ceiling the setting that sets {@code max}, named in the answer so a client knows it is the gateway's limit */
+  private static long number(JsonObject body, String field, long fallback, long min, long max, String ceiling) {
     Object value = body.getValue(field);
     if (value == null) {
       return fallback;
@@ -117,7 +144,8 @@ public final class RequestParser {
     }
     long number = ((Number) value).longValue();
     if (number < min || number > max) {
-      throw GatewayException.badRequest(field + " must be between " + min + " and " + max);
+      throw GatewayException.badRequest(field + " must be between " + min + " and " + max
+          + (number > max ? ": " + number + " is above this gateway's limit (" + ceiling + ")" : ""));
     }
     return number;
   }

@@ -24,6 +24,7 @@ import io.dbgateway.db.SqlExecutor;
 import io.dbgateway.db.SqliteDialect;
 import io.dbgateway.http.HttpVerticle;
 import io.dbgateway.http.Problems;
+import io.dbgateway.http.RateLimiter;
 import io.dbgateway.resilience.NodeBreaker;
 import io.dbgateway.resilience.RetryPolicy;
 import io.vertx.core.DeploymentOptions;
@@ -76,13 +77,16 @@ public final class BootstrapVerticle extends VerticleBase {
           executor = new SqlExecutor(dialect, router, new RetryPolicy(vertx, config.resilience()),
               config.pool().waitTimeout());
           streamer = new QueryStreamer(vertx, executor, config.query().streamFetchRows());
-          RequestParser parser = new RequestParser(config.query());
+          RequestParser parser = new RequestParser(config.query(), config.limits().maxParams());
           return vertx.deployVerticle(() -> new DatabaseVerticle(executor, parser), instances());
         })
-        .compose(db -> vertx.deployVerticle(() -> new HttpVerticle(config, liveness, readiness, streamer), instances()))
+        .compose(db -> {
+          RateLimiter limiter = new RateLimiter(config.limits());
+          return vertx.deployVerticle(() -> new HttpVerticle(config, liveness, readiness, limiter, streamer), instances());
+        })
         .andThen(deployed -> sweepIdempotencyKeysPeriodically())
-        .onSuccess(http -> log.info("DB Gateway ready: {} on http://{}:{}", config.database().target(),
-            config.http().host(), config.http().port()));
+        .onSuccess(http -> log.info("DB Gateway ready: {} on {}://{}:{}", config.database().target(),
+            config.security().tls() ? "https" : "http", config.http().host(), config.http().port()));
   }
 
   /** The streaming service, for tests that watch how many rows streams hold. */

@@ -59,7 +59,7 @@ public final class DatabaseWaiter<T> {
 
   private void attempt(int number, Promise<T> promise) {
     vertx.executeBlocking(connectOnce, false).onComplete(promise::complete, failure -> {
-      String cause = rootMessage(failure);
+      String cause = tlsContext(failure) + rootMessage(failure);
       if (number >= db.maxRetries()) {
         log.error("database attempt {}/{} to {} failed: {}", number, db.maxRetries(), db.target(), cause);
         promise.fail(new StartupException("gave up on the database " + db.target() + " after " + number
@@ -115,6 +115,18 @@ public final class DatabaseWaiter<T> {
     } catch (java.sql.SQLException e) {
       return false;
     }
+  }
+
+  /** Names the TLS settings when the TLS handshake is what failed, since the root cause rarely does. */
+  private String tlsContext(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof javax.net.ssl.SSLException || t instanceof java.security.cert.CertificateException) {
+        return "TLS to the database failed (DB_SSL_MODE=" + db.sslMode().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-')
+            + (db.sslCa() == null ? "" : ", DB_SSL_CA=" + db.sslCa()) + "; is the server's certificate signed by that CA,"
+            + " for the host name in DB_HOST?): ";
+      }
+    }
+    return "";
   }
 
   private static String rootMessage(Throwable failure) {

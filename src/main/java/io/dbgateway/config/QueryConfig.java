@@ -12,4 +12,13 @@ package io.dbgateway.config;
  */
 public record QueryConfig(
     int defaultMaxRows, int maxRowsLimit, long defaultTimeoutMs, long maxTimeoutMs, int maxStatements,
-    int streamFetchRows) {}
+    int streamFetchRows) {
+
+  /** The default of {@code GATEWAY_QUERY_STREAM_FETCH_ROWS}. */
+  public static final int DEFAULT_STREAM_FETCH_ROWS = 1000;
+
+  /** Limits with the default stream fetch size. */
+  public QueryConfig(int defaultMaxRows, int maxRowsLimit, long defaultTimeoutMs, long maxTimeoutMs, int maxStatements) {
+    this(defaultMaxRows, maxRowsLimit, defaultTimeoutMs, maxTimeoutMs, maxStatements, DEFAULT_STREAM_FETCH_ROWS);
+  }
+}

@@ -2,6 +2,8 @@ package io.dbgateway.db;
 
 import io.dbgateway.api.Addresses;
 import io.dbgateway.api.RequestParser;
+import io.dbgateway.auth.Caller;
+import io.dbgateway.auth.RoleRules;
 import io.dbgateway.error.ErrorCode;
 import io.dbgateway.error.GatewayException;
 import io.dbgateway.error.Problem;
@@ -49,6 +51,10 @@ public final class DatabaseVerticle extends VerticleBase {
             serve(body -> executor.ping().map(v -> new SqlExecutor.Outcome(new JsonObject(), false)))).completion());
   }
 
+  /**
+   * Runs an operation for the message's caller, within what the caller's role allows: a READ caller's
+   * work is forced read-only, a NAMED caller may only run named queries.
+   */
   private static io.vertx.core.Handler<Message<JsonObject>> serve(Function<JsonObject, Future<SqlExecutor.Outcome>> operation) {
     return message -> {
       Future<SqlExecutor.Outcome> result;
@@ -56,7 +62,8 @@ public final class DatabaseVerticle extends VerticleBase {
         if (message.body() == null) {
           throw GatewayException.badRequest("the request body must be a JSON object");
         }
-        result = operation.apply(message.body());
+        Caller caller = Caller.from(message.headers());
+        result = operation.apply(RoleRules.admit(caller, message.address(), message.body()));
       } catch (RuntimeException e) {
         result = Future.failedFuture(e);
       }

@@ -28,6 +28,19 @@ public interface Dialect {
   /** The statement that opens a transaction, read-only (enforced by the database) or not. */
   String beginTransaction(boolean readOnly);
 
+  /** Transaction control and session changes, on every engine: see {@link #readOnlyRefused()}. */
+  java.util.Set<String> TRANSACTION_AND_SESSION =
+      java.util.Set.of("BEGIN", "START", "COMMIT", "END", "ROLLBACK", "SAVEPOINT", "RELEASE", "SET", "RESET");
+
+  /**
+   * The statements a READ caller may not send, by their first words: those that end or change its
+   * read-only transaction, or change the session a pooled connection keeps for the next caller. The
+   * database refuses the writes; these are the ways around that which are not writes.
+   */
+  default java.util.Set<String> readOnlyRefused() {
+    return TRANSACTION_AND_SESSION;
+  }
+
   /**
    * Driver values for the JSON values bound to a statement's placeholders. By default JSON documents are
    * bound as their text, which the server parses into JSON columns; other values go as they are.
@@ -89,6 +102,13 @@ public interface Dialect {
    */
   default Future<Void> cancel(SqlConnection connection) {
     return Future.succeededFuture();
+  }
+
+  /** {@code base} and {@code more}, for dialects that refuse more than {@link #TRANSACTION_AND_SESSION}. */
+  static java.util.Set<String> union(java.util.Set<String> base, String... more) {
+    java.util.Set<String> all = new java.util.HashSet<>(base);
+    all.addAll(java.util.List.of(more));
+    return java.util.Set.copyOf(all);
   }
 
   /** What a failure reported by this engine's driver means, as the contract's problem. */

@@ -86,6 +86,17 @@ public final class MySqlDialect implements Dialect {
     return readOnly ? "START TRANSACTION READ ONLY" : "START TRANSACTION";
   }
 
+  /**
+   * Also: XA transactions, table locks (LOCK and UNLOCK commit implicitly), USE (the next caller
+   * would run in another database), CALL (a procedure may end the transaction), KILL, FLUSH, HANDLER
+   * and session-level prepared statements.
+   */
+  @Override
+  public java.util.Set<String> readOnlyRefused() {
+    return Dialect.union(TRANSACTION_AND_SESSION, "XA", "LOCK", "UNLOCK", "USE", "CALL", "KILL", "FLUSH", "HANDLER",
+        "PREPARE", "EXECUTE", "DEALLOCATE", "SHUTDOWN", "INSTALL", "UNINSTALL", "LOAD");
+  }
+
   @Override
   public <R> Future<SqlResult<R>> execute(
       SqlConnection connection, String sql, Tuple params, long timeoutMs, Collector<Row, ?, R> rows) {

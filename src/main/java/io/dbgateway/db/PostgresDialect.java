@@ -51,6 +51,16 @@ public final class PostgresDialect implements Dialect {
     return readOnly ? "START TRANSACTION READ ONLY" : "START TRANSACTION";
   }
 
+  /**
+   * Also: two-phase commit, session-level prepared statements (the driver's own live in the same
+   * namespace), DISCARD (which would drop them), LISTEN, LOAD and COPY (server files and programs).
+   */
+  @Override
+  public java.util.Set<String> readOnlyRefused() {
+    return Dialect.union(TRANSACTION_AND_SESSION,
+        "ABORT", "PREPARE", "EXECUTE", "DEALLOCATE", "DISCARD", "LISTEN", "UNLISTEN", "LOAD", "COPY");
+  }
+
   @Override
   public Tuple tuple(List<Object> values) {
     return new PgCoercingTuple(values);

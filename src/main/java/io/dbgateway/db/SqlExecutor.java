@@ -92,7 +92,7 @@ public final class SqlExecutor {
       tuples.add(BoundStatement.bind(dialect, parsed, request.paramSets().get(i), i));
     }
     long timeoutMs = request.limits().timeoutMs();
-    Unit unit = new Unit("batch", false, false, true, timeoutMs * tuples.size(), key);
+    Unit unit = new Unit("batch", request.readOnly(), false, true, timeoutMs * tuples.size(), key);
     long start = System.nanoTime();
     return run(unit, (conn, node) -> {
       List<Future<SqlResult<RowCollector.Rows>>> executions = new ArrayList<>();

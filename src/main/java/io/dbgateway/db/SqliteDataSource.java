@@ -7,8 +7,9 @@ import org.sqlite.SQLiteConfig;
 
 /**
  * Opens SQLite connections set up the way the gateway needs them: WAL journal, a busy timeout,
- * foreign keys on, full sync so an acknowledged write survives a crash, and for readers
- * {@code PRAGMA query_only}, so the database itself refuses their writes.
+ * foreign keys on, full sync so an acknowledged write survives a crash. Readers are opened with
+ * {@code SQLITE_OPEN_READONLY}, so SQLite itself refuses their writes and no PRAGMA can lift that
+ * ({@code PRAGMA query_only} is set too, as a second lock).
  */
 public final class SqliteDataSource extends org.sqlite.SQLiteDataSource {
 
@@ -18,13 +19,14 @@ public final class SqliteDataSource extends org.sqlite.SQLiteDataSource {
   private final boolean queryOnly;
 
   public SqliteDataSource(String file, boolean queryOnly) {
-    super(config());
+    super(config(queryOnly));
     this.queryOnly = queryOnly;
     setUrl("jdbc:sqlite:" + file);
   }
 
-  private static SQLiteConfig config() {
+  private static SQLiteConfig config(boolean readOnly) {
     SQLiteConfig config = new SQLiteConfig();
+    config.setReadOnly(readOnly);
     config.setJournalMode(SQLiteConfig.JournalMode.WAL);
     config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
     config.setBusyTimeout(BUSY_TIMEOUT_MS);

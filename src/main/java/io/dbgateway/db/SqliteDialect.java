@@ -61,6 +61,15 @@ public final class SqliteDialect implements Dialect {
     return readOnly ? "BEGIN" : "BEGIN IMMEDIATE";
   }
 
+  /**
+   * Also: ATTACH and DETACH (other database files), PRAGMA (connection settings such as query_only)
+   * and VACUUM (VACUUM INTO writes a new file even on a read-only connection).
+   */
+  @Override
+  public java.util.Set<String> readOnlyRefused() {
+    return Dialect.union(TRANSACTION_AND_SESSION, "ATTACH", "DETACH", "PRAGMA", "VACUUM");
+  }
+
   @Override
   public <R> Future<SqlResult<R>> execute(
       SqlConnection connection, String sql, Tuple params, long timeoutMs, Collector<Row, ?, R> rows) {

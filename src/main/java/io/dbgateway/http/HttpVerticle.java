@@ -1,6 +1,7 @@
 package io.dbgateway.http;
 
 import io.dbgateway.api.RequestParser;
+import io.dbgateway.auth.ApiKeys;
 import io.dbgateway.config.GatewayConfig;
 import io.dbgateway.db.QueryStreamer;
 import io.dbgateway.error.ErrorCode;
@@ -9,6 +10,8 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.net.PemKeyCertOptions;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import io.vertx.ext.healthchecks.HealthChecks;
 import io.vertx.ext.web.Router;
@@ -26,13 +29,24 @@ public final class HttpVerticle extends VerticleBase {
   private final GatewayConfig config;
   private final HealthChecks liveness;
   private final HealthChecks readiness;
+  private final RateLimiter limiter;
   private final QueryStreamer streamer;
   private HttpServer server;
 
-  public HttpVerticle(GatewayConfig config, HealthChecks liveness, HealthChecks readiness, QueryStreamer streamer) {
+  /** The RDS Data API endpoints: authenticated like {@code /v1}, and by AWS SigV4 too. */
+  public static final List<String> DATA_API_PATHS =
+      List.of("/Execute", "/BatchExecute", "/BeginTransaction", "/CommitTransaction", "/RollbackTransaction");
+
+  /**
+   * @param limiter the per-key request rate, one for the whole process (every instance shares it)
+   * @param streamer streams {@code Accept: application/x-ndjson} queries through a cursor
+   */
+  public HttpVerticle(GatewayConfig config, HealthChecks liveness, HealthChecks readiness, RateLimiter limiter,
+      QueryStreamer streamer) {
     this.config = config;
     this.liveness = liveness;
     this.readiness = readiness;
+    this.limiter = limiter;
     this.streamer = streamer;
   }
 
@@ -41,16 +55,56 @@ public final class HttpVerticle extends VerticleBase {
     Router router = Router.router(vertx);
     router.get("/health/live").handler(HealthCheckHandler.createWithHealthChecks(liveness));
     router.get("/health/ready").handler(HealthCheckHandler.createWithHealthChecks(readiness));
-    router.post("/v1/*").handler(BodyHandler.create(false).setBodyLimit(config.http().maxBodyBytes()));
-    new StreamingQueryRoute(streamer, new RequestParser(config.query())).mount(router);
+    guard(router.route("/v1/*"), false);
+    DATA_API_PATHS.forEach(path -> guard(router.route(path), true));
+    new StreamingQueryRoute(streamer, new RequestParser(config.query(), config.limits().maxParams())).mount(router);
     new V1Routes(new BusForwarder(vertx, config)).mount(router);
     router.route().last().handler(ctx -> Problems.send(ctx, Problem.of(ErrorCode.NOT_FOUND, "no such endpoint: " + ctx.request().path())));
     router.route().failureHandler(this::failure);
-    return vertx.createHttpServer(new HttpServerOptions().setHost(config.http().host()).setPort(config.http().port()))
+    return vertx.createHttpServer(serverOptions())
         .requestHandler(router)
         .listen()
         .andThen(listening -> server = listening.result())
-        .onSuccess(server -> log.info("HTTP listening on {}:{}", config.http().host(), server.actualPort()));
+        .onSuccess(server -> log.info("{} listening on {}:{}", config.security().tls() ? "HTTPS" : "HTTP",
+            config.http().host(), server.actualPort()));
+  }
+
+  /**
+   * Every API path: the body (bounded), then who is calling, then that caller's request rate. The
+   * body comes first because a SigV4 signature covers it.
+   */
+  private void guard(io.vertx.ext.web.Route route, boolean dataApi) {
+    ApiKeys keys = new ApiKeys(config.security().apiKeys());
+    route.handler(BodyHandler.create(false).setBodyLimit(config.http().maxBodyBytes()))
+        .handler(new AuthHandler(keys, sigV4(keys), dataApi))
+        .handler(this::rateLimit);
+  }
+
+  private static AuthHandler.SigV4 sigV4(ApiKeys keys) {
+    return (request, body) -> {
+      throw new io.dbgateway.error.GatewayException(Problem.of(ErrorCode.UNAUTHORIZED, "AWS SigV4 is not supported yet"));
+    };
+  }
+
+  private void rateLimit(RoutingContext ctx) {
+    int retryAfter = limiter.acquire(HttpCaller.of(ctx).keyId());
+    if (retryAfter == 0) {
+      ctx.next();
+    } else {
+      Problems.send(ctx, Problem.of(ErrorCode.RATE_LIMITED, "more than " + config.limits().requestsPerSecond()
+          + " requests per second for this key; retry after " + retryAfter + " s").withRetryAfter(retryAfter));
+    }
+  }
+
+  /** Plain HTTP, or HTTPS only when a certificate and key are configured. */
+  private HttpServerOptions serverOptions() {
+    HttpServerOptions options = new HttpServerOptions().setHost(config.http().host()).setPort(config.http().port());
+    if (config.security().tls()) {
+      options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions()
+          .setCertPath(config.security().tlsCert().toString())
+          .setKeyPath(config.security().tlsKey().toString()));
+    }
+    return options;
   }
 
   /** Stops accepting connections and lets in-flight requests finish, for at most the drain time. */

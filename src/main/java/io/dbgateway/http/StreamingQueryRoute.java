@@ -2,8 +2,8 @@ package io.dbgateway.http;
 
 import io.dbgateway.api.QueryRequest;
 import io.dbgateway.api.RequestParser;
-import io.dbgateway.auth.Caller;
-import io.dbgateway.auth.Role;
+import io.dbgateway.api.Addresses;
+import io.dbgateway.auth.RoleRules;
 import io.dbgateway.db.QueryStream;
 import io.dbgateway.db.QueryStreamer;
 import io.dbgateway.error.ErrorCode;
@@ -63,13 +63,11 @@ public final class StreamingQueryRoute {
     if (body == null) {
       return;
     }
-    Caller caller = HttpCaller.of(ctx);
     QueryRequest request;
     try {
+      // The roles' rules, as the bus applies them: a READ key's stream is read-only, a NAMED key's refused.
+      body = RoleRules.admit(HttpCaller.of(ctx), Addresses.QUERY, body);
       request = parser.query(body);
-      if (caller.role() == Role.NAMED) {
-        throw new GatewayException(Problem.of(ErrorCode.FORBIDDEN, "this key may run named queries only, not SQL"));
-      }
       if (request.txId() != null) {
         throw GatewayException.badRequest("a streamed query cannot run inside an interactive transaction:"
             + " send it without txId, or without Accept: " + NDJSON);
@@ -78,8 +76,7 @@ public final class StreamingQueryRoute {
       Problems.send(ctx, e.problem());
       return;
     }
-    // A READ key's stream runs in a transaction the database keeps read-only, as its other requests do.
-    boolean readOnly = request.readOnly() || caller.role() == Role.READ;
+    boolean readOnly = request.readOnly();
     if (!readOnly && body.getValue(IdempotencyKey.FIELD) != null) {
       Problems.send(ctx, Problem.of(ErrorCode.BAD_REQUEST, "a streamed query takes no Idempotency-Key: its"
           + " result is not recorded; send it without Accept: " + NDJSON + ", or with readOnly"));

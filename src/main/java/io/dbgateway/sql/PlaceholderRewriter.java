@@ -47,7 +47,7 @@ public final class PlaceholderRewriter {
     int i = 0;
     while (i < n) {
       char c = sql.charAt(i);
-      int end = skipProtected(sql, i, syntax);
+      int end = SqlLexer.skipProtected(sql, i, syntax);
       if (end > i) {
         out.append(sql, i, end);
         i = end;
@@ -83,7 +83,7 @@ public final class PlaceholderRewriter {
         }
         out.append(sql, i, stop);
         i = stop;
-      } else if (isWordStart(c)) {
+      } else if (SqlLexer.isWordStart(c)) {
         i = copyWord(sql, i, out);
       } else {
         out.append(c);
@@ -96,110 +96,11 @@ public final class PlaceholderRewriter {
     return new ParsedStatement(out.toString(), names, named, syntax.target());
   }
 
-  /**
-   * Copies an identifier, keyword or number whole, so a {@code $} inside it ({@code a$b$}) is not
-   * read as a dollar quote; {@code E'...'} right after is PostgreSQL's backslash-escaped string.
-   */
+  /** Copies an identifier, keyword or number whole (see {@link SqlLexer#wordEnd}). */
   private static int copyWord(String sql, int start, StringBuilder out) {
-    int n = sql.length();
-    int stop = start + 1;
-    while (stop < n && isWordPart(sql.charAt(stop))) {
-      stop++;
-    }
-    char c = sql.charAt(start);
-    // Other dialects reject a bare E before a string, so honouring E'..' everywhere is harmless.
-    if (stop == start + 1 && (c == 'E' || c == 'e') && stop < n && sql.charAt(stop) == '\'') {
-      stop = quotedEnd(sql, stop, '\'', true);
-    }
+    int stop = SqlLexer.wordEnd(sql, start);
     out.append(sql, start, stop);
     return stop;
-  }
-
-  /** The end of the literal, quoted identifier or comment starting at {@code i}, or {@code i}. */
-  private static int skipProtected(String sql, int i, SqlSyntax syntax) {
-    char next = i + 1 < sql.length() ? sql.charAt(i + 1) : 0;
-    return switch (sql.charAt(i)) {
-      case '\'' -> quotedEnd(sql, i, '\'', syntax.backslashEscapes());
-      // In MySQL "..." is a string, with the same escapes; elsewhere backslash is never special.
-      case '"' -> quotedEnd(sql, i, '"', syntax.backslashEscapes());
-      case '`' -> syntax.backtickIdentifiers() ? quotedEnd(sql, i, '`', false) : i;
-      case '-' -> next == '-' ? lineEnd(sql, i) : i;
-      case '#' -> syntax.hashComments() ? lineEnd(sql, i) : i;
-      case '/' -> next == '*' ? blockCommentEnd(sql, i, syntax.nestedComments()) : i;
-      case '$' -> syntax.dollarQuotes() ? dollarEnd(sql, i) : i;
-      default -> i;
-    };
-  }
-
-  /** Past the closing quote; a doubled quote, or a backslash pair if enabled, does not close. */
-  private static int quotedEnd(String sql, int open, char quote, boolean backslashEscapes) {
-    int n = sql.length();
-    int j = open + 1;
-    while (j < n) {
-      char c = sql.charAt(j);
-      if (backslashEscapes && c == '\\') {
-        j += 2;
-      } else if (c != quote) {
-        j++;
-      } else if (j + 1 < n && sql.charAt(j + 1) == quote) {
-        j += 2;
-      } else {
-        return j + 1;
-      }
-    }
-    return n;
-  }
-
-  /** The line break that ends the comment (left to the caller to copy), or the end of text. */
-  private static int lineEnd(String sql, int start) {
-    int j = start;
-    while (j < sql.length() && sql.charAt(j) != '\n' && sql.charAt(j) != '\r') {
-      j++;
-    }
-    return j;
-  }
-
-  private static int blockCommentEnd(String sql, int open, boolean nested) {
-    int depth = 1;
-    int j = open + 2;
-    while (j < sql.length()) {
-      if (sql.startsWith("*/", j)) {
-        j += 2;
-        if (--depth == 0) {
-          return j;
-        }
-      } else if (nested && sql.startsWith("/*", j)) {
-        depth++;
-        j += 2;
-      } else {
-        j++;
-      }
-    }
-    return sql.length();
-  }
-
-  /** A dollar-quoted string {@code $tag$...$tag$}, or a native {@code $1} (kept, not counted). */
-  private static int dollarEnd(String sql, int dollar) {
-    int n = sql.length();
-    int j = dollar + 1;
-    if (j < n && isAsciiDigit(sql.charAt(j))) {
-      while (j < n && isAsciiDigit(sql.charAt(j))) {
-        j++;
-      }
-      return j;
-    }
-    if (j < n && isTagStart(sql.charAt(j))) {
-      j++;
-      while (j < n && (isTagStart(sql.charAt(j)) || isAsciiDigit(sql.charAt(j)))) {
-        j++;
-      }
-    }
-    if (j >= n || sql.charAt(j) != '$') {
-      return dollar; // a lone $, not ours to interpret
-    }
-    String delimiter = sql.substring(dollar, j + 1);
-    int close = sql.indexOf(delimiter, j + 1);
-    return close < 0 ? n : close + delimiter.length();
   }
 
   private static boolean isNameStart(char c) {
@@ -207,23 +108,6 @@ public final class PlaceholderRewriter {
   }
 
   private static boolean isNamePart(char c) {
-    return isNameStart(c) || isAsciiDigit(c);
-  }
-
-  private static boolean isAsciiDigit(char c) {
-    return c >= '0' && c <= '9';
-  }
-
-  private static boolean isTagStart(char c) {
-    return Character.isLetter(c) || c == '_';
-  }
-
-  private static boolean isWordStart(char c) {
-    return Character.isLetterOrDigit(c) || c == '_';
-  }
-
-  // PostgreSQL, MySQL and SQLite all allow $ inside an identifier after its first character.
-  private static boolean isWordPart(char c) {
-    return isWordStart(c) || c == '$';
+    return isNameStart(c) || SqlLexer.isAsciiDigit(c);
   }
 }

@@ -135,6 +135,13 @@ class PlaceholderRewriterTest {
   class MySql {
 
     @Test
+    void theBodyOfAnExecutableCommentIsCodeSoItsPlaceholdersCount() {
+      assertThat(my("SELECT /*!50100 :a + */ :b /* :c */")).isEqualTo("SELECT /*!50100 ? + */ ? /* :c */");
+      assertThat(count("SELECT /*M! ? */ 1", MYSQL)).isEqualTo(1);
+      assertThat(count("SELECT /*! ? */ 1", POSTGRESQL)).isZero();
+    }
+
+    @Test
     void keepsQuestionMarksAndRewritesNames() {
       assertThat(my("SELECT ? , ?")).isEqualTo("SELECT ? , ?");
       ParsedStatement s = PlaceholderRewriter.parse("UPDATE t SET a = :a WHERE id = :id OR p = :a", MYSQL);

@@ -97,6 +97,24 @@ public enum Engine {
     throw new IllegalStateException("the gateway reports no Galera writer: " + ready.encode());
   }
 
+  /** Runs statements directly over JDBC, bypassing the gateway (test set-up). */
+  public void execute(String... statements) throws SQLException {
+    try (Connection c = jdbc(); var s = c.createStatement()) {
+      for (String statement : statements) {
+        s.execute(statement);
+      }
+    }
+  }
+
+  /** The rows of {@code table} matching {@code where}, counted over JDBC: what the database itself holds. */
+  public int count(String table, String where) throws SQLException {
+    try (Connection c = jdbc(); var s = c.createStatement();
+        java.sql.ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM " + table + " WHERE " + where)) {
+      rs.next();
+      return rs.getInt(1);
+    }
+  }
+
   /** A table name no other test uses. */
   public static String uniqueTable(String prefix) {
     return prefix + "_" + Long.toString(System.nanoTime(), 36);

@@ -94,6 +94,14 @@ public final class GatewayUnderTest {
     return send(request);
   }
 
+  /** Sends any bytes, with any headers: for malformed and hostile requests. */
+  public Response send(String method, String path, byte[] body, Map<String, String> headers) {
+    HttpRequest.Builder request = HttpRequest.newBuilder(uri(path))
+        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+    headers.forEach(request::header);
+    return send(request);
+  }
+
   /** Sends without waiting, for tests that need requests in flight together. */
   public java.util.concurrent.CompletableFuture<Response> postAsync(String path, JsonObject body) {
     return postAsync(path, body, Map.of());
@@ -136,10 +144,20 @@ public final class GatewayUnderTest {
     return requestMessage(address, body).body();
   }
 
+  /** Sends an operation over the event bus as {@code caller}, as an adapter that authenticated it would. */
+  public JsonObject request(String address, JsonObject body, io.dbgateway.auth.Caller caller) throws ReplyException {
+    return requestMessage(address, body, caller.addTo(new io.vertx.core.eventbus.DeliveryOptions())).body();
+  }
+
   /** Sends an operation over the event bus and answers the whole reply, headers included. */
   public io.vertx.core.eventbus.Message<JsonObject> requestMessage(String address, JsonObject body) throws ReplyException {
+    return requestMessage(address, body, new io.vertx.core.eventbus.DeliveryOptions());
+  }
+
+  private io.vertx.core.eventbus.Message<JsonObject> requestMessage(String address, JsonObject body,
+      io.vertx.core.eventbus.DeliveryOptions options) throws ReplyException {
     try {
-      return vertx.eventBus().<JsonObject>request(address, body).await(60, TimeUnit.SECONDS);
+      return vertx.eventBus().<JsonObject>request(address, body, options).await(60, TimeUnit.SECONDS);
     } catch (ReplyException e) {
       throw e;
     } catch (Exception e) {

@@ -20,14 +20,25 @@ public final class ThrowawayPostgres extends ThrowawayServer {
     private static final Path INSTALL_ROOT = Path.of("/usr/lib/postgresql");
 
     private final Path bin;
+    /** With a certificate, the server speaks TLS and refuses TCP clients that do not (hostssl only). */
+    private final TestCertificates.Server tls;
 
     public ThrowawayPostgres() {
-        this(findBinDir()); // before super(): no temp folder when the binaries are missing
+        this(findBinDir(), null); // before super(): no temp folder when the binaries are missing
     }
 
-    private ThrowawayPostgres(Path bin) {
+    private ThrowawayPostgres(Path bin, TestCertificates.Server tls) {
         super("postgres", "postgres");
         this.bin = bin;
+        this.tls = tls;
+    }
+
+    /**
+     * A server with {@code ssl = on} and this certificate, whose pg_hba.conf accepts TCP connections
+     * over TLS only ({@code hostssl}); not started yet.
+     */
+    public static ThrowawayPostgres withTls(TestCertificates.Server certificate) {
+        return new ThrowawayPostgres(findBinDir(), certificate);
     }
 
     @Override
@@ -74,9 +85,30 @@ public final class ThrowawayPostgres extends ThrowawayServer {
                 "max_wal_size = 256MB",
                 "logging_collector = off", // stderr goes to our server.log
                 ""), StandardOpenOption.APPEND);
+        if (tls != null) {
+            requireTls();
+        }
         // Single-user mode creates the database without a server round trip.
         run(asServerUser(List.of(bin.resolve("postgres").toString(),
                 "--single", "-D", pgData().toString(), "postgres")), "CREATE DATABASE " + database() + "\n");
+    }
+
+    /** ssl = on with the certificate, and pg_hba.conf: local trust, TCP over TLS only. */
+    private void requireTls() throws IOException {
+        writeFile("server.crt", Files.readString(tls.cert()));
+        writeFile("server.key", Files.readString(tls.key()));
+        // PostgreSQL refuses a key that group or others can read.
+        Files.setPosixFilePermissions(root().resolve("server.key"), java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        Files.writeString(pgData().resolve("postgresql.conf"), String.join("\n",
+                "ssl = on",
+                "ssl_cert_file = '" + root().resolve("server.crt") + "'",
+                "ssl_key_file = '" + root().resolve("server.key") + "'",
+                ""), StandardOpenOption.APPEND);
+        Files.writeString(pgData().resolve("pg_hba.conf"), String.join("\n",
+                "local all all trust",
+                "hostssl all all 127.0.0.1/32 scram-sha-256",
+                "hostssl all all ::1/128 scram-sha-256",
+                ""));
     }
 
     private Path pgData() {

@@ -1,0 +1,69 @@
+package io.dbgateway.http;
+
+import io.dbgateway.config.LimitsConfig;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.function.LongSupplier;
+
+/**
+ * A token bucket per API key id, shared by every HTTP verticle instance of the process: a key may make
+ * {@code burst} requests at once, then {@code requestsPerSecond} on average. Anonymous callers share one
+ * bucket. The map holds one entry per configured key (plus anonymous), so it cannot grow without bound.
+ */
+public final class RateLimiter {
+
+  private static final long NANOS_PER_SECOND = 1_000_000_000L;
+
+  private final double ratePerNano;
+  private final double capacity;
+  private final LongSupplier nanoTime;
+  private final ConcurrentMap<String, Bucket> buckets = new ConcurrentHashMap<>();
+
+  public RateLimiter(LimitsConfig limits) {
+    this(limits.requestsPerSecond(), limits.burst(), System::nanoTime);
+  }
+
+  /** A clock of its own, for tests. {@code burst} 0 means the same as the rate; a rate of 0 never limits. */
+  public RateLimiter(int requestsPerSecond, int burst, LongSupplier nanoTime) {
+    this.ratePerNano = requestsPerSecond / (double) NANOS_PER_SECOND;
+    this.capacity = burst > 0 ? burst : requestsPerSecond;
+    this.nanoTime = nanoTime;
+  }
+
+  public boolean enabled() {
+    return ratePerNano > 0;
+  }
+
+  /**
+   * Takes a token from the key's bucket. Answers 0 when the request may go on, otherwise the whole
+   * seconds (at least 1) until a token is free, for {@code Retry-After}.
+   */
+  public int acquire(String keyId) {
+    if (!enabled()) {
+      return 0;
+    }
+    return buckets.computeIfAbsent(keyId, id -> new Bucket(capacity, nanoTime.getAsLong())).take();
+  }
+
+  private final class Bucket {
+    private double tokens;
+    private long updated;
+
+    Bucket(double tokens, long now) {
+      this.tokens = tokens;
+      this.updated = now;
+    }
+
+    synchronized int take() {
+      long now = nanoTime.getAsLong();
+      tokens = Math.min(capacity, tokens + (now - updated) * ratePerNano);
+      updated = now;
+      if (tokens >= 1) {
+        tokens -= 1;
+        return 0;
+      }
+      double waitNanos = (1 - tokens) / ratePerNano;
+      return (int) Math.max(1, Math.ceil(waitNanos / NANOS_PER_SECOND));
+    }
+  }
+}

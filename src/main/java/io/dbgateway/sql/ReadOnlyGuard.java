@@ -1,0 +1,43 @@
+package io.dbgateway.sql;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Refuses the statements that would take a read-only caller out of its read-only transaction, or change
+ * the session a pooled connection keeps for the next caller: transaction control, {@code SET}, and
+ * each engine's own (its {@code Dialect} lists them). The database enforces read-only itself; this
+ * closes the ways around it that are not writes. It matches the first words of every statement in the
+ * text, after comments, strings and quoted identifiers.
+ */
+public final class ReadOnlyGuard {
+
+  private final SqlSyntax syntax;
+  private final Set<List<String>> refused;
+  private final int longest;
+
+  /** @param refused statement beginnings, one or more words each, such as {@code "COMMIT"} or {@code "CREATE TEMPORARY"} */
+  public ReadOnlyGuard(SqlSyntax syntax, Set<String> refused) {
+    this.syntax = syntax;
+    this.refused = refused.stream()
+        .map(words -> List.of(words.toUpperCase(Locale.ROOT).trim().split("\\s+")))
+        .collect(Collectors.toUnmodifiableSet());
+    this.longest = this.refused.stream().mapToInt(List::size).max().orElse(0);
+  }
+
+  /** The refused beginning {@code sql} has, if any, such as {@code "COMMIT"}. */
+  public Optional<String> refusal(String sql) {
+    for (List<String> words : SqlWords.leadingWords(sql, syntax, longest)) {
+      for (int length = 1; length <= words.size(); length++) {
+        List<String> start = words.subList(0, length);
+        if (refused.contains(start)) {
+          return Optional.of(String.join(" ", start));
+        }
+      }
+    }
+    return Optional.empty();
+  }
+}
