@@ -3,6 +3,7 @@ package io.dbgateway.db;
 import io.dbgateway.config.DbType;
 import io.dbgateway.error.ErrorCode;
 import io.dbgateway.error.Failures;
+import io.dbgateway.error.GatewayException;
 import io.dbgateway.error.Problem;
 import io.dbgateway.sql.SqlSyntax;
 import io.vertx.core.Future;
@@ -40,6 +41,7 @@ public final class MySqlDialect implements Dialect {
   static final int ER_STATEMENT_TIMEOUT = 1969;
   static final int ER_QUERY_TIMEOUT_MYSQL = 3024;
   static final int ER_CANT_EXECUTE_IN_READ_ONLY_TRANSACTION = 1792;
+  static final int ER_NO_OPEN_CURSOR = 1421;
 
   private final boolean mariaDb;
   private final boolean galera;
@@ -116,11 +118,55 @@ public final class MySqlDialect implements Dialect {
    */
   @Override
   public Future<RowCursor> openCursor(SqlConnection connection, String sql, Tuple params, long timeoutMs) {
-    if (mariaDb) {
-      return SqlClientCursor.open(connection, withTimeout(sql, timeoutMs), params);
+    Future<RowCursor> cursor = mariaDb
+        ? SqlClientCursor.open(connection, withTimeout(sql, timeoutMs), params)
+        : connection.query("SET SESSION max_execution_time = " + timeoutMs).execute()
+            .compose(set -> SqlClientCursor.open(connection, sql, params));
+    return cursor.map(opened -> new CursorOpening(opened, timeoutMs));
+  }
+
+  /**
+   * When a statement fails while the server computes a cursor's result (after it sent the columns),
+   * vertx-mysql-client 5.0.7 takes the error packet for the cursor's opening and fetches from a cursor
+   * that does not exist: the answer is 1421 "has no open cursor" and the server's own error is lost.
+   * Past the timeout, that error was the timeout; before it, the detail says what is known.
+   */
+  private final class CursorOpening implements RowCursor {
+    private final RowCursor cursor;
+    private final long timeoutMs;
+    private boolean opened;
+
+    CursorOpening(RowCursor cursor, long timeoutMs) {
+      this.cursor = cursor;
+      this.timeoutMs = timeoutMs;
     }
-    return connection.query("SET SESSION max_execution_time = " + timeoutMs).execute()
-        .compose(set -> SqlClientCursor.open(connection, sql, params));
+
+    @Override
+    public Future<Chunk> read(int count) {
+      if (opened) {
+        return cursor.read(count);
+      }
+      opened = true;
+      long start = System.nanoTime();
+      return cursor.read(count).recover(failure -> {
+        if (!(failure instanceof MySQLException my) || my.getErrorCode() != ER_NO_OPEN_CURSOR) {
+          return Future.failedFuture(failure);
+        }
+        if ((System.nanoTime() - start) / 1_000_000 >= timeoutMs) {
+          return Future.failedFuture(new MySQLException("the statement ran past its timeout",
+              mariaDb ? ER_STATEMENT_TIMEOUT : ER_QUERY_TIMEOUT_MYSQL, "70100"));
+        }
+        return Future.failedFuture(new GatewayException(new Problem(ErrorCode.SQL_ERROR, "the statement failed"
+            + " while the server computed its result for the cursor; the driver lost the server's error (run it"
+            + " without Accept: application/x-ndjson to see it)", my.getSqlState(), my.getErrorCode(), null, false,
+            null), failure));
+      });
+    }
+
+    @Override
+    public Future<Void> close() {
+      return cursor.close();
+    }
   }
 
   private static String withTimeout(String sql, long timeoutMs) {

@@ -11,6 +11,7 @@ import io.dbgateway.error.GatewayException;
 import io.dbgateway.error.Problem;
 import io.dbgateway.idempotency.IdempotencyKey;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.MIMEHeader;
 import io.vertx.ext.web.Router;
@@ -92,7 +93,7 @@ public final class StreamingQueryRoute {
         return;
       }
       response.setChunked(true).putHeader("Content-Type", NDJSON);
-      stream.writeTo(response).onComplete(written -> response.end(), abandoned -> response.reset());
+      stream.writeTo(response).onComplete(written -> response.end(), abandoned -> abort(ctx));
     }, failure -> {
       Problem problem = failure instanceof GatewayException g ? g.problem() : Problem.of(ErrorCode.INTERNAL, "unexpected failure");
       if (problem.code() == ErrorCode.INTERNAL) {
@@ -100,6 +101,21 @@ public final class StreamingQueryRoute {
       }
       Problems.send(ctx, problem);
     });
+  }
+
+  /**
+   * Drops a stream the client will not get to the end of. Closing an HTTP/1.1 connection through
+   * Vert.x first flushes what it queued, which a client that stopped reading never lets happen: close
+   * the socket itself, so the queued rows are freed now.
+   */
+  private static void abort(RoutingContext ctx) {
+    if (ctx.request().version() != HttpVersion.HTTP_2
+        && ctx.request().connection() instanceof io.vertx.core.net.impl.ConnectionBase connection) {
+      // From Vert.x's own handler context: the close skips Vert.x's flush-then-close.
+      connection.channelHandlerContext().close();
+    } else {
+      ctx.response().reset();
+    }
   }
 
   /** The stream once open, so a client that goes away (before or after that) cancels it. */

@@ -27,4 +27,9 @@ class PostgresStreamingTest extends StreamingTck {
   protected String shortLockWait() {
     return "SET lock_timeout = '2s'";
   }
+
+  @Override
+  protected String slowSelect() {
+    return "SELECT pg_sleep(60) AS slept";
+  }
 }

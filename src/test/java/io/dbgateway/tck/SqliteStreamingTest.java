@@ -23,4 +23,9 @@ class SqliteStreamingTest extends StreamingTck {
   protected String shortLockWait() {
     return "PRAGMA busy_timeout = 2000";
   }
+
+  @Override
+  protected String slowSelect() {
+    return "WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n) SELECT COUNT(*) AS c FROM n";
+  }
 }

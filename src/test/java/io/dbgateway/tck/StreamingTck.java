@@ -58,6 +58,9 @@ public abstract class StreamingTck {
   /** Makes this JDBC session give up waiting for a lock after about two seconds. */
   protected abstract String shortLockWait();
 
+  /** A SELECT whose first row takes the database a minute. */
+  protected abstract String slowSelect();
+
   private GatewayUnderTest gateway;
   private String table;
 
@@ -70,6 +73,11 @@ public abstract class StreamingTck {
     env.put("GATEWAY_API_KEYS", "reader:read:" + READ_SECRET + ",named:named:" + NAMED_SECRET
         + ",writer:write:" + WRITE_SECRET);
     gateway = GatewayUnderTest.start(env);
+  }
+
+  /** The suite's own gateway (a pool of one, keys of every role). */
+  protected GatewayUnderTest streamingGateway() {
+    return gateway;
   }
 
   @AfterAll
@@ -298,6 +306,58 @@ public abstract class StreamingTck {
       assertThat(client.readAll()).hasSize(1002);
     }
     assertThat(gateway.streamer().rowsHeld()).isZero();
+  }
+
+  @Test
+  void aStatementRunningPastTimeoutMsIsCancelledAndAnswers504() {
+    try (NdjsonClient client = stream(new JsonObject().put("sql", slowSelect()).put("timeoutMs", 300))) {
+      String problem = client.readBody();
+      assertThat(client.status()).as(problem).isEqualTo(504);
+      assertThat(new JsonObject(problem).getString("code")).isEqualTo("TIMEOUT");
+    }
+    assertThat(query(new JsonObject().put("sql", "SELECT COUNT(*) AS n FROM " + table)).status()).isEqualTo(200);
+  }
+
+  @Test
+  void aClientThatReadsNothingForTimeoutMsIsCutOffAndTheConnectionGivenBack() throws Exception {
+    try (NdjsonClient client = stream(new JsonObject().put("sql", series(200_000)).put("timeoutMs", 1000))) {
+      assertThat(json(client.readLine()).containsKey("columns")).isTrue();
+      assertThat(json(client.readLine()).getLong("n")).isEqualTo(1);
+      // The client stops reading but keeps its connection open. A second after the gateway's writes
+      // stopped going out, it gives up on the stream: the only connection serves this query.
+      Response other = query(new JsonObject().put("sql", "SELECT COUNT(*) AS n FROM " + table));
+      assertThat(other.status()).as(other.body()).isEqualTo(200);
+      // Its socket was closed too, which frees the rows queued for it.
+      for (int wait = 0; wait < 50 && gateway.streamer().rowsHeld() > 0; wait++) {
+        Thread.sleep(100);
+      }
+      assertThat(gateway.streamer().rowsHeld()).isZero();
+      // What the client still reads ends without the end line: the stream was cut off.
+      List<String> rest = new ArrayList<>();
+      try {
+        for (String line = client.readLine(); line != null; line = client.readLine()) {
+          rest.add(line);
+        }
+      } catch (java.io.UncheckedIOException cut) {
+        rest.add("cut: " + cut.getMessage());
+      }
+      assertThat(rest).noneMatch(line -> line.contains("rowCount")).hasSizeLessThan(200_000);
+    }
+  }
+
+  @Test
+  void aStreamThatMayWriteTakesNoIdempotencyKey() {
+    JsonObject request = new JsonObject().put("sql", "SELECT id FROM " + table + " ORDER BY id");
+    try (NdjsonClient client = NdjsonClient.post(gateway.port(), "/v1/query", request,
+        Map.of("Authorization", "Bearer " + WRITE_SECRET, "Idempotency-Key", "stream-key-1"))) {
+      assertThat(client.status()).isEqualTo(400);
+      assertThat(new JsonObject(client.readBody()).getString("detail")).contains("Idempotency-Key");
+    }
+    try (NdjsonClient client = NdjsonClient.post(gateway.port(), "/v1/query", request.copy().put("readOnly", true),
+        Map.of("Authorization", "Bearer " + WRITE_SECRET, "Idempotency-Key", "stream-key-2"))) {
+      assertThat(client.status()).isEqualTo(200);
+      assertThat(client.readAll()).hasSize(5);
+    }
   }
 
   @Test
