@@ -55,6 +55,7 @@ public final class QueryStream {
   private int unflushed;
   private boolean waitingForClient;
   private boolean finished;
+  private boolean released;
   private boolean cancelled;
   private WriteStream<Buffer> out;
   private Promise<Void> done;
@@ -98,8 +99,8 @@ public final class QueryStream {
   }
 
   /**
-   * The client went away, or nobody will write this stream: stop the running read, close the cursor,
-   * roll back and give the connection back.
+   * The client went away, or nobody will write this stream: close the cursor, roll back and give the
+   * connection back.
    */
   public void cancel() {
     if (finished || cancelled) {
@@ -111,10 +112,9 @@ public final class QueryStream {
       streamer.written(pending.rows().size());
       pending = null;
     }
-    if (reading) {
-      // The read ends early, as a failure; release() follows it.
-      streamer.nodes().dialect().cancel(conn);
-    } else {
+    // A read in flight ends first (within timeoutMs) and releases then: a cancel sent to the server
+    // could land on the ROLLBACK instead and leave the connection in a failed transaction.
+    if (!reading) {
       release("ROLLBACK");
     }
     if (done != null) {
@@ -218,9 +218,11 @@ public final class QueryStream {
   /** Every row was read: commit, then the end line says the transaction committed. */
   private void commit() {
     finished = true;
-    streamer.nodes().onNode(route, timeoutMs, () -> cursor.close().transform(closed -> streamer.end(conn, "COMMIT")))
+    streamer.nodes().onNode(route, timeoutMs, () -> release("COMMIT"))
         .onComplete(committed -> {
           if (committed.failed()) {
+            // An open breaker refused the call before COMMIT was sent: the connection is still ours.
+            release("ROLLBACK");
             out.write(errorLine(committed.cause()));
           } else {
             out.write(line(new JsonObject().put("rowCount", sent).put("truncated", truncated)
@@ -242,8 +244,13 @@ public final class QueryStream {
     release("ROLLBACK");
   }
 
-  private void release(String how) {
-    cursor.close().transform(closed -> streamer.end(conn, how));
+  /** Closes the cursor, ends the transaction {@code how} and gives the connection back, once only. */
+  private Future<Void> release(String how) {
+    if (released) {
+      return Future.succeededFuture();
+    }
+    released = true;
+    return cursor.close().transform(closed -> streamer.end(conn, how));
   }
 
   private Buffer errorLine(Throwable failure) {
