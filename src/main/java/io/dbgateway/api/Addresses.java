@@ -1,5 +1,7 @@
 package io.dbgateway.api;
 
+import java.util.List;
+
 /** The event-bus address of every operation. HTTP is an adapter onto these. */
 public final class Addresses {
 
@@ -13,6 +15,10 @@ public final class Addresses {
   public static final String NAMED = PREFIX + "named";
   /** Internal: answers whether the database responds, for readiness. */
   public static final String PING = PREFIX + "internal.ping";
+
+  /** The operations clients may call from outside the JVM (the TCP bridge); internal addresses are not among them. */
+  public static final List<String> OPERATIONS =
+      List.of(QUERY, BATCH, TRANSACTION, TX_BEGIN, TX_COMMIT, TX_ROLLBACK, NAMED);
 
   private Addresses() {}
 }

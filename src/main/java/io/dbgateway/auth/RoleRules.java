@@ -3,6 +3,9 @@ package io.dbgateway.auth;
 import io.dbgateway.api.Addresses;
 import io.dbgateway.error.ErrorCode;
 import io.dbgateway.error.GatewayException;
+import io.dbgateway.error.Problem;
+import io.dbgateway.sql.ReadOnlyGuard;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.Set;
 
@@ -48,5 +51,50 @@ public final class RoleRules {
       throw GatewayException.of(ErrorCode.FORBIDDEN, "the key '" + caller.keyId()
           + "' is read-only and the named query '" + queryName + "' is not");
     }
+  }
+
+  /** The SQLSTATE every engine reports when a read-only transaction refuses a statement. */
+  private static final String READ_ONLY_VIOLATION = "25006";
+
+  /**
+   * A READ caller may not send the statements {@code guard} refuses: those that would end or change its
+   * read-only transaction, or change the session the pooled connection keeps for the next caller.
+   *
+   * @throws GatewayException 403 {@code FORBIDDEN}, with the statement's index in a transaction
+   */
+  public static void requireReadOnlySql(Caller caller, JsonObject body, ReadOnlyGuard guard) {
+    if (caller.role() != Role.READ) {
+      return;
+    }
+    refuse(caller, body.getValue("sql"), null, guard);
+    if (body.getValue("statements") instanceof JsonArray statements) {
+      for (int i = 0; i < statements.size(); i++) {
+        if (statements.getValue(i) instanceof JsonObject statement) {
+          refuse(caller, statement.getValue("sql"), i, guard);
+        }
+      }
+    }
+  }
+
+  private static void refuse(Caller caller, Object sql, Integer index, ReadOnlyGuard guard) {
+    if (sql instanceof String text) {
+      guard.refusal(text).ifPresent(command -> {
+        throw new GatewayException(Problem.of(ErrorCode.FORBIDDEN, "the key '" + caller.keyId() + "' is read-only, and "
+            + command + " would end or change its read-only transaction, or change the session").withStatementIndex(index));
+      });
+    }
+  }
+
+  /**
+   * The problem {@code caller} gets: the database's own refusal of a write in a read-only transaction
+   * is a 403 for a READ caller, whose role it enforces. A caller who asked for {@code readOnly} itself
+   * keeps the database's answer (400 {@code SQL_ERROR}, SQLSTATE 25006).
+   */
+  public static Problem forCaller(Caller caller, Problem problem) {
+    if (caller.role() != Role.READ || !READ_ONLY_VIOLATION.equals(problem.sqlState())) {
+      return problem;
+    }
+    return new Problem(ErrorCode.FORBIDDEN, "the key '" + caller.keyId() + "' is read-only: " + problem.detail(),
+        problem.sqlState(), problem.dbCode(), problem.statementIndex(), false, null);
   }
 }

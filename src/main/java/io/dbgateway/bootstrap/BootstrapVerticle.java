@@ -2,11 +2,15 @@ package io.dbgateway.bootstrap;
 
 import io.dbgateway.api.Addresses;
 import io.dbgateway.api.RequestParser;
+import io.dbgateway.bridge.EventBusBridgeVerticle;
 import io.dbgateway.config.DbType;
 import io.dbgateway.config.GatewayConfig;
 import io.dbgateway.config.HostAndPort;
 import io.dbgateway.db.ConnectionSource;
 import io.dbgateway.db.DatabaseVerticle;
+import io.dbgateway.db.InteractiveTransactions;
+import io.dbgateway.named.NamedQueries;
+import io.dbgateway.sql.SqlSyntax;
 import io.dbgateway.db.NodeRouter;
 import io.dbgateway.db.Route;
 import io.dbgateway.galera.GaleraMonitor;
@@ -25,6 +29,7 @@ import io.dbgateway.db.SqliteDialect;
 import io.dbgateway.http.HttpVerticle;
 import io.dbgateway.http.Problems;
 import io.dbgateway.http.RateLimiter;
+import io.dbgateway.metrics.GatewayMetrics;
 import io.dbgateway.resilience.NodeBreaker;
 import io.dbgateway.resilience.RetryPolicy;
 import io.vertx.core.DeploymentOptions;
@@ -55,15 +60,37 @@ public final class BootstrapVerticle extends VerticleBase {
   private static final int WRITER_WAIT_POLLS = 30;
 
   private final GatewayConfig config;
+  private final GatewayMetrics metrics;
+  private final NamedQueries namedQueries;
   private final AtomicBoolean migrated = new AtomicBoolean();
   private Dialect dialect;
   private NodeRouter router;
   private GaleraMonitor monitor;
   private SqlExecutor executor;
+  private InteractiveTransactions transactions;
   private QueryStreamer streamer;
 
-  public BootstrapVerticle(GatewayConfig config) {
+  /**
+   * @param metrics the registry the Vert.x this is deployed on reports into ({@link GatewayMetrics#newVertx()})
+   * @param namedQueries loaded and checked before start-up, like the configuration
+   */
+  public BootstrapVerticle(GatewayConfig config, GatewayMetrics metrics, NamedQueries namedQueries) {
     this.config = config;
+    this.metrics = metrics;
+    this.namedQueries = namedQueries;
+  }
+
+  /**
+   * Loads the named queries itself.
+   *
+   * @throws io.dbgateway.config.InvalidConfigException when a named-query file is wrong
+   */
+  public BootstrapVerticle(GatewayConfig config, GatewayMetrics metrics) {
+    this(config, metrics, loadNamedQueries(config));
+  }
+
+  public static NamedQueries loadNamedQueries(GatewayConfig config) {
+    return NamedQueries.load(config.queries(), SqlSyntax.of(config.database().type()));
   }
 
   @Override
@@ -76,14 +103,19 @@ public final class BootstrapVerticle extends VerticleBase {
           this.router = router;
           executor = new SqlExecutor(dialect, router, new RetryPolicy(vertx, config.resilience()),
               config.pool().waitTimeout());
+          transactions = new InteractiveTransactions(vertx, executor, config.transactions(), config.pool().waitTimeout(),
+              config.query().defaultTimeoutMs());
           streamer = new QueryStreamer(vertx, executor, config.query().streamFetchRows());
           RequestParser parser = new RequestParser(config.query(), config.limits().maxParams());
-          return vertx.deployVerticle(() -> new DatabaseVerticle(executor, parser), instances());
+          return vertx.deployVerticle(
+              () -> new DatabaseVerticle(executor, parser, transactions, namedQueries, metrics), instances());
         })
         .compose(db -> {
           RateLimiter limiter = new RateLimiter(config.limits());
-          return vertx.deployVerticle(() -> new HttpVerticle(config, liveness, readiness, limiter, streamer), instances());
+          return vertx.deployVerticle(() -> new HttpVerticle(config, liveness, readiness, limiter, metrics, streamer),
+              instances());
         })
+        .compose(http -> deployBridge())
         .andThen(deployed -> sweepIdempotencyKeysPeriodically())
         .onSuccess(http -> log.info("DB Gateway ready: {} on {}://{}:{}", config.database().target(),
             config.security().tls() ? "https" : "http", config.http().host(), config.http().port()));
@@ -92,6 +124,12 @@ public final class BootstrapVerticle extends VerticleBase {
   /** The streaming service, for tests that watch how many rows streams hold. */
   public QueryStreamer streamer() {
     return streamer;
+  }
+
+  /** The TCP event-bus bridge, when {@code GATEWAY_EVENTBUS_BRIDGE_PORT} is set. */
+  private Future<?> deployBridge() {
+    return config.eventBusBridgePort() == null ? Future.succeededFuture()
+        : vertx.deployVerticle(() -> new EventBusBridgeVerticle(config), instances());
   }
 
   private List<Jdbc> jdbcNodes() {
@@ -114,6 +152,7 @@ public final class BootstrapVerticle extends VerticleBase {
    */
   private Future<NodeRouter> galera(DatabaseWaiter.Reached reached) {
     monitor = new GaleraMonitor(vertx, config.database(), config.galera());
+    metrics.galera(monitor);
     return vertx.deployVerticle(new GaleraVerticle(monitor))
         .compose(deployed -> monitor.awaitWriter(WRITER_WAIT_POLLS))
         .compose(view -> {
@@ -143,7 +182,9 @@ public final class BootstrapVerticle extends VerticleBase {
   private Route route(HostAndPort node) {
     ConnectionSource connections =
         Pools.create(vertx, config.database(), config.pool(), node, config.query().defaultTimeoutMs());
-    return new Route(connections.node(), connections, new NodeBreaker(vertx, connections.node(), config.resilience()));
+    NodeBreaker breaker = new NodeBreaker(vertx, connections.node(), config.resilience());
+    metrics.breaker(breaker);
+    return new Route(connections.node(), connections, breaker);
   }
 
   private Dialect dialect(String version, boolean galera, Jdbc jdbc) {
@@ -212,7 +253,9 @@ public final class BootstrapVerticle extends VerticleBase {
   public Future<?> stop() {
     // HTTP has drained by now, and the Galera verticle stopped (children stop first): whatever still
     // runs did not fit in the drain time.
-    Future<Void> cancelled = executor == null ? Future.succeededFuture() : executor.cancelInFlight();
+    Future<Void> rolledBack = transactions == null ? Future.succeededFuture() : transactions.rollbackAll();
+    Future<Void> cancelled = rolledBack.transform(done -> executor == null ? Future.succeededFuture()
+        : executor.cancelInFlight());
     return router == null ? cancelled : cancelled.transform(done -> router.close());
   }
 }

@@ -1,5 +1,7 @@
 package io.dbgateway.db;
 
+import io.dbgateway.api.ColumnMetadata;
+import io.dbgateway.api.ParamType;
 import io.dbgateway.config.DbType;
 import io.dbgateway.error.Problem;
 import io.dbgateway.sql.SqlSyntax;
@@ -28,6 +30,16 @@ public interface Dialect {
   /** The statement that opens a transaction, read-only (enforced by the database) or not. */
   String beginTransaction(boolean readOnly);
 
+  /**
+   * The statement that ends a transaction {@link #beginTransaction} opened, committing it or not. A
+   * read-only one always rolls back: it has nothing to commit, and the rollback also undoes what it may
+   * have changed in the session (PostgreSQL's {@code set_config}, SQLite temporary tables), so the
+   * pooled connection goes back as it came.
+   */
+  default String endTransaction(boolean readOnly, boolean commit) {
+    return commit && !readOnly ? "COMMIT" : "ROLLBACK";
+  }
+
   /** Transaction control and session changes, on every engine: see {@link #readOnlyRefused()}. */
   java.util.Set<String> TRANSACTION_AND_SESSION =
       java.util.Set.of("BEGIN", "START", "COMMIT", "END", "ROLLBACK", "SAVEPOINT", "RELEASE", "SET", "RESET");
@@ -51,6 +63,31 @@ public interface Dialect {
       tuple.addValue(value instanceof JsonObject || value instanceof JsonArray ? value.toString() : value);
     }
     return tuple;
+  }
+
+  /**
+   * The driver value for a parameter declared {@code type} ({@code paramTypes}); a value that is not of
+   * that type is a 400 naming {@code parameter}. By default: timestamps, dates and times as
+   * {@code java.time} values, bytes as a {@code Buffer}, decimals, UUIDs and JSON as checked text.
+   */
+  default Object typed(Object value, ParamType type, String parameter) {
+    return TypedValues.toJava(value, type, parameter);
+  }
+
+  /**
+   * What follows a placeholder declared {@code type} in the SQL, for engines whose server decides a
+   * parameter's type from the statement (a cast); empty by default.
+   */
+  default String cast(ParamType type) {
+    return "";
+  }
+
+  /**
+   * The full description of a result column ({@code columnMetadata} requests). By default what the
+   * JDBC type alone tells; nullability unknown, precision and scale 0.
+   */
+  default ColumnMetadata columnMetadata(ColumnDescriptor column) {
+    return TypedValues.fromJdbcType(column.typeName(), columnType(column), 0, 0);
   }
 
   /**
@@ -102,6 +139,24 @@ public interface Dialect {
    */
   default Future<Void> cancel(SqlConnection connection) {
     return Future.succeededFuture();
+  }
+
+  /** What a failed statement left of the explicit transaction it ran in. */
+  enum AfterFailure {
+    /** The transaction goes on; only the statement failed. */
+    CONTINUES,
+    /** The transaction is still open, but only a rollback is possible now (PostgreSQL). */
+    ABORTED,
+    /** The server rolled the whole transaction back, or the connection is gone. */
+    ROLLED_BACK
+  }
+
+  /**
+   * What {@code failure} of a statement left of its transaction. By default a failing database leaves
+   * nothing, and any other failure only fails the statement.
+   */
+  default AfterFailure afterFailure(Throwable failure) {
+    return io.dbgateway.error.Failures.isDatabaseDown(failure) ? AfterFailure.ROLLED_BACK : AfterFailure.CONTINUES;
   }
 
   /** {@code base} and {@code more}, for dialects that refuse more than {@link #TRANSACTION_AND_SESSION}. */

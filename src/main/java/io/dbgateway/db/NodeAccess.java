@@ -1,13 +1,10 @@
 package io.dbgateway.db;
 
-import io.dbgateway.error.ErrorCode;
 import io.dbgateway.error.Failures;
 import io.dbgateway.error.GatewayException;
-import io.dbgateway.error.Problem;
 import io.dbgateway.resilience.RetryPolicy;
 import io.dbgateway.resilience.RetrySafety;
 import io.dbgateway.resilience.RetrySafety.NotSentException;
-import io.dbgateway.resilience.RetrySafety.OutcomeUnknownException;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.SqlConnection;
 import java.util.ArrayList;
@@ -24,6 +21,7 @@ import java.util.function.Function;
  */
 final class NodeAccess {
 
+  private final StatementRunner statements;
   private final Dialect dialect;
   private final NodeRouter router;
   private final RetryPolicy retries;
@@ -31,8 +29,9 @@ final class NodeAccess {
   /** Connections running work now, so shutdown can cancel what is still running after the drain. */
   private final Set<SqlConnection> inUse = ConcurrentHashMap.newKeySet();
 
-  NodeAccess(Dialect dialect, NodeRouter router, RetryPolicy retries, long poolWaitMs) {
-    this.dialect = dialect;
+  NodeAccess(StatementRunner statements, NodeRouter router, RetryPolicy retries, long poolWaitMs) {
+    this.statements = statements;
+    this.dialect = statements.dialect();
     this.router = router;
     this.retries = retries;
     this.poolWaitMs = poolWaitMs;
@@ -40,6 +39,10 @@ final class NodeAccess {
 
   Dialect dialect() {
     return dialect;
+  }
+
+  StatementRunner statements() {
+    return statements;
   }
 
   /**
@@ -61,7 +64,7 @@ final class NodeAccess {
           return onNode(route, statementTimeMs + poolWaitMs, () -> attempt.apply(route));
         },
         failure -> RetrySafety.notCommitted(dialect.type(), failure))
-        .recover(this::fail);
+        .recover(statements::fail);
   }
 
   /** Runs {@code call} under the route's breaker; a node that refused the work leaves routing at once. */
@@ -93,29 +96,5 @@ final class NodeAccess {
       cancels.add(dialect.cancel(conn).recover(failure -> Future.succeededFuture()));
     }
     return Future.join(cancels).mapEmpty();
-  }
-
-  /** The failure as the contract's problem, in a {@link GatewayException}. */
-  <T> Future<T> fail(Throwable failure) {
-    return Future.failedFuture(failure instanceof GatewayException ? failure : new GatewayException(problem(failure), failure));
-  }
-
-  /** What a failure means to the client. */
-  Problem problem(Throwable failure) {
-    if (failure instanceof GatewayException gateway) {
-      return gateway.problem();
-    }
-    Throwable cause = failure instanceof NotSentException || failure instanceof OutcomeUnknownException
-        ? failure.getCause() : failure;
-    Problem problem = dialect.classify(cause);
-    if (failure instanceof OutcomeUnknownException) {
-      problem = new Problem(ErrorCode.UNAVAILABLE, "the connection to the database was lost"
-          + " while the work was committing, so whether it committed is unknown; send it again with the same"
-          + " Idempotency-Key to learn the outcome without applying it twice", problem.sqlState(), problem.dbCode(),
-          null, false, Failures.RETRY_AFTER_SECONDS);
-    } else if (failure instanceof NotSentException && problem.code() != ErrorCode.UNAVAILABLE) {
-      problem = Failures.unavailable("no database connection available: " + cause.getMessage());
-    }
-    return problem;
   }
 }

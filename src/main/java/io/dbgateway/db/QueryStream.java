@@ -1,6 +1,8 @@
 package io.dbgateway.db;
 
-import io.dbgateway.api.Limits;
+import io.dbgateway.api.QueryRequest;
+import io.dbgateway.auth.Caller;
+import io.dbgateway.auth.RoleRules;
 import io.dbgateway.api.ResultFormat;
 import io.dbgateway.error.ErrorCode;
 import io.dbgateway.error.GatewayException;
@@ -40,7 +42,10 @@ public final class QueryStream {
   private final Route route;
   private final SqlConnection conn;
   private final RowCursor cursor;
+  private final Caller caller;
+  private final boolean readOnly;
   private final List<ColumnDescriptor> columns;
+  private final boolean columnMetadata;
   private final ResultFormat format;
   private final long timeoutMs;
   private final long start;
@@ -58,18 +63,21 @@ public final class QueryStream {
   private boolean released;
   private boolean cancelled;
   private WriteStream<Buffer> out;
-  private Promise<Void> done;
+  private Promise<String> done;
   private long stallTimer = -1;
 
   QueryStream(QueryStreamer streamer, Route route, SqlConnection conn, RowCursor cursor, RowCursor.Chunk first,
-      Limits limits, long maxRows, long start) {
+      QueryRequest request, Caller caller, long maxRows, long start) {
     this.streamer = streamer;
     this.route = route;
     this.conn = conn;
     this.cursor = cursor;
+    this.caller = caller;
+    this.readOnly = request.readOnly();
     this.columns = first.columns();
-    this.format = limits.format();
-    this.timeoutMs = limits.timeoutMs();
+    this.columnMetadata = request.columnMetadata();
+    this.format = request.limits().format();
+    this.timeoutMs = request.limits().timeoutMs();
     this.remaining = maxRows;
     this.start = start;
     this.pending = first;
@@ -77,11 +85,11 @@ public final class QueryStream {
 
   /**
    * Writes every line to {@code out}, reading more rows only while {@code out} keeps up. Succeeds once
-   * the last line is written (the end line, or the error line of a statement that failed): the caller
-   * then ends {@code out}. Fails when the client cannot be given the rest: it went away ({@link
-   * #cancel}), or read nothing for {@code timeoutMs}; the transaction is rolled back either way.
+   * the last line is written, with {@code "OK"} after the end line or the problem's code after an error
+   * line: the caller then ends {@code out}. Fails when the client cannot be given the rest: it went away
+   * ({@link #cancel}), or read nothing for {@code timeoutMs}; the transaction is rolled back either way.
    */
-  public Future<Void> writeTo(WriteStream<Buffer> out) {
+  public Future<String> writeTo(WriteStream<Buffer> out) {
     this.out = out;
     this.done = Promise.promise();
     if (cancelled) {
@@ -89,7 +97,7 @@ public final class QueryStream {
       return done.future();
     }
     JsonArray header = new JsonArray();
-    streamer.json().columns(columns).forEach(column -> header.add(column.toJson()));
+    streamer.statements().columns(columns, columnMetadata).forEach(column -> header.add(column.toJson()));
     out.write(line(new JsonObject().put("columns", header)));
     RowCursor.Chunk first = pending;
     pending = null;
@@ -115,7 +123,7 @@ public final class QueryStream {
     // A read in flight ends first (within timeoutMs) and releases then: a cancel sent to the server
     // could land on the ROLLBACK instead and leave the connection in a failed transaction.
     if (!reading) {
-      release("ROLLBACK");
+      release(false);
     }
     if (done != null) {
       done.tryFail(gone());
@@ -144,7 +152,7 @@ public final class QueryStream {
         if (read.succeeded()) {
           streamer.written(read.result().rows().size());
         }
-        release("ROLLBACK");
+        release(false);
       } else if (read.failed()) {
         fail(read.cause());
       } else {
@@ -167,7 +175,7 @@ public final class QueryStream {
     }
     Buffer buffer = Buffer.buffer(keep * 64);
     for (int i = 0; i < keep; i++) {
-      Object row = streamer.json().row(rows.get(i), columns, format);
+      Object row = streamer.statements().row(rows.get(i), columns, format);
       buffer.appendBuffer(row instanceof JsonArray array ? array.toBuffer() : ((JsonObject) row).toBuffer())
           .appendByte((byte) '\n');
     }
@@ -218,17 +226,17 @@ public final class QueryStream {
   /** Every row was read: commit, then the end line says the transaction committed. */
   private void commit() {
     finished = true;
-    streamer.nodes().onNode(route, timeoutMs, () -> release("COMMIT"))
+    streamer.nodes().onNode(route, timeoutMs, () -> release(true))
         .onComplete(committed -> {
           if (committed.failed()) {
             // An open breaker refused the call before COMMIT was sent: the connection is still ours.
-            release("ROLLBACK");
-            out.write(errorLine(committed.cause()));
+            release(false);
+            done.tryComplete(writeError(committed.cause()));
           } else {
             out.write(line(new JsonObject().put("rowCount", sent).put("truncated", truncated)
-                .put("node", route.node()).put("elapsedMs", Math.round((System.nanoTime() - start) / 10_000.0) / 100.0)));
+                .put("node", route.node()).put("elapsedMs", StatementRunner.elapsedMs(start))));
+            done.tryComplete("OK");
           }
-          done.tryComplete();
         });
   }
 
@@ -239,24 +247,26 @@ public final class QueryStream {
   private void fail(Throwable failure) {
     finished = true;
     stopWaitingForClient();
-    out.write(errorLine(failure));
-    done.tryComplete();
-    release("ROLLBACK");
+    done.tryComplete(writeError(failure));
+    release(false);
   }
 
-  /** Closes the cursor, ends the transaction {@code how} and gives the connection back, once only. */
-  private Future<Void> release(String how) {
+  /** Closes the cursor, ends the transaction (committing it or not) and gives the connection back, once only. */
+  private Future<Void> release(boolean commit) {
     if (released) {
       return Future.succeededFuture();
     }
     released = true;
-    return cursor.close().transform(closed -> streamer.end(conn, how));
+    return cursor.close().transform(closed -> streamer.end(conn, readOnly, commit));
   }
 
-  private Buffer errorLine(Throwable failure) {
-    JsonObject problem = streamer.nodes().problem(failure).toJson();
-    problem.remove("retryAfter");
-    return line(new JsonObject().put("error", problem));
+  /** Writes the error line; answers the problem's code. */
+  private String writeError(Throwable failure) {
+    Problem problem = RoleRules.forCaller(caller, streamer.statements().problem(failure));
+    JsonObject json = problem.toJson();
+    json.remove("retryAfter");
+    out.write(line(new JsonObject().put("error", json)));
+    return problem.code().name();
   }
 
   private static Buffer line(JsonObject json) {

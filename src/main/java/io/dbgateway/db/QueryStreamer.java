@@ -2,7 +2,10 @@ package io.dbgateway.db;
 
 import io.dbgateway.api.Consistency;
 import io.dbgateway.api.QueryRequest;
+import io.dbgateway.auth.Caller;
+import io.dbgateway.auth.RoleRules;
 import io.dbgateway.error.GatewayException;
+import io.dbgateway.sql.ReadOnlyGuard;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.SqlConnection;
@@ -25,7 +28,8 @@ public final class QueryStreamer {
   private final Vertx vertx;
   private final NodeAccess nodes;
   private final Dialect dialect;
-  private final RowJson json;
+  private final StatementRunner statements;
+  private final ReadOnlyGuard guard;
   private final int fetchRows;
   private final AtomicLong held = new AtomicLong();
   private final AtomicLong fetched = new AtomicLong();
@@ -38,8 +42,19 @@ public final class QueryStreamer {
     this.vertx = vertx;
     this.nodes = executor.nodes();
     this.dialect = nodes.dialect();
-    this.json = new RowJson(dialect);
+    this.statements = nodes.statements();
+    this.guard = new ReadOnlyGuard(dialect.syntax(), dialect.readOnlyRefused());
     this.fetchRows = fetchRows;
+  }
+
+  /** What a READ caller may not send on this engine, as the bus refuses it. */
+  public ReadOnlyGuard readOnlyGuard() {
+    return guard;
+  }
+
+  /** The engine's name, as metrics label it. */
+  public String engine() {
+    return dialect.type().id();
   }
 
   /** Rows read from the database by every open stream whose bytes have not yet reached a client's socket. */
@@ -53,20 +68,21 @@ public final class QueryStreamer {
   }
 
   /**
-   * Opens a stream under the node's breaker: a connection, a transaction (read-only when asked, and
-   * then enforced by the database), the cursor, and its first rows. A failure here comes before
-   * anything was sent, as a {@link io.dbgateway.error.GatewayException}, and leaves nothing open.
+   * Opens a stream under the node's breaker: a connection, a transaction (read-only when the request
+   * asks, and then enforced by the database), the cursor, and its first rows. A failure here comes
+   * before anything was sent, as a {@link io.dbgateway.error.GatewayException}, and leaves nothing open.
    *
-   * @param readOnly whether the database must refuse writes in the stream's transaction
+   * @param caller whose problems the stream reports, as {@link RoleRules#forCaller} words them
    * @param maxRows the most rows to send; {@link Long#MAX_VALUE} for all of them
    */
-  public Future<QueryStream> open(QueryRequest request, boolean readOnly, long maxRows) {
-    BoundStatement statement;
+  public Future<QueryStream> open(QueryRequest request, Caller caller, long maxRows) {
+    StatementRunner.Prepared statement;
     try {
-      statement = BoundStatement.of(dialect, request.statement(), null);
+      statement = statements.prepare(request.statement(), null);
     } catch (GatewayException e) {
       return Future.failedFuture(e);
     }
+    boolean readOnly = request.readOnly();
     long timeoutMs = request.limits().timeoutMs();
     long start = System.nanoTime();
     // An attempt the breaker's deadline gave up on may still open its stream later: close it then.
@@ -76,9 +92,9 @@ public final class QueryStreamer {
               conn.query(dialect.beginTransaction(readOnly)).execute()
                   .compose(begun -> dialect.openCursor(conn, statement.sql(), statement.params(), timeoutMs))
                   .compose(cursor -> firstRows(cursor, statement.sql(), maxRows)
-                      .map(first -> new QueryStream(this, route, conn, cursor, first, request.limits(), maxRows, start))
+                      .map(first -> new QueryStream(this, route, conn, cursor, first, request, caller, maxRows, start))
                       .recover(failure -> cursor.close().transform(closed -> Future.failedFuture(failure))))
-                  .recover(failure -> end(conn, "ROLLBACK").transform(ended -> Future.failedFuture(failure))));
+                  .recover(failure -> end(conn, readOnly, false).transform(ended -> Future.failedFuture(failure))));
           attempts.add(attempt);
           return attempt;
         })
@@ -104,8 +120,8 @@ public final class QueryStreamer {
   }
 
   /** Ends the transaction and gives the connection back, whatever the outcome of the end. */
-  Future<Void> end(SqlConnection conn, String how) {
-    return conn.query(how).execute().<Void>mapEmpty()
+  Future<Void> end(SqlConnection conn, boolean readOnly, boolean commit) {
+    return conn.query(dialect.endTransaction(readOnly, commit)).execute().<Void>mapEmpty()
         .andThen(done -> nodes.release(conn));
   }
 
@@ -126,7 +142,7 @@ public final class QueryStreamer {
     return nodes;
   }
 
-  RowJson json() {
-    return json;
+  StatementRunner statements() {
+    return statements;
   }
 }

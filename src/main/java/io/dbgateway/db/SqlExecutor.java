@@ -2,12 +2,9 @@ package io.dbgateway.db;
 
 import io.dbgateway.api.BatchRequest;
 import io.dbgateway.api.Consistency;
-import io.dbgateway.api.Limits;
 import io.dbgateway.api.QueryRequest;
-import io.dbgateway.api.QueryResult;
-import io.dbgateway.api.ResultFormat;
-import io.dbgateway.api.Statement;
 import io.dbgateway.api.TransactionRequest;
+import io.dbgateway.db.StatementRunner.Work;
 import io.dbgateway.error.Failures;
 import io.dbgateway.error.GatewayException;
 import io.dbgateway.error.Problem;
@@ -16,20 +13,12 @@ import io.dbgateway.idempotency.IdempotencyStore;
 import io.dbgateway.resilience.RetryPolicy;
 import io.dbgateway.resilience.RetrySafety.NotSentException;
 import io.dbgateway.resilience.RetrySafety.OutcomeUnknownException;
-import io.dbgateway.sql.ParsedStatement;
-import io.dbgateway.sql.PlaceholderRewriter;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
-import io.vertx.sqlclient.SqlResult;
-import io.vertx.sqlclient.Tuple;
-import io.vertx.sqlclient.desc.ColumnDescriptor;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Function;
 
 /**
  * Runs the operations against one database node. Every operation is a unit: it runs under the node's
@@ -43,17 +32,17 @@ public final class SqlExecutor {
   public record Outcome(JsonObject body, boolean replayed) {}
 
   private final Dialect dialect;
+  private final StatementRunner statements;
   private final NodeRouter router;
   private final NodeAccess nodes;
-  private final RowJson json;
   private final IdempotencyStore idempotency;
   private final long poolWaitMs;
 
   public SqlExecutor(Dialect dialect, NodeRouter router, RetryPolicy retries, Duration poolWait) {
     this.dialect = dialect;
+    this.statements = new StatementRunner(dialect);
     this.router = router;
-    this.nodes = new NodeAccess(dialect, router, retries, poolWait.toMillis());
-    this.json = new RowJson(dialect);
+    this.nodes = new NodeAccess(statements, router, retries, poolWait.toMillis());
     this.idempotency = new IdempotencyStore(dialect.syntax(), dialect.syncWaitPrefix());
     this.poolWaitMs = poolWait.toMillis();
   }
@@ -67,66 +56,34 @@ public final class SqlExecutor {
     return dialect;
   }
 
+  public StatementRunner statements() {
+    return statements;
+  }
+
   public NodeRouter router() {
     return router;
   }
 
   public Future<Outcome> query(QueryRequest request, IdempotencyKey key) {
-    BoundStatement statement = prepare(request.statement(), null);
-    Limits limits = request.limits();
+    Work work = statements.query(request);
     Unit unit = new Unit("query", request.readOnly(), request.consistency() == Consistency.STRONG,
-        request.readOnly() || key != null, limits.timeoutMs(), key);
-    long start = System.nanoTime();
-    return run(unit, (conn, node) -> run(conn, node, statement, limits)
-        .map(result -> result.withElapsedMs(elapsedMs(start)).toJson()));
+        request.readOnly() || key != null, request.limits().timeoutMs(), key);
+    return run(unit, work);
   }
 
-  /**
-   * Runs one statement per parameter set in one transaction. The executions are issued together, so
-   * drivers that pipeline (PostgreSQL) send them in one go; they still run in order.
-   */
+  /** Runs one statement per parameter set in one transaction. */
   public Future<Outcome> batch(BatchRequest request, IdempotencyKey key) {
-    ParsedStatement parsed = PlaceholderRewriter.parse(request.sql(), dialect.syntax());
-    List<Tuple> tuples = new ArrayList<>();
-    for (int i = 0; i < request.paramSets().size(); i++) {
-      tuples.add(BoundStatement.bind(dialect, parsed, request.paramSets().get(i), i));
-    }
-    long timeoutMs = request.limits().timeoutMs();
-    Unit unit = new Unit("batch", request.readOnly(), false, true, timeoutMs * tuples.size(), key);
-    long start = System.nanoTime();
-    return run(unit, (conn, node) -> {
-      List<Future<SqlResult<RowCollector.Rows>>> executions = new ArrayList<>();
-      for (Tuple tuple : tuples) {
-        executions.add(dialect.execute(conn, parsed.sql(), tuple, timeoutMs, RowCollector.atMost(0)));
-      }
-      return Future.join(executions).transform(done -> batchResult(executions))
-          .map(json -> json.put("node", node).put("elapsedMs", elapsedMs(start)));
-    });
+    Work work = statements.batch(request);
+    Unit unit = new Unit("batch", request.readOnly(), false, true,
+        request.limits().timeoutMs() * request.paramSets().size(), key);
+    return run(unit, work);
   }
 
   public Future<Outcome> transaction(TransactionRequest request, IdempotencyKey key) {
-    List<BoundStatement> statements = new ArrayList<>();
-    for (int i = 0; i < request.statements().size(); i++) {
-      statements.add(prepare(request.statements().get(i), i));
-    }
-    Limits limits = request.limits();
-    Unit unit = new Unit("transaction", request.readOnly(), false, true, limits.timeoutMs() * statements.size(), key);
-    long start = System.nanoTime();
-    return run(unit, (conn, node) -> {
-      JsonArray results = new JsonArray();
-      Future<Void> chain = Future.succeededFuture();
-      for (int i = 0; i < statements.size(); i++) {
-        int index = i;
-        chain = chain.compose(v -> run(conn, node, statements.get(index), limits)
-            .recover(failure -> Future.failedFuture(atStatement(failure, index)))
-            .map(result -> {
-              results.add(result.toJson());
-              return null;
-            }));
-      }
-      return chain.map(v -> new JsonObject().put("results", results).put("node", node)
-          .put("elapsedMs", elapsedMs(start)));
-    });
+    Work work = statements.transaction(request);
+    Unit unit = new Unit("transaction", request.readOnly(), false, true,
+        request.limits().timeoutMs() * request.statements().size(), key);
+    return run(unit, work);
   }
 
   /** Answers once the database responds to a trivial query. */
@@ -140,7 +97,7 @@ public final class SqlExecutor {
     return route.breaker().call(poolWaitMs, () -> route.connections().connection(false)
             .compose(conn -> conn.query("SELECT 1").execute().andThen(done -> conn.close())))
         .<Void>mapEmpty()
-        .recover(nodes::fail);
+        .recover(statements::fail);
   }
 
   /**
@@ -172,9 +129,6 @@ public final class SqlExecutor {
    */
   private record Unit(String name, boolean readOnly, boolean strong, boolean transactional, long statementTimeMs,
       IdempotencyKey key) {}
-
-  /** The work of a unit, given its connection and the name of the node it runs on. */
-  private interface Work extends java.util.function.BiFunction<SqlConnection, String, Future<JsonObject>> {}
 
   private Future<Outcome> run(Unit unit, Work work) {
     // An idempotency key is recorded in the unit's transaction; a read-only one has nothing to protect.
@@ -228,11 +182,11 @@ public final class SqlExecutor {
     return body.transform(done -> {
       if (done.failed()) {
         Throwable failure = done.cause();
-        Future<Outcome> rolledBack = conn.query("ROLLBACK").execute()
+        Future<Outcome> rolledBack = conn.query(dialect.endTransaction(readOnly, false)).execute()
             .transform(r -> Future.failedFuture(lostBeforeCommit(failure)));
         return failure instanceof KeyAlreadyClaimed ? rolledBack.recover(f -> replay(conn, key, failure.getCause())) : rolledBack;
       }
-      return conn.query("COMMIT").execute()
+      return conn.query(dialect.endTransaction(readOnly, true)).execute()
           .map(committed -> new Outcome(done.result(), false))
           .recover(failure -> Future.failedFuture(
               Failures.isCommitOutcomeUnknown(failure) ? new OutcomeUnknownException(failure) : failure));
@@ -293,53 +247,5 @@ public final class SqlExecutor {
           }
           return Future.succeededFuture(new Outcome(found.result().response(), true));
         });
-  }
-
-  private BoundStatement prepare(Statement statement, Integer index) {
-    return BoundStatement.of(dialect, statement, index);
-  }
-
-  private Future<QueryResult> run(SqlConnection conn, String node, BoundStatement statement, Limits limits) {
-    return dialect.execute(conn, statement.sql(), statement.params(), limits.timeoutMs(),
-            RowCollector.atMost(limits.maxRows()))
-        .compose(result -> {
-          List<ColumnDescriptor> columns = result.columnDescriptors() == null ? List.of() : result.columnDescriptors();
-          return dialect.describe(statement.sql(), columns)
-              .map(described -> toResult(result, described, limits.format(), node));
-        });
-  }
-
-  private QueryResult toResult(SqlResult<RowCollector.Rows> result, List<ColumnDescriptor> descriptors,
-      ResultFormat format, String node) {
-    RowCollector.Rows rows = result.value();
-    List<Object> jsonRows = new ArrayList<>(rows.kept().size());
-    for (Row row : rows.kept()) {
-      jsonRows.add(json.row(row, descriptors, format));
-    }
-    long updated = descriptors.isEmpty() ? result.rowCount() : 0;
-    return new QueryResult(json.columns(descriptors), jsonRows, updated, dialect.generatedKeys(result), rows.truncated(),
-        node, 0);
-  }
-
-  private Future<JsonObject> batchResult(List<Future<SqlResult<RowCollector.Rows>>> executions) {
-    JsonArray updated = new JsonArray();
-    JsonArray keys = new JsonArray();
-    for (int i = 0; i < executions.size(); i++) {
-      Future<SqlResult<RowCollector.Rows>> execution = executions.get(i);
-      if (execution.failed()) {
-        return Future.failedFuture(atStatement(execution.cause(), i));
-      }
-      updated.add(execution.result().rowCount());
-      dialect.generatedKeys(execution.result()).forEach(keys::add);
-    }
-    return Future.succeededFuture(new JsonObject().put("updated", updated).put("generatedKeys", keys));
-  }
-
-  private Throwable atStatement(Throwable failure, int index) {
-    return new GatewayException(dialect.classify(failure).withStatementIndex(index), failure);
-  }
-
-  private static double elapsedMs(long startNanos) {
-    return Math.round((System.nanoTime() - startNanos) / 10_000.0) / 100.0;
   }
 }

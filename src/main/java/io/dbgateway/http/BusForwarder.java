@@ -17,13 +17,18 @@ public final class BusForwarder {
 
   public BusForwarder(Vertx vertx, GatewayConfig config) {
     this.vertx = vertx;
-    // The longest an operation may take: its statements' time plus the wait for a connection.
-    this.sendTimeoutMs = config.query().maxTimeoutMs() + config.pool().waitTimeout().toMillis() + 5_000;
+    this.sendTimeoutMs = sendTimeoutMs(config);
+  }
+
+  /** The longest an operation may take: its statements' time plus the wait for a connection. */
+  public static long sendTimeoutMs(GatewayConfig config) {
+    return config.query().maxTimeoutMs() + config.pool().waitTimeout().toMillis() + 5_000;
   }
 
   /** The operation's reply; a failure is a {@link io.vertx.core.eventbus.ReplyException} carrying its problem. */
   public Future<Message<JsonObject>> request(RoutingContext ctx, String address, JsonObject body) {
     DeliveryOptions options = HttpCaller.of(ctx).addTo(new DeliveryOptions().setSendTimeout(sendTimeoutMs));
+    AccessLog.forwarded(ctx, address, options);
     return vertx.eventBus().request(address, body, options);
   }
 

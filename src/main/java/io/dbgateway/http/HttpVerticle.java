@@ -3,14 +3,18 @@ package io.dbgateway.http;
 import io.dbgateway.api.RequestParser;
 import io.dbgateway.auth.ApiKeys;
 import io.dbgateway.config.GatewayConfig;
+import io.dbgateway.auth.SigV4Verifier;
+import io.dbgateway.dataapi.DataApiRoutes;
 import io.dbgateway.db.QueryStreamer;
 import io.dbgateway.error.ErrorCode;
 import io.dbgateway.error.Problem;
+import io.dbgateway.metrics.GatewayMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.net.PemKeyCertOptions;
+import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import io.vertx.ext.healthchecks.HealthChecks;
@@ -30,35 +34,42 @@ public final class HttpVerticle extends VerticleBase {
   private final HealthChecks liveness;
   private final HealthChecks readiness;
   private final RateLimiter limiter;
+  private final GatewayMetrics metrics;
   private final QueryStreamer streamer;
   private HttpServer server;
+  private Router router;
 
   /** The RDS Data API endpoints: authenticated like {@code /v1}, and by AWS SigV4 too. */
-  public static final List<String> DATA_API_PATHS =
-      List.of("/Execute", "/BatchExecute", "/BeginTransaction", "/CommitTransaction", "/RollbackTransaction");
+  public static final List<String> DATA_API_PATHS = DataApiRoutes.PATHS;
 
   /**
    * @param limiter the per-key request rate, one for the whole process (every instance shares it)
    * @param streamer streams {@code Accept: application/x-ndjson} queries through a cursor
    */
   public HttpVerticle(GatewayConfig config, HealthChecks liveness, HealthChecks readiness, RateLimiter limiter,
-      QueryStreamer streamer) {
+      GatewayMetrics metrics, QueryStreamer streamer) {
     this.config = config;
     this.liveness = liveness;
     this.readiness = readiness;
     this.limiter = limiter;
+    this.metrics = metrics;
     this.streamer = streamer;
   }
 
   @Override
   public Future<?> start() {
-    Router router = Router.router(vertx);
+    router = Router.router(vertx);
+    router.route().order(-1).handler(new AccessLog());
+    router.get("/metrics").handler(metrics.scrapeHandler()); // no auth: bind or firewall it to an internal network
+    router.get(OpenApiHandler.PATH).handler(new OpenApiHandler());
     router.get("/health/live").handler(HealthCheckHandler.createWithHealthChecks(liveness));
     router.get("/health/ready").handler(HealthCheckHandler.createWithHealthChecks(readiness));
     guard(router.route("/v1/*"), false);
     DATA_API_PATHS.forEach(path -> guard(router.route(path), true));
-    new StreamingQueryRoute(streamer, new RequestParser(config.query(), config.limits().maxParams())).mount(router);
+    new StreamingQueryRoute(streamer, new RequestParser(config.query(), config.limits().maxParams()), metrics)
+        .mount(router);
     new V1Routes(new BusForwarder(vertx, config)).mount(router);
+    new DataApiRoutes(new BusForwarder(vertx, config), config).mount(router);
     router.route().last().handler(ctx -> Problems.send(ctx, Problem.of(ErrorCode.NOT_FOUND, "no such endpoint: " + ctx.request().path())));
     router.route().failureHandler(this::failure);
     return vertx.createHttpServer(serverOptions())
@@ -76,14 +87,8 @@ public final class HttpVerticle extends VerticleBase {
   private void guard(io.vertx.ext.web.Route route, boolean dataApi) {
     ApiKeys keys = new ApiKeys(config.security().apiKeys());
     route.handler(BodyHandler.create(false).setBodyLimit(config.http().maxBodyBytes()))
-        .handler(new AuthHandler(keys, sigV4(keys), dataApi))
+        .handler(new AuthHandler(keys, new SigV4Verifier(keys, Clock.systemUTC())::verify, dataApi))
         .handler(this::rateLimit);
-  }
-
-  private static AuthHandler.SigV4 sigV4(ApiKeys keys) {
-    return (request, body) -> {
-      throw new io.dbgateway.error.GatewayException(Problem.of(ErrorCode.UNAUTHORIZED, "AWS SigV4 is not supported yet"));
-    };
   }
 
   private void rateLimit(RoutingContext ctx) {
@@ -105,6 +110,11 @@ public final class HttpVerticle extends VerticleBase {
           .setKeyPath(config.security().tlsKey().toString()));
     }
     return options;
+  }
+
+  /** The routes this verticle serves, for the test that holds them to the OpenAPI document. */
+  Router router() {
+    return router;
   }
 
   /** Stops accepting connections and lets in-flight requests finish, for at most the drain time. */

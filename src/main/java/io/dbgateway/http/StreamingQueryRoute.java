@@ -3,6 +3,7 @@ package io.dbgateway.http;
 import io.dbgateway.api.QueryRequest;
 import io.dbgateway.api.RequestParser;
 import io.dbgateway.api.Addresses;
+import io.dbgateway.auth.Caller;
 import io.dbgateway.auth.RoleRules;
 import io.dbgateway.db.QueryStream;
 import io.dbgateway.db.QueryStreamer;
@@ -10,6 +11,7 @@ import io.dbgateway.error.ErrorCode;
 import io.dbgateway.error.GatewayException;
 import io.dbgateway.error.Problem;
 import io.dbgateway.idempotency.IdempotencyKey;
+import io.dbgateway.metrics.GatewayMetrics;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.json.JsonObject;
@@ -31,12 +33,17 @@ public final class StreamingQueryRoute {
 
   private static final Logger log = LoggerFactory.getLogger(StreamingQueryRoute.class);
 
+  /** Streams in the metrics: operation {@code stream}. */
+  private static final String OPERATION = "http.stream";
+
   private final QueryStreamer streamer;
   private final RequestParser parser;
+  private final GatewayMetrics metrics;
 
-  public StreamingQueryRoute(QueryStreamer streamer, RequestParser parser) {
+  public StreamingQueryRoute(QueryStreamer streamer, RequestParser parser, GatewayMetrics metrics) {
     this.streamer = streamer;
     this.parser = parser;
+    this.metrics = metrics;
   }
 
   /** Mounts before the ordinary {@code /v1/query} route, which takes every request this one passes on. */
@@ -64,23 +71,24 @@ public final class StreamingQueryRoute {
     if (body == null) {
       return;
     }
+    long start = System.nanoTime();
+    Caller caller = HttpCaller.of(ctx);
     QueryRequest request;
     try {
       // The roles' rules, as the bus applies them: a READ key's stream is read-only, a NAMED key's refused.
-      body = RoleRules.admit(HttpCaller.of(ctx), Addresses.QUERY, body);
+      body = RoleRules.admit(caller, Addresses.QUERY, body);
+      RoleRules.requireReadOnlySql(caller, body, streamer.readOnlyGuard());
       request = parser.query(body);
       if (request.txId() != null) {
         throw GatewayException.badRequest("a streamed query cannot run inside an interactive transaction:"
             + " send it without txId, or without Accept: " + NDJSON);
       }
+      if (!request.readOnly() && body.getValue(IdempotencyKey.FIELD) != null) {
+        throw GatewayException.badRequest("a streamed query takes no Idempotency-Key: its result is not"
+            + " recorded; send it without Accept: " + NDJSON + ", or with readOnly");
+      }
     } catch (GatewayException e) {
-      Problems.send(ctx, e.problem());
-      return;
-    }
-    boolean readOnly = request.readOnly();
-    if (!readOnly && body.getValue(IdempotencyKey.FIELD) != null) {
-      Problems.send(ctx, Problem.of(ErrorCode.BAD_REQUEST, "a streamed query takes no Idempotency-Key: its"
-          + " result is not recorded; send it without Accept: " + NDJSON + ", or with readOnly"));
+      refuse(ctx, e.problem(), start);
       return;
     }
     // Without an explicit maxRows a stream sends every row: the default cut is for buffered results.
@@ -88,19 +96,31 @@ public final class StreamingQueryRoute {
     HttpServerResponse response = ctx.response();
     Opened opened = new Opened();
     response.closeHandler(closed -> opened.cancel());
-    streamer.open(request, readOnly, maxRows).onComplete(stream -> {
+    streamer.open(request, caller, maxRows).onComplete(stream -> {
       if (!opened.set(stream)) {
         return;
       }
       response.setChunked(true).putHeader("Content-Type", NDJSON);
-      stream.writeTo(response).onComplete(written -> response.end(), abandoned -> abort(ctx));
+      stream.writeTo(response).onComplete(outcome -> {
+        response.end();
+        metrics.operation(streamer.engine(), OPERATION, outcome, start);
+      }, abandoned -> {
+        abort(ctx);
+        metrics.operation(streamer.engine(), OPERATION, "ABANDONED", start);
+      });
     }, failure -> {
       Problem problem = failure instanceof GatewayException g ? g.problem() : Problem.of(ErrorCode.INTERNAL, "unexpected failure");
       if (problem.code() == ErrorCode.INTERNAL) {
         log.error("a streamed query failed unexpectedly", failure);
       }
-      Problems.send(ctx, problem);
+      refuse(ctx, RoleRules.forCaller(caller, problem), start);
     });
+  }
+
+  /** Answers a problem before the stream began. */
+  private void refuse(RoutingContext ctx, Problem problem, long start) {
+    Problems.send(ctx, problem);
+    metrics.operation(streamer.engine(), OPERATION, problem.code().name(), start);
   }
 
   /**

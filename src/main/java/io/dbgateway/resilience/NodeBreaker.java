@@ -34,6 +34,7 @@ public final class NodeBreaker {
   private final long resetTimeoutMs;
   private final long callGraceMs;
   private final AtomicLong openedAt = new AtomicLong();
+  private final AtomicLong openings = new AtomicLong();
 
   public NodeBreaker(Vertx vertx, String node, ResilienceConfig config) {
     this.vertx = vertx;
@@ -50,6 +51,7 @@ public final class NodeBreaker {
         .failurePolicy(result -> result.failed() && Failures.isDatabaseDown(result.cause()))
         .openHandler(v -> {
           openedAt.set(System.currentTimeMillis());
+          openings.incrementAndGet();
           log.warn("circuit breaker for {} is OPEN: the database is failing; answering 503 for {} ms", node, resetTimeoutMs);
         })
         .halfOpenHandler(v -> log.info("circuit breaker for {} is HALF_OPEN: letting one probe through", node))
@@ -70,6 +72,11 @@ public final class NodeBreaker {
 
   public CircuitBreakerState state() {
     return breaker.state();
+  }
+
+  /** How many times the breaker has opened: a scrape may miss an open that closed again in between. */
+  public long openings() {
+    return openings.get();
   }
 
   /**

@@ -30,9 +30,16 @@ final class ChildGateway implements AutoCloseable {
   }
 
   static ChildGateway start(Map<String, String> env) throws IOException {
+    return start(env, List.of());
+  }
+
+  /** Starts the gateway with extra JVM options, such as {@code -Dlogback.configurationFile=...}. */
+  static ChildGateway start(Map<String, String> env, List<String> jvmOptions) throws IOException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    ProcessBuilder builder = new ProcessBuilder(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
-        GatewayApplication.class.getName())
+    List<String> command = new ArrayList<>(List.of(java, "-Xmx256m"));
+    command.addAll(jvmOptions);
+    command.addAll(List.of("-cp", System.getProperty("java.class.path"), GatewayApplication.class.getName()));
+    ProcessBuilder builder = new ProcessBuilder(command)
         .directory(PROJECT_ROOT.toFile())
         .redirectErrorStream(true);
     builder.environment().clear();

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.dbgateway.tck.Engine;
 import io.dbgateway.tck.GatewayUnderTest;
 import io.dbgateway.tck.GatewayUnderTest.Response;
+import io.dbgateway.testing.JsonLogCapture;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.sql.Connection;
@@ -87,6 +88,20 @@ public abstract class RetryTck {
       assertThat(r.status()).as(r.body()).isEqualTo(200);
       assertThat(flaky.attempts()).isEqualTo(2);
       assertThat(log.retries()).hasSize(1);
+    }
+  }
+
+  @Test
+  void aRetryIsLoggedWithTheRequestIdOfItsRequest() throws Exception {
+    String id = "retry-" + UUID.randomUUID();
+    try (JsonLogCapture lines = JsonLogCapture.of(RetryPolicy.class); Flaky flaky = flaky(1, log)) {
+      Response r = gateway.post("/v1/query", new JsonObject().put("sql", flaky.statement()), Map.of("X-Request-Id", id));
+      assertThat(r.status()).as(r.body()).isEqualTo(200);
+      assertThat(r.header("x-request-id")).isEqualTo(id);
+      // Logged on the database verticle's event loop, after the HTTP request crossed the event bus.
+      JsonObject retry = lines.await(line -> line.getString("message").contains("failed safely"), 5000);
+      assertThat(retry.getString("requestId")).isEqualTo(id);
+      assertThat(retry.getString("thread")).startsWith("vert.x-eventloop-thread");
     }
   }
 

@@ -56,7 +56,7 @@ public abstract class BusRolesTck {
         .put("params", new JsonArray().add(new JsonArray().add(7)));
     JsonObject transaction = new JsonObject().put("statements", new JsonArray().add(insert(8)));
     for (var call : new Object[][] {{Addresses.QUERY, select}, {Addresses.QUERY, insert(6)}, {Addresses.BATCH, batch},
-        {Addresses.TRANSACTION, transaction}}) {
+        {Addresses.TRANSACTION, transaction}, {Addresses.TX_BEGIN, new JsonObject()}}) {
       assertThatThrownBy(() -> gateway.request((String) call[0], (JsonObject) call[1], NAMED))
           .as("%s", call[0])
           .isInstanceOfSatisfying(ReplyException.class, e -> assertProblem(e, 403, "FORBIDDEN"));
@@ -66,14 +66,15 @@ public abstract class BusRolesTck {
 
   @Test
   void readKeyCannotInsertThroughQueryTheDatabaseRefusesIt() throws SQLException {
+    // The database refuses (SQLSTATE 25006); for a READ key that is its role at work: 403.
     assertThatThrownBy(() -> gateway.request(Addresses.QUERY, insert(2), READ))
         .isInstanceOfSatisfying(ReplyException.class, e -> {
-          assertProblem(e, 400, "SQL_ERROR");
+          assertProblem(e, 403, "FORBIDDEN");
           assertThat(new JsonObject(e.getMessage()).getString("sqlState")).isEqualTo("25006");
         });
     // readOnly: false in the body does not lift it
     assertThatThrownBy(() -> gateway.request(Addresses.QUERY, insert(3).put("readOnly", false), READ))
-        .isInstanceOfSatisfying(ReplyException.class, e -> assertProblem(e, 400, "SQL_ERROR"));
+        .isInstanceOfSatisfying(ReplyException.class, e -> assertProblem(e, 403, "FORBIDDEN"));
     assertThat(rows()).isEqualTo(1);
   }
 
@@ -82,10 +83,26 @@ public abstract class BusRolesTck {
     JsonObject batch = new JsonObject().put("sql", "INSERT INTO " + table + " (id, name) VALUES (?, 'b')")
         .put("params", new JsonArray().add(new JsonArray().add(4)));
     assertThatThrownBy(() -> gateway.request(Addresses.BATCH, batch, READ))
-        .isInstanceOfSatisfying(ReplyException.class, e -> assertProblem(e, 400, "SQL_ERROR"));
+        .isInstanceOfSatisfying(ReplyException.class, e -> assertProblem(e, 403, "FORBIDDEN"));
     JsonObject transaction = new JsonObject().put("statements", new JsonArray().add(insert(5)));
     assertThatThrownBy(() -> gateway.request(Addresses.TRANSACTION, transaction, READ))
-        .isInstanceOfSatisfying(ReplyException.class, e -> assertProblem(e, 400, "SQL_ERROR"));
+        .isInstanceOfSatisfying(ReplyException.class, e -> assertProblem(e, 403, "FORBIDDEN"));
+    assertThat(rows()).isEqualTo(1);
+  }
+
+  @Test
+  void readKeyTransactionsAreReadOnlyWhateverTheyAskFor() throws SQLException {
+    String tx = gateway.request(Addresses.TX_BEGIN, new JsonObject().put("readOnly", false), READ).getString("txId");
+    JsonObject read = gateway.request(Addresses.QUERY,
+        new JsonObject().put("sql", "SELECT name FROM " + table).put("txId", tx), READ);
+    assertThat(read.getJsonArray("rows")).hasSize(1);
+    assertThatThrownBy(() -> gateway.request(Addresses.QUERY, insert(2).put("txId", tx), READ))
+        .isInstanceOfSatisfying(ReplyException.class, e -> {
+          assertProblem(e, 403, "FORBIDDEN");
+          assertThat(new JsonObject(e.getMessage()).getString("sqlState")).isEqualTo("25006");
+        });
+    assertThat(gateway.request(Addresses.TX_ROLLBACK, new JsonObject().put("txId", tx), READ).getString("status"))
+        .isEqualTo("rolledBack");
     assertThat(rows()).isEqualTo(1);
   }
 

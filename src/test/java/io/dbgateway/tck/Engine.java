@@ -97,6 +97,15 @@ public enum Engine {
     throw new IllegalStateException("the gateway reports no Galera writer: " + ready.encode());
   }
 
+  /** A statement that runs for a minute unless its timeout cancels it first. */
+  public String slowStatement() {
+    return switch (this) {
+      case POSTGRESQL -> "SELECT pg_sleep(60)";
+      case MARIADB, GALERA -> "SELECT SLEEP(60)";
+      case SQLITE -> "WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n) SELECT COUNT(*) FROM n";
+    };
+  }
+
   /** Runs statements directly over JDBC, bypassing the gateway (test set-up). */
   public void execute(String... statements) throws SQLException {
     try (Connection c = jdbc(); var s = c.createStatement()) {

@@ -3,6 +3,8 @@ package io.dbgateway.tck;
 import io.dbgateway.bootstrap.BootstrapVerticle;
 import io.dbgateway.config.ConfigLoader;
 import io.dbgateway.config.GatewayConfig;
+import io.dbgateway.metrics.GatewayMetrics;
+import io.dbgateway.testing.OpenApiConformance;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonObject;
@@ -49,9 +51,11 @@ public final class GatewayUnderTest {
     Map<String, String> all = new HashMap<>(env);
     all.put("GATEWAY_HTTP_PORT", Integer.toString(port));
     GatewayConfig config = ConfigLoader.load(all);
-    Vertx vertx = Vertx.vertx();
-    BootstrapVerticle bootstrap = new BootstrapVerticle(config);
+    GatewayMetrics metrics = new GatewayMetrics(); // set up as GatewayApplication does
+    Vertx vertx = metrics.newVertx();
+    BootstrapVerticle bootstrap;
     try {
+      bootstrap = new BootstrapVerticle(config, metrics);
       vertx.deployVerticle(bootstrap).await(120, TimeUnit.SECONDS);
     } catch (Exception e) {
       vertx.close();
@@ -86,7 +90,8 @@ public final class GatewayUnderTest {
     return post(path, body.encode(), headers);
   }
 
-  private Response post(String path, String body, Map<String, String> headers) {
+  /** Posts a raw body (such as malformed JSON) with extra request headers. */
+  public Response post(String path, String body, Map<String, String> headers) {
     HttpRequest.Builder request = HttpRequest.newBuilder(uri(path))
         .header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString(body));
@@ -115,7 +120,8 @@ public final class GatewayUnderTest {
         .timeout(Duration.ofSeconds(60))
         .POST(HttpRequest.BodyPublishers.ofString(body.encode()));
     headers.forEach(request::header);
-    return http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofString()).thenApply(GatewayUnderTest::toResponse);
+    HttpRequest built = request.build();
+    return http.sendAsync(built, HttpResponse.BodyHandlers.ofString()).thenApply(r -> conforming(built, toResponse(r)));
   }
 
   public Response get(String path) {
@@ -124,13 +130,27 @@ public final class GatewayUnderTest {
 
   private Response send(HttpRequest.Builder request) {
     try {
-      return toResponse(http.send(request.timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString()));
+      HttpRequest built = request.timeout(Duration.ofSeconds(60)).build();
+      return conforming(built, toResponse(http.send(built, HttpResponse.BodyHandlers.ofString())));
     } catch (IOException e) {
       throw new IllegalStateException(e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
     }
+  }
+
+  /**
+   * Every answer to a documented operation is checked against the OpenAPI document, so no suite can
+   * see the implementation and the document drift apart.
+   */
+  private static Response conforming(HttpRequest request, Response response) {
+    OpenApiConformance openApi = OpenApiConformance.get();
+    String path = request.uri().getPath();
+    if (openApi.documents(request.method(), path)) {
+      openApi.assertConforms(request.method(), path, response);
+    }
+    return response;
   }
 
   private static Response toResponse(HttpResponse<String> response) {
@@ -180,7 +200,7 @@ public final class GatewayUnderTest {
     }
   }
 
-  static int freePort() {
+  public static int freePort() {
     try (ServerSocket socket = new ServerSocket(0)) {
       return socket.getLocalPort();
     } catch (IOException e) {

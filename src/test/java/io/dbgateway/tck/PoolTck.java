@@ -2,7 +2,9 @@ package io.dbgateway.tck;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.dbgateway.config.DbType;
 import io.dbgateway.tck.GatewayUnderTest.Response;
+import io.dbgateway.testing.Scrape;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -62,6 +64,39 @@ public abstract class PoolTck {
     assertThat(holding.get().status()).isEqualTo(504);
     assertThat(waiting.get().status()).isEqualTo(504);
     assertThat(gateway.post("/v1/query", new JsonObject().put("sql", "SELECT 1 AS one")).status()).isEqualTo(200);
+  }
+
+  @Test
+  void theNodesPoolMetricsShowConnectionsInUseAndRequestsWaiting() throws Exception {
+    String node = gateway.post("/v1/query", new JsonObject().put("sql", "SELECT 1 AS one")).json().getString("node");
+    String engine = DbType.parse(engine().env().get("DB_TYPE")).orElseThrow().id();
+    Map<String, String> pool = Map.of("pool_type", "sql", "pool_name", Scrape.writerPool(engine, node));
+    Scrape idle = Scrape.await(gateway, s -> s.value("vertx_pool_in_use", pool) == 0, 10_000);
+    assertThat(idle.value("vertx_pool_queue_pending", pool)).isZero();
+    double waits = idle.value("vertx_pool_queue_time_seconds_count", pool);
+    double uses = idle.value("vertx_pool_usage_seconds_count", pool);
+
+    JsonObject slow = new JsonObject().put("sql", slowStatement()).put("timeoutMs", 1500);
+    List<CompletableFuture<Response>> inFlight = List.of(gateway.postAsync("/v1/query", slow),
+        gateway.postAsync("/v1/query", slow));
+    // The pool's one connection in use, and the other request waiting for it.
+    Scrape busy = Scrape.await(gateway, s -> s.value("vertx_pool_in_use", pool) == 1
+        && s.value("vertx_pool_queue_pending", pool) == 1, 10_000);
+    assertThat(busy.value("vertx_pool_ratio", pool)).isEqualTo(1.0);
+    for (CompletableFuture<Response> request : inFlight) {
+      assertThat(request.get().status()).isEqualTo(504);
+    }
+
+    Scrape after = Scrape.await(gateway, s -> s.value("vertx_pool_in_use", pool) == 0, 10_000);
+    assertThat(after.value("vertx_pool_queue_pending", pool)).isZero();
+    assertThat(after.value("vertx_pool_queue_time_seconds_count", pool) - waits).as("waits for a connection")
+        .isGreaterThanOrEqualTo(2);
+    assertThat(after.value("vertx_pool_usage_seconds_count", pool) - uses).as("connections used and given back")
+        .isGreaterThanOrEqualTo(2);
+    Map<String, String> infinity = new HashMap<>(pool);
+    infinity.put("le", "+Inf");
+    assertThat(after.value("vertx_pool_queue_time_seconds_bucket", infinity)).as("waits in the histogram")
+        .isEqualTo(after.value("vertx_pool_queue_time_seconds_count", pool));
   }
 
   @Test

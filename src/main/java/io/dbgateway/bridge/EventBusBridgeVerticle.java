@@ -1,0 +1,60 @@
+package io.dbgateway.bridge;
+
+import io.dbgateway.api.Addresses;
+import io.dbgateway.auth.ApiKeys;
+import io.dbgateway.config.GatewayConfig;
+import io.dbgateway.http.BusForwarder;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.net.NetServerOptions;
+import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.ext.bridge.BridgeOptions;
+import io.vertx.ext.bridge.PermittedOptions;
+import io.vertx.ext.eventbus.bridge.tcp.TcpEventBusBridge;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The TCP event-bus bridge, for clients outside the JVM: framed JSON (a 4-byte big-endian length, then
+ * UTF-8 JSON) on {@code GATEWAY_EVENTBUS_BRIDGE_PORT}, over TLS when HTTPS is configured. Clients may
+ * send to the operation addresses only; nothing is delivered outbound except the replies to their own
+ * requests.
+ */
+public final class EventBusBridgeVerticle extends VerticleBase {
+
+  private static final Logger log = LoggerFactory.getLogger(EventBusBridgeVerticle.class);
+
+  private final GatewayConfig config;
+  private TcpEventBusBridge bridge;
+
+  public EventBusBridgeVerticle(GatewayConfig config) {
+    this.config = config;
+  }
+
+  @Override
+  public Future<?> start() {
+    BridgeOptions options = new BridgeOptions();
+    Addresses.OPERATIONS.forEach(address -> options.addInboundPermitted(new PermittedOptions().setAddress(address)));
+    BridgeGuard guard = new BridgeGuard(new ApiKeys(config.security().apiKeys()), BusForwarder.sendTimeoutMs(config));
+    bridge = TcpEventBusBridge.create(vertx, options, serverOptions(), guard);
+    return bridge.listen(config.eventBusBridgePort(), config.http().host())
+        .onSuccess(listening -> log.info("event-bus bridge listening on {}:{}", config.http().host(),
+            config.eventBusBridgePort()));
+  }
+
+  /** TLS with the HTTP certificate when one is configured: frames carry API keys. */
+  private NetServerOptions serverOptions() {
+    NetServerOptions options = new NetServerOptions();
+    if (config.security().tls()) {
+      options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions()
+          .setCertPath(config.security().tlsCert().toString())
+          .setKeyPath(config.security().tlsKey().toString()));
+    }
+    return options;
+  }
+
+  @Override
+  public Future<?> stop() {
+    return bridge == null ? Future.succeededFuture() : bridge.close();
+  }
+}

@@ -1,0 +1,68 @@
+package io.dbgateway.http;
+
+import io.dbgateway.logging.LogContext;
+import io.dbgateway.logging.RequestId;
+import io.vertx.core.Handler;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.ext.web.RoutingContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The first handler of every HTTP request. It takes the request id from {@code X-Request-Id} (when sane)
+ * or makes one, returns it in the response's {@code X-Request-Id} (problems included), makes it part of
+ * every log line of the request, and logs one access line when the response ends: method, path,
+ * operation, status, duration and key id. Never headers, bodies or query strings: they carry secrets and
+ * parameter values.
+ */
+public final class AccessLog implements Handler<RoutingContext> {
+
+  /** The access log's logger, so operators can route or silence it on its own. */
+  public static final String LOGGER = "dbgateway.access";
+
+  private static final Logger log = LoggerFactory.getLogger(LOGGER);
+  private static final String REQUEST_ID = "dbgateway.requestId";
+  private static final String OPERATION = "dbgateway.operation";
+
+  @Override
+  public void handle(RoutingContext ctx) {
+    long start = System.nanoTime();
+    String id = RequestId.accept(ctx.request().getHeader(RequestId.HTTP_HEADER));
+    ctx.put(REQUEST_ID, id);
+    LogContext.enter(id, null);
+    ctx.response().putHeader(RequestId.HTTP_HEADER, id);
+    // Over HTTP/2 the stream may report closed before the end: the response having ended is what counts.
+    ctx.addEndHandler(done -> line(ctx, id, start, done.succeeded() || ctx.response().ended()));
+    ctx.next();
+  }
+
+  /** Notes the operation a request was forwarded to, and sends the request id along with it. */
+  static void forwarded(RoutingContext ctx, String address, DeliveryOptions options) {
+    ctx.put(OPERATION, address.substring(address.lastIndexOf('.') + 1));
+    String id = ctx.get(REQUEST_ID);
+    if (id != null) {
+      options.addHeader(RequestId.BUS_HEADER, id);
+    }
+  }
+
+  private static void line(RoutingContext ctx, String id, long start, boolean completed) {
+    double ms = Math.round((System.nanoTime() - start) / 10_000.0) / 100.0;
+    String method = ctx.request().method().name();
+    String path = ctx.request().path();
+    int status = ctx.response().getStatusCode();
+    String keyId = HttpCaller.keyIdIfKnown(ctx);
+    String operation = ctx.get(OPERATION);
+    var line = log.atInfo()
+        .addKeyValue("method", method)
+        .addKeyValue("path", path)
+        .addKeyValue("operation", operation)
+        .addKeyValue("status", status)
+        .addKeyValue("durationMs", ms)
+        .addKeyValue("requestId", id)
+        .addKeyValue("keyId", keyId);
+    if (!completed) {
+      line = line.addKeyValue("aborted", true);
+    }
+    line.log("{} {} {} {} ms{}", method, path, status, ms, completed ? "" : " (connection closed before the response ended)");
+  }
+}

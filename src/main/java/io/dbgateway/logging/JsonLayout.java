@@ -1,0 +1,109 @@
+package io.dbgateway.logging;
+
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.classic.spi.IThrowableProxy;
+import ch.qos.logback.classic.spi.ThrowableProxyUtil;
+import ch.qos.logback.core.CoreConstants;
+import ch.qos.logback.core.LayoutBase;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import org.slf4j.event.KeyValuePair;
+
+/**
+ * One compact JSON object per log event, on one line: {@code timestamp}, {@code level}, {@code logger},
+ * {@code thread}, {@code message}, then {@code requestId} and {@code keyId} when the event belongs to a
+ * request (see {@link LogContext}), the event's SLF4J key-value pairs, and {@code exception} (the stack
+ * trace, for the operator; clients never see it).
+ */
+public final class JsonLayout extends LayoutBase<ILoggingEvent> {
+
+  /** Names the layout writes itself; a key-value pair may not replace them. */
+  private static final Set<String> FIXED = Set.of("timestamp", "level", "logger", "thread", "message", "exception");
+
+  @Override
+  public String doLayout(ILoggingEvent event) {
+    StringBuilder json = new StringBuilder(256);
+    json.append('{');
+    field(json, "timestamp", Instant.ofEpochMilli(event.getTimeStamp()).toString());
+    field(json, "level", event.getLevel().toString());
+    field(json, "logger", event.getLoggerName());
+    field(json, "thread", event.getThreadName());
+    field(json, "message", event.getFormattedMessage());
+    LogContext context = LogContext.current();
+    String requestId = context == null ? null : context.requestId();
+    String keyId = context == null ? null : context.keyId();
+    field(json, "requestId", requestId);
+    field(json, "keyId", keyId);
+    List<KeyValuePair> pairs = event.getKeyValuePairs();
+    if (pairs != null) {
+      for (KeyValuePair pair : pairs) {
+        // An event may name its request itself (a line logged after the request's context is gone).
+        boolean taken = FIXED.contains(pair.key) || pair.key.equals("requestId") && requestId != null
+            || pair.key.equals("keyId") && keyId != null;
+        if (!taken) {
+          value(json, pair.key, pair.value);
+        }
+      }
+    }
+    IThrowableProxy thrown = event.getThrowableProxy();
+    if (thrown != null) {
+      field(json, "exception", ThrowableProxyUtil.asString(thrown));
+    }
+    return json.append('}').append(CoreConstants.LINE_SEPARATOR).toString();
+  }
+
+  @Override
+  public String getContentType() {
+    return "application/json";
+  }
+
+  private static void value(StringBuilder json, String name, Object value) {
+    boolean finite = !(value instanceof Double d && !Double.isFinite(d)) && !(value instanceof Float f && !Float.isFinite(f));
+    if (value instanceof Boolean || value instanceof Number && finite) {
+      separator(json);
+      quote(json, name);
+      json.append(':').append(value);
+    } else {
+      field(json, name, value == null ? null : value.toString());
+    }
+  }
+
+  private static void field(StringBuilder json, String name, String value) {
+    if (value == null) {
+      return;
+    }
+    separator(json);
+    quote(json, name);
+    json.append(':');
+    quote(json, value);
+  }
+
+  private static void separator(StringBuilder json) {
+    if (json.length() > 1) {
+      json.append(',');
+    }
+  }
+
+  private static void quote(StringBuilder json, String text) {
+    json.append('"');
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      switch (c) {
+        case '"' -> json.append("\\\"");
+        case '\\' -> json.append("\\\\");
+        case '\n' -> json.append("\\n");
+        case '\r' -> json.append("\\r");
+        case '\t' -> json.append("\\t");
+        default -> {
+          if (c < 0x20 || c == '\u2028' || c == '\u2029') {
+            json.append(String.format("\\u%04x", (int) c));
+          } else {
+            json.append(c);
+          }
+        }
+      }
+    }
+    json.append('"');
+  }
+}

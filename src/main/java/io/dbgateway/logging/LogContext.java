@@ -1,0 +1,49 @@
+package io.dbgateway.logging;
+
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.core.internal.ContextInternal;
+import io.vertx.core.spi.context.storage.ContextLocal;
+
+/**
+ * What every log line of a request carries: its request id and, once known, the id of the API key that
+ * sent it. Vert.x runs a request's callbacks on different threads, so this lives on the request's
+ * duplicated context rather than in the thread-local MDC: HTTP gives each request its own duplicated
+ * context, the event bus gives each message one, and timers and the SQL clients call back on the
+ * context they were started from. The log layouts read it from the context that is logging.
+ */
+public record LogContext(String requestId, String keyId) {
+
+  /** The current context's log context, or null outside a request (or outside Vert.x). */
+  public static LogContext current() {
+    Context context = Vertx.currentContext();
+    if (context == null) {
+      return null;
+    }
+    try {
+      return context.getLocal(local());
+    } catch (RuntimeException e) {
+      return null; // a Vert.x built before the local was registered has no slot for it
+    }
+  }
+
+  /** Sets the log context of the current request; a no-op outside a duplicated context. */
+  public static void enter(String requestId, String keyId) {
+    // A request runs on a duplicated context of its own; the event loop's context is shared by all.
+    if (Vertx.currentContext() instanceof ContextInternal context && context.isDuplicate()) {
+      context.putLocal(local(), new LogContext(requestId, keyId));
+    }
+  }
+
+  /** Adds the key id to the current request's log context, once authentication has found it. */
+  public static void keyId(String keyId) {
+    LogContext current = current();
+    if (current != null) {
+      enter(current.requestId(), keyId);
+    }
+  }
+
+  private static ContextLocal<LogContext> local() {
+    return LogContextProvider.LOCAL;
+  }
+}

@@ -1,0 +1,179 @@
+package io.dbgateway.metrics;
+
+import io.dbgateway.galera.ClusterView;
+import io.dbgateway.galera.GaleraMonitor;
+import io.dbgateway.galera.NodeView;
+import io.dbgateway.resilience.NodeBreaker;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.config.MeterFilter;
+import io.micrometer.core.instrument.distribution.DistributionStatisticConfig;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.circuitbreaker.CircuitBreakerState;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import io.vertx.micrometer.PrometheusScrapingHandler;
+import io.vertx.micrometer.VertxPrometheusOptions;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * The gateway's metrics, in one Prometheus registry per gateway process. Vert.x reports into it (its
+ * SQL pools per node, HTTP server, event bus, and the JVM); the gateway adds its own {@code dbgateway_*}
+ * meters: the latency of every operation, each node's circuit breaker, each Galera node and the open
+ * interactive transactions. {@code docs/operations.md} lists every metric.
+ */
+public final class GatewayMetrics {
+
+  /** The latency buckets of operations and of waits for a pooled connection. */
+  static final List<Duration> BUCKETS = List.of(Duration.ofMillis(1), Duration.ofMillis(2), Duration.ofMillis(5),
+      Duration.ofMillis(10), Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100),
+      Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofMillis(2500),
+      Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofSeconds(60));
+
+  /** Vert.x's name for the time a request waited for a pooled connection. */
+  private static final String POOL_WAIT = "vertx.pool.queue.time";
+
+  /** Outcome of an operation that succeeded; failures are labelled with their error code. */
+  public static final String OK = "ok";
+
+  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  /** Vert.x keeps registries by name, JVM-wide: each gateway needs its own (tests run several in one JVM). */
+  private final String registryName = "dbgateway-" + UUID.randomUUID();
+  private final ConcurrentMap<List<String>, Timer> operations = new ConcurrentHashMap<>();
+
+  public GatewayMetrics() {
+    registry.config().meterFilter(new MeterFilter() {
+      @Override
+      public DistributionStatisticConfig configure(Meter.Id id, DistributionStatisticConfig config) {
+        return id.getName().equals(POOL_WAIT)
+            ? DistributionStatisticConfig.builder().serviceLevelObjectives(nanos()).build().merge(config)
+            : config;
+      }
+    });
+  }
+
+  /** A Vert.x that reports its pools (named per node), HTTP server, event bus and JVM into this registry. */
+  public Vertx newVertx() {
+    MicrometerMetricsOptions options = new MicrometerMetricsOptions()
+        .setEnabled(true)
+        .setRegistryName(registryName)
+        .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true))
+        .setJvmMetricsEnabled(true);
+    return Vertx.builder()
+        .with(new VertxOptions().setMetricsOptions(options))
+        .withMetrics(new MicrometerMetricsFactory(registry))
+        .build();
+  }
+
+  /** Answers {@code GET /metrics}: the Prometheus text format. */
+  public Handler<RoutingContext> scrapeHandler() {
+    return PrometheusScrapingHandler.create(registry);
+  }
+
+  /**
+   * Records one operation served from the event bus, whatever adapter sent it.
+   *
+   * @param address the operation's event-bus address; its last part names the operation
+   * @param outcome {@link #OK} or the error code
+   */
+  public void operation(String engine, String address, String outcome, long startNanos) {
+    String operation = address.substring(address.lastIndexOf('.') + 1);
+    operations.computeIfAbsent(List.of(operation, engine, outcome), key -> Timer.builder("dbgateway.operation")
+            .description("Operations served, by operation, engine and outcome (ok or the error code), and how long"
+                + " they took, from the event-bus message to the reply")
+            .tags("operation", operation, "engine", engine, "outcome", outcome)
+            .serviceLevelObjectives(BUCKETS.toArray(Duration[]::new))
+            .register(registry))
+        .record(System.nanoTime() - startNanos, TimeUnit.NANOSECONDS);
+  }
+
+  /** The state of one node's circuit breaker: 0 closed, 1 half-open, 2 open; and how often it opened. */
+  public void breaker(NodeBreaker breaker) {
+    Gauge.builder("dbgateway.breaker.state", breaker, b -> stateCode(b.state()))
+        .description("The node's circuit breaker: 0 closed, 1 half-open (one probe call let through), 2 open"
+            + " (calls answer 503 at once)")
+        .tag("node", breaker.node())
+        .strongReference(true)
+        .register(registry);
+    FunctionCounter.builder("dbgateway.breaker.opened", breaker, NodeBreaker::openings)
+        .description("Times the node's circuit breaker opened")
+        .tag("node", breaker.node())
+        .register(registry);
+  }
+
+  static double stateCode(CircuitBreakerState state) {
+    return switch (state) {
+      case CLOSED -> 0;
+      case HALF_OPEN -> 1;
+      case OPEN -> 2;
+    };
+  }
+
+  /** Each Galera node as the monitor's latest poll judged it, and which node is the writer. */
+  public void galera(GaleraMonitor monitor) {
+    for (NodeView node : monitor.view().nodes()) {
+      String name = node.node().toString();
+      nodeGauge(monitor, name, "dbgateway.galera.node.up", "1 while the node answers its probes (3 timeouts in a"
+          + " row or any error take it down, 2 passing probes bring it back)", v -> flag(v.up()));
+      nodeGauge(monitor, name, "dbgateway.galera.node.ready", "wsrep_ready of the last probe: 1 ON, 0 OFF or no"
+          + " answer", v -> flag(v.probe() != null && v.probe().ready()));
+      nodeGauge(monitor, name, "dbgateway.galera.node.local.state", "wsrep_local_state of the last probe (4 Synced,"
+          + " 2 Donor/Desynced); -1 without an answer", v -> v.probe() == null ? -1 : v.probe().localState());
+      nodeGauge(monitor, name, "dbgateway.galera.node.eligible", "1 while the node may take traffic (Synced,"
+          + " Primary, ready, not desynced, in the majority's cluster)", v -> flag(v.eligible()));
+      nodeGauge(monitor, name, "dbgateway.galera.node.readable", "1 while reads may go to the node (eligible and"
+          + " its receive queue short enough)", v -> flag(v.readable()));
+      nodeGauge(monitor, name, "dbgateway.galera.node.recv.queue", "wsrep_local_recv_queue of the last probe; -1"
+          + " without an answer", v -> v.probe() == null ? -1 : v.probe().recvQueue());
+      Gauge.builder("dbgateway.galera.writer", monitor, m -> flag(name.equals(String.valueOf(m.view().writer()))))
+          .description("1 for the node that takes writes now, 0 for the others (all 0: no eligible writer, writes"
+              + " answer 503)")
+          .tag("node", name)
+          .strongReference(true)
+          .register(registry);
+    }
+  }
+
+  private void nodeGauge(GaleraMonitor monitor, String node, String name, String description,
+      ToDoubleFunction<NodeView> value) {
+    Gauge.builder(name, monitor, m -> {
+          ClusterView view = m.view();
+          return view.nodes().stream().filter(v -> v.node().toString().equals(node)).findFirst()
+              .map(value::applyAsDouble).orElse(Double.NaN);
+        })
+        .description(description)
+        .tag("node", node)
+        .strongReference(true)
+        .register(registry);
+  }
+
+  /** The interactive transactions open now in this process. */
+  public void openTransactions(Supplier<Number> open) {
+    Gauge.builder("dbgateway.transactions.open", open, s -> s.get().doubleValue())
+        .description("Interactive transactions open now in this gateway process")
+        .strongReference(true)
+        .register(registry);
+  }
+
+  private static double flag(boolean value) {
+    return value ? 1 : 0;
+  }
+
+  private static double[] nanos() {
+    return BUCKETS.stream().mapToDouble(Duration::toNanos).toArray();
+  }
+}

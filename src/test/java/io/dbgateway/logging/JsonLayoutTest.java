@@ -1,0 +1,77 @@
+package io.dbgateway.logging;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.spi.LoggingEvent;
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+import org.slf4j.event.KeyValuePair;
+
+/** The shipped log layout: one JSON object on one line, whatever the message holds. */
+class JsonLayoutTest {
+
+  private final LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
+  private final Logger logger = context.getLogger("io.dbgateway.Example");
+
+  private String layout(LoggingEvent event) {
+    JsonLayout layout = new JsonLayout();
+    layout.setContext(context);
+    layout.start();
+    return layout.doLayout(event);
+  }
+
+  @Test
+  void aMessageWithQuotesControlCharactersAndNewlinesStaysOneJsonLine() {
+    String hostile = "a \"quoted\" \\ back\nslash\r\t\u0001 \u2028 end\n{\"level\":\"ERROR\"}";
+    LoggingEvent event = new LoggingEvent(Logger.class.getName(), logger, Level.WARN, "said {}", null,
+        new Object[] {hostile});
+    String line = layout(event);
+
+    assertThat(line).endsWith(System.lineSeparator());
+    assertThat(line.strip()).doesNotContain("\n").doesNotContain("\r").doesNotContain("\u2028");
+    JsonObject json = new JsonObject(line);
+    assertThat(json.getString("message")).isEqualTo("said " + hostile);
+    assertThat(json.getString("level")).isEqualTo("WARN");
+    assertThat(json.getString("logger")).isEqualTo("io.dbgateway.Example");
+    assertThat(Instant.parse(json.getString("timestamp"))).isNotNull();
+    assertThat(json.getString("thread")).isEqualTo(Thread.currentThread().getName());
+    assertThat(json.containsKey("requestId")).as("outside a request").isFalse();
+  }
+
+  @Test
+  void keyValuePairsBecomeFieldsWithTheirJsonTypesButCannotReplaceTheLayoutsOwn() {
+    LoggingEvent event = new LoggingEvent(Logger.class.getName(), logger, Level.INFO, "access", null, null);
+    event.addKeyValuePair(new KeyValuePair("status", 200));
+    event.addKeyValuePair(new KeyValuePair("durationMs", 1.5));
+    event.addKeyValuePair(new KeyValuePair("aborted", true));
+    event.addKeyValuePair(new KeyValuePair("path", "/v1/query"));
+    event.addKeyValuePair(new KeyValuePair("operation", null));
+    event.addKeyValuePair(new KeyValuePair("ratio", Double.NaN));
+    event.addKeyValuePair(new KeyValuePair("level", "FORGED"));
+    event.addKeyValuePair(new KeyValuePair("requestId", "from-the-event"));
+    JsonObject json = new JsonObject(layout(event));
+
+    assertThat(json.getValue("status")).isEqualTo(200);
+    assertThat(json.getValue("durationMs")).isEqualTo(1.5);
+    assertThat(json.getValue("aborted")).isEqualTo(true);
+    assertThat(json.getString("path")).isEqualTo("/v1/query");
+    assertThat(json.containsKey("operation")).isFalse();
+    assertThat(json.getString("ratio")).isEqualTo("NaN");
+    assertThat(json.getString("level")).isEqualTo("INFO");
+    assertThat(json.getString("requestId")).as("named by the event, outside a request's context")
+        .isEqualTo("from-the-event");
+  }
+
+  @Test
+  void aFailureCarriesItsStackTraceInOneField() {
+    LoggingEvent event = new LoggingEvent(Logger.class.getName(), logger, Level.ERROR, "failed", new IllegalStateException("boom"),
+        null);
+    JsonObject json = new JsonObject(layout(event));
+    assertThat(json.getString("exception")).startsWith("java.lang.IllegalStateException: boom").contains("\tat ");
+  }
+}

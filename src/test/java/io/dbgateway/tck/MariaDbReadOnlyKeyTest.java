@@ -1,0 +1,9 @@
+package io.dbgateway.tck;
+
+class MariaDbReadOnlyKeyTest extends MySqlReadOnlyKeyTck {
+
+  @Override
+  protected Engine engine() {
+    return Engine.MARIADB;
+  }
+}
