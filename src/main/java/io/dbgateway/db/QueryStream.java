@@ -7,6 +7,7 @@ import io.dbgateway.api.ResultFormat;
 import io.dbgateway.error.ErrorCode;
 import io.dbgateway.error.GatewayException;
 import io.dbgateway.error.Problem;
+import io.dbgateway.metrics.GatewayMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
@@ -85,7 +86,7 @@ public final class QueryStream {
 
   /**
    * Writes every line to {@code out}, reading more rows only while {@code out} keeps up. Succeeds once
-   * the last line is written, with {@code "OK"} after the end line or the problem's code after an error
+   * the last line is written, with {@link GatewayMetrics#OK} after the end line or the problem's code after an error
    * line: the caller then ends {@code out}. Fails when the client cannot be given the rest: it went away
    * ({@link #cancel}), or read nothing for {@code timeoutMs}; the transaction is rolled back either way.
    */
@@ -235,7 +236,7 @@ public final class QueryStream {
           } else {
             out.write(line(new JsonObject().put("rowCount", sent).put("truncated", truncated)
                 .put("node", route.node()).put("elapsedMs", StatementRunner.elapsedMs(start))));
-            done.tryComplete("OK");
+            done.tryComplete(GatewayMetrics.OK);
           }
         });
   }
