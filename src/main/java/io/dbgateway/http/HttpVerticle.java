@@ -60,12 +60,15 @@ public final class HttpVerticle extends VerticleBase {
   public Future<?> start() {
     router = Router.router(vertx);
     router.route().order(-1).handler(new AccessLog());
-    router.get("/metrics").handler(metrics.scrapeHandler()); // no auth: bind or firewall it to an internal network
     router.get(OpenApiHandler.PATH).handler(new OpenApiHandler());
+    router.get("/metrics").handler(metrics.scrapeHandler()); // no auth: bind or firewall it to an internal network
     router.get("/health/live").handler(HealthCheckHandler.createWithHealthChecks(liveness));
     router.get("/health/ready").handler(HealthCheckHandler.createWithHealthChecks(readiness));
-    guard(router.route("/v1/*"), false);
-    DATA_API_PATHS.forEach(path -> guard(router.route(path), true));
+    ApiKeys keys = new ApiKeys(config.security().apiKeys());
+    AuthHandler.SigV4 sigV4 = new SigV4Verifier(keys, Clock.systemUTC())::verify;
+    guard(router.route("/v1/*"), new AuthHandler(keys, sigV4, false));
+    AuthHandler dataApiAuth = new AuthHandler(keys, sigV4, true);
+    DATA_API_PATHS.forEach(path -> guard(router.route(path), dataApiAuth));
     new StreamingQueryRoute(streamer, new RequestParser(config.query(), config.limits().maxParams()), metrics)
         .mount(router);
     new V1Routes(new BusForwarder(vertx, config)).mount(router);
@@ -84,10 +87,9 @@ public final class HttpVerticle extends VerticleBase {
    * Every API path: the body (bounded), then who is calling, then that caller's request rate. The
    * body comes first because a SigV4 signature covers it.
    */
-  private void guard(io.vertx.ext.web.Route route, boolean dataApi) {
-    ApiKeys keys = new ApiKeys(config.security().apiKeys());
+  private void guard(io.vertx.ext.web.Route route, AuthHandler auth) {
     route.handler(BodyHandler.create(false).setBodyLimit(config.http().maxBodyBytes()))
-        .handler(new AuthHandler(keys, new SigV4Verifier(keys, Clock.systemUTC())::verify, dataApi))
+        .handler(auth)
         .handler(this::rateLimit);
   }
 

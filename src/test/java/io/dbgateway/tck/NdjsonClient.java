@@ -75,6 +75,11 @@ final class NdjsonClient implements AutoCloseable {
     return status;
   }
 
+  /** The answer's headers, names in lower case. */
+  Map<String, String> headers() {
+    return Map.copyOf(headers);
+  }
+
   String header(String name) {
     return headers.get(name.toLowerCase(Locale.ROOT));
   }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dbgateway.db.QueryStreamer;
 import io.dbgateway.tck.GatewayUnderTest.Response;
+import io.dbgateway.testing.OpenApiConformance;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.sql.Connection;
@@ -116,6 +117,13 @@ public abstract class StreamingTck {
     return new JsonObject(line);
   }
 
+  /** Fails unless the answer (its status, headers and these lines) is what /openapi.json documents. */
+  private static void assertDocumented(NdjsonClient client, List<String> lines) {
+    List<String> violations = OpenApiConformance.get().violations("POST", "/v1/query", client.status(),
+        client.header("content-type"), client.headers(), String.join("\n", lines));
+    assertThat(violations).as("the answer against /openapi.json").isEmpty();
+  }
+
   @Test
   void columnsComeFirstThenTheSameRowsAsTheBufferedResultThenTheEndLine() {
     JsonObject request = new JsonObject().put("sql", "SELECT id, name, qty, price FROM " + table + " WHERE id >= ? ORDER BY id")
@@ -128,6 +136,7 @@ public abstract class StreamingTck {
       assertThat(client.header("content-type")).isEqualTo("application/x-ndjson");
       List<String> lines = client.readAll();
       assertThat(lines).hasSize(5);
+      assertDocumented(client, lines);
       assertThat(json(lines.get(0))).isEqualTo(new JsonObject().put("columns", buffered.json().getJsonArray("columns")));
       List<Object> rows = new ArrayList<>();
       lines.subList(1, 4).forEach(line -> rows.add(json(line)));
@@ -146,6 +155,7 @@ public abstract class StreamingTck {
     JsonObject request = new JsonObject().put("sql", "SELECT name, id FROM " + table + " ORDER BY id").put("format", "arrays");
     try (NdjsonClient client = stream(request)) {
       List<String> lines = client.readAll();
+      assertDocumented(client, lines);
       assertThat(json(lines.get(0)).getJsonArray("columns").getJsonObject(0).getString("name")).isEqualTo("name");
       assertThat(lines.subList(1, 4)).containsExactly("[\"apple\",1]", "[\"pear\",2]", "[\"plum\",3]");
       assertThat(json(lines.get(4)).getLong("rowCount")).isEqualTo(3);
@@ -177,6 +187,7 @@ public abstract class StreamingTck {
   void anExplicitMaxRowsCutsTheStreamAndSaysSo() {
     try (NdjsonClient client = stream(new JsonObject().put("sql", series(1000)).put("format", "arrays").put("maxRows", 450))) {
       List<String> lines = client.readAll();
+      assertDocumented(client, lines);
       assertThat(lines).hasSize(1 + 450 + 1);
       assertThat(new JsonArray(lines.get(450)).getLong(0)).isEqualTo(450);
       assertThat(json(lines.get(451)).getLong("rowCount")).isEqualTo(450);
@@ -194,7 +205,9 @@ public abstract class StreamingTck {
     try (NdjsonClient client = stream(new JsonObject().put("sql", "SELECT * FROM no_such_table_for_streams"))) {
       assertThat(client.status()).isEqualTo(400);
       assertThat(client.header("content-type")).startsWith("application/problem+json");
-      JsonObject problem = new JsonObject(client.readBody());
+      String body = client.readBody();
+      assertDocumented(client, List.of(body));
+      JsonObject problem = new JsonObject(body);
       assertThat(problem.getString("code")).isEqualTo("SQL_ERROR");
       assertThat(problem.getString("detail")).containsIgnoringCase("no_such_table_for_streams");
       assertThat(problem.fieldNames()).contains("sqlState", "dbCode", "statementIndex");
@@ -215,8 +228,10 @@ public abstract class StreamingTck {
     long failAt = 100_000;
     try (NdjsonClient client = stream(new JsonObject().put("sql", failingLate(rows, failAt)))) {
       assertThat(client.status()).isEqualTo(200);
-      assertThat(json(client.readLine()).containsKey("columns")).isTrue();
-      JsonObject first = json(client.readLine());
+      String columns = client.readLine();
+      assertThat(json(columns).containsKey("columns")).isTrue();
+      String firstLine = client.readLine();
+      JsonObject first = json(firstLine);
       afterFirstRow(first);
       long received = 1;
       JsonObject last = first;
@@ -227,6 +242,7 @@ public abstract class StreamingTck {
         }
       }
       assertThat(last.containsKey("error")).as("the last line is the error line: %s", last).isTrue();
+      assertDocumented(client, List.of(columns, firstLine, last.encode()));
       JsonObject problem = last.getJsonObject("error");
       assertThat(problem.getString("code")).isEqualTo(lateFailureCode());
       assertThat(problem.getString("type")).startsWith("urn:dbgateway:error:");
