@@ -120,7 +120,8 @@ public final class ConfigLoader {
           + envOf("query.maxTimeoutMs") + " (" + maxTimeout + ")");
     }
     QueryConfig query = new QueryConfig(
-        defaultMaxRows, maxRowsLimit, defaultTimeout, maxTimeout, integer("query.maxStatements", 1, 1_000_000));
+        defaultMaxRows, maxRowsLimit, defaultTimeout, maxTimeout, integer("query.maxStatements", 1, 1_000_000),
+        integer("query.streamFetchRows", 1, 100_000));
     ResilienceConfig resilience = new ResilienceConfig(
         integer("breaker.maxFailures", 1, 1_000_000),
         Duration.ofMillis(integer("breaker.failureWindowMs", 1, 3_600_000)),

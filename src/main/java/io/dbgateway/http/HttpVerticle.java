@@ -1,9 +1,11 @@
 package io.dbgateway.http;
 
+import io.dbgateway.api.RequestParser;
 import io.dbgateway.auth.ApiKeys;
 import io.dbgateway.config.GatewayConfig;
 import io.dbgateway.auth.SigV4Verifier;
 import io.dbgateway.dataapi.DataApiRoutes;
+import io.dbgateway.db.QueryStreamer;
 import io.dbgateway.error.ErrorCode;
 import io.dbgateway.error.Problem;
 import io.dbgateway.metrics.GatewayMetrics;
@@ -33,20 +35,25 @@ public final class HttpVerticle extends VerticleBase {
   private final HealthChecks readiness;
   private final RateLimiter limiter;
   private final GatewayMetrics metrics;
+  private final QueryStreamer streamer;
   private HttpServer server;
   private Router router;
 
   /** The RDS Data API endpoints: authenticated like {@code /v1}, and by AWS SigV4 too. */
   public static final List<String> DATA_API_PATHS = DataApiRoutes.PATHS;
 
-  /** @param limiter the per-key request rate, one for the whole process (every instance shares it) */
+  /**
+   * @param limiter the per-key request rate, one for the whole process (every instance shares it)
+   * @param streamer streams {@code Accept: application/x-ndjson} queries through a cursor
+   */
   public HttpVerticle(GatewayConfig config, HealthChecks liveness, HealthChecks readiness, RateLimiter limiter,
-      GatewayMetrics metrics) {
+      GatewayMetrics metrics, QueryStreamer streamer) {
     this.config = config;
     this.liveness = liveness;
     this.readiness = readiness;
     this.limiter = limiter;
     this.metrics = metrics;
+    this.streamer = streamer;
   }
 
   @Override
@@ -62,6 +69,8 @@ public final class HttpVerticle extends VerticleBase {
     guard(router.route("/v1/*"), new AuthHandler(keys, sigV4, false));
     AuthHandler dataApiAuth = new AuthHandler(keys, sigV4, true);
     DATA_API_PATHS.forEach(path -> guard(router.route(path), dataApiAuth));
+    new StreamingQueryRoute(streamer, new RequestParser(config.query(), config.limits().maxParams()), metrics)
+        .mount(router);
     new V1Routes(new BusForwarder(vertx, config)).mount(router);
     new DataApiRoutes(new BusForwarder(vertx, config), config).mount(router);
     router.route().last().handler(ctx -> Problems.send(ctx, Problem.of(ErrorCode.NOT_FOUND, "no such endpoint: " + ctx.request().path())));
