@@ -23,6 +23,9 @@ public abstract class OpenApiConformanceTck {
 
   protected abstract Engine engine();
 
+  /** A query whose 50,000th row fails, long after its stream began. */
+  protected abstract String failsAfterManyRows();
+
   private final OpenApiConformance openApi = OpenApiConformance.get();
   private GatewayUnderTest gateway;
   private String table;
@@ -77,6 +80,20 @@ public abstract class OpenApiConformanceTck {
         .add("x".repeat(1_100_000))), 413);
     assertThat(answer("/v1/query", new JsonObject().put("sql", engine().slowStatement()).put("timeoutMs", 300), 504)
         .json().getString("code")).isEqualTo("TIMEOUT");
+  }
+
+  @Test
+  void streamedAnswersConform() {
+    Map<String, String> ndjson = Map.of("Accept", "application/x-ndjson");
+    Response objects = answer("/v1/query", select("objects"), ndjson, 200);
+    assertThat(objects.header("content-type")).startsWith("application/x-ndjson");
+    assertThat(objects.body().split("\n")).hasSize(4);
+    answer("/v1/query", select("arrays").put("maxRows", 1), ndjson, 200);
+    answer("/v1/query", new JsonObject().put("sql", "SELECT * FROM no_such_table_oa"), ndjson, 400);
+    answer("/v1/query", new JsonObject().put("sql", "SELECT 1").put("txId", "nope"), ndjson, 400);
+    Response failedLate = answer("/v1/query", new JsonObject().put("sql", failsAfterManyRows()), ndjson, 200);
+    String[] lines = failedLate.body().split("\n");
+    assertThat(new JsonObject(lines[lines.length - 1]).getJsonObject("error").getString("code")).isEqualTo("SQL_ERROR");
   }
 
   @Test

@@ -19,7 +19,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
@@ -46,13 +45,6 @@ public final class OpenApiConformance {
   private static final Object NOT_JSON = new Object();
   /** The OpenAPI 3.1 Schema Object dialect: JSON Schema 2020-12 plus the OpenAPI vocabulary. */
   private static final String DIALECT = "https://spec.openapis.org/oas/3.1/dialect/base";
-
-  /**
-   * Operations documented from the contract and still being built on other branches: their answers
-   * are not checked yet. Each leaves this list when it lands; the route test fails while a routed
-   * operation is still listed.
-   */
-  public static final Set<String> NOT_YET_ROUTED = Set.of();
 
   private static OpenApiConformance instance;
 
@@ -132,9 +124,9 @@ public final class OpenApiConformance {
     return List.copyOf(documentErrors);
   }
 
-  /** Whether the document has an operation for this method and concrete path, served already. */
+  /** Whether the document has an operation for this method and concrete path. */
   public boolean documents(String method, String path) {
-    return operation(method, path).filter(op -> !NOT_YET_ROUTED.contains(method + " " + op.template())).isPresent();
+    return operation(method, path).isPresent();
   }
 
   /** Fails unless {@code response} to {@code method path} is what the document says it may be. */
@@ -162,17 +154,17 @@ public final class OpenApiConformance {
    */
   public List<String> violations(String method, String path, int status, String contentType,
       Map<String, String> headers, String body) {
-    Optional<Operation> operation = operation(method, path);
+    Optional<JsonPointer> operation = operation(method, path);
     if (operation.isEmpty()) {
       return List.of("no operation " + method + " " + path + " is documented");
     }
-    JsonObject responses = operation.get().pointer().value().getJsonObject("responses");
+    JsonObject responses = operation.get().value().getJsonObject("responses");
     String key = responses.containsKey(Integer.toString(status)) ? Integer.toString(status)
         : responses.containsKey(status / 100 + "XX") ? status / 100 + "XX" : "default";
     if (!responses.containsKey(key)) {
       return List.of("status " + status + " is not documented; documented: " + responses.fieldNames());
     }
-    JsonPointer response = follow(operation.get().pointer().child("responses").child(key));
+    JsonPointer response = follow(operation.get().child("responses").child(key));
     List<String> violations = new ArrayList<>();
     checkHeaders(response, headers, violations);
     checkBody(response, contentType, body, violations);
@@ -271,11 +263,8 @@ public final class OpenApiConformance {
     }
   }
 
-  /** A documented operation: its path template and where it is in the document. */
-  private record Operation(String template, JsonPointer pointer) {}
-
   /** The operation that serves {@code method path}: concrete paths before templated ones. */
-  private Optional<Operation> operation(String method, String path) {
+  private Optional<JsonPointer> operation(String method, String path) {
     JsonObject paths = document.getJsonObject("paths");
     String template = paths.containsKey(path) ? path
         : paths.fieldNames().stream().filter(t -> t.contains("{") && matches(t, path)).findFirst().orElse(null);
@@ -283,7 +272,7 @@ public final class OpenApiConformance {
       return Optional.empty();
     }
     JsonPointer operation = JsonPointer.of(document, "").child("paths").child(template).child(method.toLowerCase(Locale.ROOT));
-    return operation.exists() ? Optional.of(new Operation(template, operation)) : Optional.empty();
+    return operation.exists() ? Optional.of(operation) : Optional.empty();
   }
 
   private static boolean matches(String template, String path) {
