@@ -172,6 +172,8 @@ public abstract class BridgeTck {
       }
       // Nothing goes out to bridge clients but the replies to their own requests.
       assertAccessDenied(client.exchange(new JsonObject().put("type", "register").put("address", Addresses.QUERY)));
+      assertAccessDenied(client.exchange(new JsonObject().put("type", "unregister").put("address", Addresses.QUERY)));
+      assertThat(client.exchange(new JsonObject().put("type", "ping")).getString("type")).isEqualTo("pong");
       // The connection still serves operations after a refusal.
       JsonObject ok = sendFrame(Addresses.QUERY, new JsonObject(), sql("SELECT 2 AS two"));
       assertThat(replyBody(ok, client.exchange(ok)).getJsonArray("rows")).containsExactly(new JsonObject().put("two", 2));

@@ -183,6 +183,9 @@ public abstract class OpenApiConformanceTck {
         "GATEWAY_LIMIT_REQUESTS_PER_SECOND", "1", "GATEWAY_LIMIT_BURST", "1"));
     GatewayUnderTest keyed = GatewayUnderTest.start(env);
     try {
+      Response document = keyed.get(OpenApiConformance.PATH);
+      assertThat(document.status()).as("the document needs no key").isEqualTo(200);
+      openApi.assertConforms("GET", OpenApiConformance.PATH, document);
       JsonObject query = new JsonObject().put("sql", "SELECT 1 AS one");
       for (Map<String, String> wrong : List.of(Map.<String, String>of(), Map.of("Authorization", "Bearer nope-nope-nope"))) {
         Response refused = keyed.post("/v1/query", query, wrong);

@@ -4,6 +4,7 @@ import io.dbgateway.tck.GatewayUnderTest;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.json.schema.JsonSchema;
 import io.vertx.json.schema.OutputUnit;
@@ -103,7 +104,7 @@ public final class OpenApiConformance {
         }
         schemaErrors(child, at, errors);
       }
-    } else if (node instanceof io.vertx.core.json.JsonArray array) {
+    } else if (node instanceof JsonArray array) {
       for (int i = 0; i < array.size(); i++) {
         schemaErrors(array.getValue(i), pointer + "/" + i, errors);
       }
