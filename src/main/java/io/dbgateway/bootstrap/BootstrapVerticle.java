@@ -60,6 +60,8 @@ public final class BootstrapVerticle extends VerticleBase {
   private static final int WRITER_WAIT_POLLS = 30;
 
   private final GatewayConfig config;
+  /** The per-key request rate: one set of buckets for every HTTP and bridge instance. */
+  private final RateLimiter limiter;
   private final GatewayMetrics metrics;
   private final NamedQueries namedQueries;
   private final AtomicBoolean migrated = new AtomicBoolean();
@@ -76,6 +78,7 @@ public final class BootstrapVerticle extends VerticleBase {
    */
   public BootstrapVerticle(GatewayConfig config, GatewayMetrics metrics, NamedQueries namedQueries) {
     this.config = config;
+    this.limiter = new RateLimiter(config.limits());
     this.metrics = metrics;
     this.namedQueries = namedQueries;
   }
@@ -110,11 +113,8 @@ public final class BootstrapVerticle extends VerticleBase {
           return vertx.deployVerticle(
               () -> new DatabaseVerticle(executor, parser, transactions, namedQueries, metrics), instances());
         })
-        .compose(db -> {
-          RateLimiter limiter = new RateLimiter(config.limits());
-          return vertx.deployVerticle(() -> new HttpVerticle(config, liveness, readiness, limiter, metrics, streamer),
-              instances());
-        })
+        .compose(db -> vertx.deployVerticle(() -> new HttpVerticle(config, liveness, readiness, limiter, metrics, streamer),
+            instances()))
         .compose(http -> deployBridge())
         .andThen(deployed -> sweepIdempotencyKeysPeriodically())
         .onSuccess(http -> log.info("DB Gateway ready: {} on {}://{}:{}", config.database().target(),
@@ -129,7 +129,7 @@ public final class BootstrapVerticle extends VerticleBase {
   /** The TCP event-bus bridge, when {@code GATEWAY_EVENTBUS_BRIDGE_PORT} is set. */
   private Future<?> deployBridge() {
     return config.eventBusBridgePort() == null ? Future.succeededFuture()
-        : vertx.deployVerticle(() -> new EventBusBridgeVerticle(config), instances());
+        : vertx.deployVerticle(() -> new EventBusBridgeVerticle(config, limiter), instances());
   }
 
   private List<Jdbc> jdbcNodes() {

@@ -6,6 +6,7 @@ import io.dbgateway.auth.Caller;
 import io.dbgateway.error.ErrorCode;
 import io.dbgateway.error.GatewayException;
 import io.dbgateway.error.Problem;
+import io.dbgateway.http.RateLimiter;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.ReplyFailure;
@@ -35,10 +36,13 @@ final class BridgeGuard implements Handler<BridgeEvent> {
 
   private final ApiKeys keys;
   private final long defaultTimeoutMs;
+  private final RateLimiter limiter;
 
-  BridgeGuard(ApiKeys keys, long defaultTimeoutMs) {
+  /** @param limiter the per-key request rate, the same buckets HTTP uses */
+  BridgeGuard(ApiKeys keys, long defaultTimeoutMs, RateLimiter limiter) {
     this.keys = keys;
     this.defaultTimeoutMs = defaultTimeoutMs;
+    this.limiter = limiter;
   }
 
   @Override
@@ -55,6 +59,9 @@ final class BridgeGuard implements Handler<BridgeEvent> {
     JsonObject headers = frame.getValue("headers") instanceof JsonObject given ? given : new JsonObject();
     try {
       Caller caller = caller(headers.getString(AUTHORIZATION));
+      limiter.admit(caller.keyId()).ifPresent(problem -> {
+        throw new GatewayException(problem);
+      });
       if (!(frame.getValue("body") instanceof JsonObject)) {
         throw GatewayException.badRequest("the body must be a JSON object");
       }

@@ -4,6 +4,7 @@ import io.dbgateway.api.Addresses;
 import io.dbgateway.auth.ApiKeys;
 import io.dbgateway.config.GatewayConfig;
 import io.dbgateway.http.BusForwarder;
+import io.dbgateway.http.RateLimiter;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.net.NetServerOptions;
@@ -25,17 +26,21 @@ public final class EventBusBridgeVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(EventBusBridgeVerticle.class);
 
   private final GatewayConfig config;
+  private final RateLimiter limiter;
   private TcpEventBusBridge bridge;
 
-  public EventBusBridgeVerticle(GatewayConfig config) {
+  /** @param limiter the per-key request rate, one for the whole process (HTTP shares it) */
+  public EventBusBridgeVerticle(GatewayConfig config, RateLimiter limiter) {
     this.config = config;
+    this.limiter = limiter;
   }
 
   @Override
   public Future<?> start() {
     BridgeOptions options = new BridgeOptions();
     Addresses.OPERATIONS.forEach(address -> options.addInboundPermitted(new PermittedOptions().setAddress(address)));
-    BridgeGuard guard = new BridgeGuard(new ApiKeys(config.security().apiKeys()), BusForwarder.sendTimeoutMs(config));
+    BridgeGuard guard = new BridgeGuard(new ApiKeys(config.security().apiKeys()), BusForwarder.sendTimeoutMs(config),
+        limiter);
     bridge = TcpEventBusBridge.create(vertx, options, serverOptions(), guard);
     return bridge.listen(config.eventBusBridgePort(), config.http().host())
         .onSuccess(listening -> log.info("event-bus bridge listening on {}:{}", config.http().host(),

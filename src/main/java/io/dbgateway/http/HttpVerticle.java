@@ -94,14 +94,9 @@ public final class HttpVerticle extends VerticleBase {
   }
 
   private void rateLimit(RoutingContext ctx) {
-    int retryAfter = limiter.acquire(HttpCaller.of(ctx).keyId());
-    if (retryAfter == 0) {
-      ctx.next();
-    } else {
-      Problems.send(ctx, Problem.of(ErrorCode.RATE_LIMITED, "more than " + config.limits().requestsPerSecond()
-          + " requests per second for this key; retry after " + retryAfter + " s").withRetryAfter(retryAfter));
-    }
+    limiter.admit(HttpCaller.of(ctx).keyId()).ifPresentOrElse(problem -> Problems.send(ctx, problem), ctx::next);
   }
+
 
   /** Plain HTTP, or HTTPS only when a certificate and key are configured. */
   private HttpServerOptions serverOptions() {

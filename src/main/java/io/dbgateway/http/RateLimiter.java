@@ -1,12 +1,15 @@
 package io.dbgateway.http;
 
 import io.dbgateway.config.LimitsConfig;
+import io.dbgateway.error.ErrorCode;
+import io.dbgateway.error.Problem;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.function.LongSupplier;
 
 /**
- * A token bucket per API key id, shared by every HTTP verticle instance of the process: a key may make
+ * A token bucket per API key id, shared by every HTTP verticle and bridge instance of the process: a key may make
  * {@code burst} requests at once, then {@code requestsPerSecond} on average. Anonymous callers share one
  * bucket. The map holds one entry per configured key (plus anonymous), so it cannot grow without bound.
  */
@@ -14,6 +17,7 @@ public final class RateLimiter {
 
   private static final long NANOS_PER_SECOND = 1_000_000_000L;
 
+  private final int requestsPerSecond;
   private final double ratePerNano;
   private final double capacity;
   private final LongSupplier nanoTime;
@@ -25,6 +29,7 @@ public final class RateLimiter {
 
   /** A clock of its own, for tests. {@code burst} 0 means the same as the rate; a rate of 0 never limits. */
   public RateLimiter(int requestsPerSecond, int burst, LongSupplier nanoTime) {
+    this.requestsPerSecond = requestsPerSecond;
     this.ratePerNano = requestsPerSecond / (double) NANOS_PER_SECOND;
     this.capacity = burst > 0 ? burst : requestsPerSecond;
     this.nanoTime = nanoTime;
@@ -43,6 +48,14 @@ public final class RateLimiter {
       return 0;
     }
     return buckets.computeIfAbsent(keyId, id -> new Bucket(capacity, nanoTime.getAsLong())).take();
+  }
+
+  /** Takes a token for {@code keyId}; empty when the request may go on, else its 429 with Retry-After. */
+  public Optional<Problem> admit(String keyId) {
+    int retryAfter = acquire(keyId);
+    return retryAfter == 0 ? Optional.empty() : Optional.of(Problem.of(ErrorCode.RATE_LIMITED, "more than "
+        + requestsPerSecond + " requests per second for this key; retry after " + retryAfter + " s")
+        .withRetryAfter(retryAfter));
   }
 
   private final class Bucket {

@@ -2,8 +2,11 @@ package io.dbgateway.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.dbgateway.api.Addresses;
 import io.dbgateway.tck.GatewayUnderTest;
 import io.dbgateway.tck.GatewayUnderTest.Response;
+import io.dbgateway.testing.BridgeClient;
+import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -92,6 +95,38 @@ class RateLimiterTest {
       }
       Response calm = gateway.post("/v1/query", HttpAuthTest.SELECT_ONE, HttpAuthTest.bearer("calm-secret-0123456789"));
       assertThat(calm.status()).as("another key has its own bucket: " + calm.body()).isEqualTo(200);
+    } finally {
+      gateway.close();
+    }
+  }
+
+  @Test
+  void theEventBusBridgeCountsEveryFrameAgainstItsKey(@TempDir Path dir) throws Exception {
+    int bridgePort;
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+      bridgePort = socket.getLocalPort();
+    }
+    GatewayUnderTest gateway = GatewayUnderTest.start(HttpAuthTest.sqlite(dir.resolve("bridge.db"), Map.of(
+        "GATEWAY_API_KEYS", "busy:write:busy-secret-0123456789", "GATEWAY_EVENTBUS_BRIDGE_PORT", Integer.toString(bridgePort),
+        "GATEWAY_LIMIT_REQUESTS_PER_SECOND", "1", "GATEWAY_LIMIT_BURST", "2")));
+    try (BridgeClient client = BridgeClient.connect(bridgePort)) {
+      JsonObject headers = new JsonObject()
+          .put("authorization", "Bearer busy-secret-0123456789");
+      List<JsonObject> replies = new ArrayList<>();
+      // Far more than the burst: 20 round trips take much less than 18 s.
+      for (int i = 0; i < 20; i++) {
+        replies.add(client.exchange(BridgeClient.sendFrame(
+            Addresses.QUERY, headers, HttpAuthTest.SELECT_ONE)));
+      }
+      assertThat(replies.stream().filter(r -> "message".equals(r.getString("type"))).count()).isGreaterThanOrEqualTo(2);
+      List<JsonObject> limited = replies.stream().filter(r -> "err".equals(r.getString("type"))).toList();
+      assertThat(limited).isNotEmpty();
+      for (JsonObject err : limited) {
+        assertThat(err.getInteger("failureCode")).as(err.encode()).isEqualTo(429);
+        JsonObject problem = new JsonObject(err.getString("message"));
+        assertThat(problem.getString("code")).isEqualTo("RATE_LIMITED");
+        assertThat(problem.getInteger("retryAfter")).isGreaterThanOrEqualTo(1);
+      }
     } finally {
       gateway.close();
     }

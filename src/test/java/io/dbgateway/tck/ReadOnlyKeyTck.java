@@ -387,6 +387,36 @@ public abstract class ReadOnlyKeyTck {
     assertUnchanged();
   }
 
+  // ---- NDJSON streams ----
+
+  private Response stream(String sql, String secret) {
+    return gateway.post("/v1/query", sql(sql),
+        Map.of("Authorization", "Bearer " + secret, "Accept", "application/x-ndjson"));
+  }
+
+  @Test
+  void readOnlyKeyCannotWriteThroughAStream() throws SQLException {
+    Response read = stream("SELECT id, name FROM " + table, READ_SECRET);
+    assertThat(read.status()).as(read.body()).isEqualTo(200);
+    assertThat(read.header("Content-Type")).startsWith("application/x-ndjson");
+    assertThat(read.body().lines().toList()).hasSizeGreaterThanOrEqualTo(2);
+    assertThat(new JsonObject(read.body().lines().toList().get(1))).isEqualTo(new JsonObject().put("id", 1).put("name", "one"));
+
+    List<String> writes = new ArrayList<>(List.of(insert(9), "DELETE FROM " + table, "COMMIT", "COMMIT; " + insert(9),
+        "CREATE TABLE " + table + "_new (id INTEGER)", "DROP TABLE " + table));
+    writes.addAll(hiddenWrites(table));
+    writes.addAll(sessionEscapes(table));
+    for (String write : writes) {
+      Response r = stream(write, READ_SECRET);
+      assertThat(r.status()).as("%s -> %s", write, r.body()).isEqualTo(403);
+      assertThat(r.json().getString("code")).isEqualTo("FORBIDDEN");
+    }
+    Response named = stream("SELECT id FROM " + table, NAMED_SECRET);
+    assertThat(named.status()).as("a NAMED key streams no SQL: %s", named.body()).isEqualTo(403);
+    assertUnchanged();
+    assertThePooledConnectionIsClean();
+  }
+
   @Test
   void namedKeyCannotSendRawSql() throws SQLException {
     List<Attack> attacks = List.of(query("SELECT id FROM " + table), query(insert(9)), transaction(insert(9)),
