@@ -100,7 +100,10 @@ public final class HttpVerticle extends VerticleBase {
 
   /** Plain HTTP, or HTTPS only when a certificate and key are configured. */
   private HttpServerOptions serverOptions() {
-    HttpServerOptions options = new HttpServerOptions().setHost(config.http().host()).setPort(config.http().port());
+    // HTTP/1.1 only: an h2c upgrade answered early (a 401 or 429 before the body is read) left clients
+    // reading the answer's body as HTTP/2 frames; HTTP/2 is not tested, so it is not offered.
+    HttpServerOptions options = new HttpServerOptions().setHost(config.http().host()).setPort(config.http().port())
+        .setHttp2ClearTextEnabled(false);
     if (config.security().tls()) {
       options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions()
           .setCertPath(config.security().tlsCert().toString())
