@@ -18,10 +18,16 @@ public final class RequestParser {
 
   private static final Set<String> LIMIT_FIELDS = Set.of("maxRows", "timeoutMs", "format", "idempotencyKey");
   private static final Set<String> QUERY_FIELDS =
-      union(LIMIT_FIELDS, Set.of("sql", "params", "readOnly", "consistency", "txId"));
-  private static final Set<String> BATCH_FIELDS = union(LIMIT_FIELDS, Set.of("sql", "params", "readOnly"));
+      union(LIMIT_FIELDS, Set.of("sql", "params", "paramTypes", "readOnly", "consistency", "txId", "columnMetadata"));
+  private static final Set<String> BATCH_FIELDS =
+      union(LIMIT_FIELDS, Set.of("sql", "params", "paramTypes", "readOnly", "txId"));
   private static final Set<String> TRANSACTION_FIELDS = union(LIMIT_FIELDS, Set.of("statements", "readOnly"));
-  private static final Set<String> STATEMENT_FIELDS = Set.of("sql", "params");
+  private static final Set<String> STATEMENT_FIELDS = Set.of("sql", "params", "paramTypes");
+  private static final Set<String> BEGIN_FIELDS = Set.of("readOnly", "consistency");
+  private static final Set<String> END_FIELDS = Set.of("txId");
+  /** A named query takes what a query takes, except its SQL and read-only flag, which its file sets. */
+  private static final Set<String> NAMED_FIELDS =
+      union(LIMIT_FIELDS, Set.of("name", "params", "consistency", "txId"));
 
   private final QueryConfig config;
   private final int maxParams;
@@ -44,11 +50,13 @@ public final class RequestParser {
         limits(body),
         bool(body, "readOnly"),
         enumValue(body, "consistency", Consistency.class, Consistency.EVENTUAL),
-        optionalText(body, "txId"));
+        txId(body),
+        bool(body, "columnMetadata"));
   }
 
   public BatchRequest batch(JsonObject body) {
     requireOnly(body, BATCH_FIELDS, "");
+    String txId = txId(body);
     String sql = sql(body, "");
     Object params = body.getValue("params");
     if (!(params instanceof JsonArray sets) || sets.isEmpty()) {
@@ -66,10 +74,14 @@ public final class RequestParser {
       checkCount(set, "params[" + i + "]");
       paramSets.add(set);
     }
-    return new BatchRequest(sql, paramSets, limits(body), bool(body, "readOnly"));
+    return new BatchRequest(sql, paramSets, limits(body), bool(body, "readOnly"), txId, paramTypes(body, ""));
   }
 
   public TransactionRequest transaction(JsonObject body) {
+    if (body.containsKey("txId")) {
+      throw GatewayException.badRequest("txId does not apply to an atomic transaction, which is a transaction of its"
+          + " own: send its statements one by one to /v1/query (dbgateway.query) with the txId instead");
+    }
     requireOnly(body, TRANSACTION_FIELDS, "");
     Object raw = body.getValue("statements");
     if (!(raw instanceof JsonArray array) || array.isEmpty()) {
@@ -90,6 +102,58 @@ public final class RequestParser {
     return new TransactionRequest(statements, limits(body), bool(body, "readOnly"));
   }
 
+  /** The body of {@code POST /v1/transactions} ({@code dbgateway.tx.begin}); every field is optional. */
+  public BeginRequest begin(JsonObject body) {
+    noIdempotencyKey(body);
+    requireOnly(body, BEGIN_FIELDS, "");
+    return new BeginRequest(bool(body, "readOnly"),
+        enumValue(body, "consistency", Consistency.class, Consistency.EVENTUAL));
+  }
+
+  /** The transaction a commit or rollback ends. */
+  public String endingTxId(JsonObject body) {
+    noIdempotencyKey(body);
+    requireOnly(body, END_FIELDS, "");
+    String txId = txId(body);
+    if (txId == null) {
+      throw GatewayException.badRequest("txId is required");
+    }
+    return txId;
+  }
+
+  /**
+   * The name of the named query a request calls, once its other fields are known to be allowed; the
+   * request becomes a query body with {@link #query} once the query's definition is found.
+   */
+  public String namedQueryName(JsonObject body) {
+    requireOnly(body, NAMED_FIELDS, "");
+    Object name = body.getValue("name");
+    if (!(name instanceof String text) || text.isBlank()) {
+      throw GatewayException.badRequest("name is required: the named query to run");
+    }
+    return text;
+  }
+
+  /**
+   * The optional txId. An idempotency key cannot go with it: the statement commits only when its
+   * transaction does, so the gateway cannot record its result atomically with its work.
+   */
+  private static String txId(JsonObject body) {
+    String txId = optionalText(body, "txId");
+    if (txId != null && body.getValue("idempotencyKey") != null) {
+      throw GatewayException.badRequest("an Idempotency-Key cannot be used with txId: a statement inside an"
+          + " interactive transaction commits only with its transaction");
+    }
+    return txId;
+  }
+
+  private static void noIdempotencyKey(JsonObject body) {
+    if (body.getValue("idempotencyKey") != null) {
+      throw GatewayException.badRequest("an Idempotency-Key does not apply to beginning or ending an interactive"
+          + " transaction");
+    }
+  }
+
   private Statement statement(JsonObject body, String where) {
     String sql = sql(body, where);
     Object params = body.getValue("params");
@@ -97,7 +161,50 @@ public final class RequestParser {
       throw GatewayException.badRequest(where + "params must be an array, an object or null");
     }
     checkCount(params, where + "params");
-    return new Statement(sql, params);
+    return new Statement(sql, params, paramTypes(body, where));
+  }
+
+  /** {@code paramTypes}: an object of name to type for {@code :name} parameters, an array for {@code ?} ones. */
+  private static ParamTypes paramTypes(JsonObject body, String where) {
+    Object raw = body.getValue("paramTypes");
+    if (raw == null) {
+      return ParamTypes.NONE;
+    }
+    if (raw instanceof JsonObject byName) {
+      java.util.Map<String, ParamType> types = new java.util.HashMap<>();
+      for (String name : byName.fieldNames()) {
+        ParamType type = paramType(byName.getValue(name), where + "paramTypes." + name);
+        if (type != null) {
+          types.put(name, type);
+        }
+      }
+      return new ParamTypes(types, List.of());
+    }
+    if (raw instanceof JsonArray byPosition) {
+      List<ParamType> types = new ArrayList<>();
+      for (int i = 0; i < byPosition.size(); i++) {
+        types.add(paramType(byPosition.getValue(i), where + "paramTypes[" + i + "]"));
+      }
+      return new ParamTypes(java.util.Map.of(), types);
+    }
+    throw GatewayException.badRequest(where + "paramTypes must be an object (for :name parameters) or an array");
+  }
+
+  private static ParamType paramType(Object value, String field) {
+    if (value == null) {
+      return null;
+    }
+    if (value instanceof String name) {
+      java.util.Optional<ParamType> type = ParamType.parse(name);
+      if (type.isPresent()) {
+        return type.get();
+      }
+    }
+    List<String> allowed = new ArrayList<>();
+    for (ParamType type : ParamType.values()) {
+      allowed.add(type.name());
+    }
+    throw GatewayException.badRequest(field + " must be one of " + String.join(", ", allowed) + " or null");
   }
 
   /** A 400, not a 413: the body may be small, it is the statement that asks to bind too much. */

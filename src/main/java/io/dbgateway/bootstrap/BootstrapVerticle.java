@@ -8,6 +8,9 @@ import io.dbgateway.config.GatewayConfig;
 import io.dbgateway.config.HostAndPort;
 import io.dbgateway.db.ConnectionSource;
 import io.dbgateway.db.DatabaseVerticle;
+import io.dbgateway.db.InteractiveTransactions;
+import io.dbgateway.named.NamedQueries;
+import io.dbgateway.sql.SqlSyntax;
 import io.dbgateway.db.NodeRouter;
 import io.dbgateway.db.Route;
 import io.dbgateway.galera.GaleraMonitor;
@@ -57,16 +60,35 @@ public final class BootstrapVerticle extends VerticleBase {
 
   private final GatewayConfig config;
   private final GatewayMetrics metrics;
+  private final NamedQueries namedQueries;
   private final AtomicBoolean migrated = new AtomicBoolean();
   private Dialect dialect;
   private NodeRouter router;
   private GaleraMonitor monitor;
   private SqlExecutor executor;
+  private InteractiveTransactions transactions;
 
-  /** @param metrics the registry the Vert.x this is deployed on reports into ({@link GatewayMetrics#newVertx()}) */
-  public BootstrapVerticle(GatewayConfig config, GatewayMetrics metrics) {
+  /**
+   * @param metrics the registry the Vert.x this is deployed on reports into ({@link GatewayMetrics#newVertx()})
+   * @param namedQueries loaded and checked before start-up, like the configuration
+   */
+  public BootstrapVerticle(GatewayConfig config, GatewayMetrics metrics, NamedQueries namedQueries) {
     this.config = config;
     this.metrics = metrics;
+    this.namedQueries = namedQueries;
+  }
+
+  /**
+   * Loads the named queries itself.
+   *
+   * @throws io.dbgateway.config.InvalidConfigException when a named-query file is wrong
+   */
+  public BootstrapVerticle(GatewayConfig config, GatewayMetrics metrics) {
+    this(config, metrics, loadNamedQueries(config));
+  }
+
+  public static NamedQueries loadNamedQueries(GatewayConfig config) {
+    return NamedQueries.load(config.queries(), SqlSyntax.of(config.database().type()));
   }
 
   @Override
@@ -79,8 +101,11 @@ public final class BootstrapVerticle extends VerticleBase {
           this.router = router;
           executor = new SqlExecutor(dialect, router, new RetryPolicy(vertx, config.resilience()),
               config.pool().waitTimeout());
+          transactions = new InteractiveTransactions(vertx, executor, config.transactions(), config.pool().waitTimeout(),
+              config.query().defaultTimeoutMs());
           RequestParser parser = new RequestParser(config.query(), config.limits().maxParams());
-          return vertx.deployVerticle(() -> new DatabaseVerticle(executor, parser, metrics), instances());
+          return vertx.deployVerticle(
+              () -> new DatabaseVerticle(executor, parser, transactions, namedQueries, metrics), instances());
         })
         .compose(db -> {
           RateLimiter limiter = new RateLimiter(config.limits());
@@ -219,7 +244,9 @@ public final class BootstrapVerticle extends VerticleBase {
   public Future<?> stop() {
     // HTTP has drained by now, and the Galera verticle stopped (children stop first): whatever still
     // runs did not fit in the drain time.
-    Future<Void> cancelled = executor == null ? Future.succeededFuture() : executor.cancelInFlight();
+    Future<Void> rolledBack = transactions == null ? Future.succeededFuture() : transactions.rollbackAll();
+    Future<Void> cancelled = rolledBack.transform(done -> executor == null ? Future.succeededFuture()
+        : executor.cancelInFlight());
     return router == null ? cancelled : cancelled.transform(done -> router.close());
   }
 }

@@ -4,6 +4,7 @@ import io.dbgateway.config.ConfigLoader;
 import io.dbgateway.config.GatewayConfig;
 import io.dbgateway.config.InvalidConfigException;
 import io.dbgateway.metrics.GatewayMetrics;
+import io.dbgateway.named.NamedQueries;
 import io.vertx.core.Vertx;
 import java.net.BindException;
 import java.util.concurrent.TimeUnit;
@@ -24,8 +25,10 @@ public final class GatewayApplication {
 
   public static void main(String[] args) {
     GatewayConfig config;
+    NamedQueries namedQueries;
     try {
       config = ConfigLoader.load(System.getenv());
+      namedQueries = BootstrapVerticle.loadNamedQueries(config);
     } catch (InvalidConfigException e) {
       System.err.println(e.getMessage());
       System.exit(InvalidConfigException.EXIT_STATUS);
@@ -56,7 +59,7 @@ public final class GatewayApplication {
         }, "db-gateway-shutdown").start();
       });
     }
-    vertx.deployVerticle(new BootstrapVerticle(config, metrics)).onFailure(failure -> {
+    vertx.deployVerticle(new BootstrapVerticle(config, metrics, namedQueries)).onFailure(failure -> {
       // One line, logged once: it is the last thing the operator sees.
       log.error(oneLine(failure, config));
       // Not System.exit on the event loop: the shutdown hook closes Vert.x, which needs this thread free.

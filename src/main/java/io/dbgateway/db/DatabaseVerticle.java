@@ -17,7 +17,12 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
-import java.util.function.Function;
+import io.dbgateway.api.BatchRequest;
+import io.dbgateway.api.QueryRequest;
+import io.dbgateway.named.NamedQueries;
+import io.dbgateway.named.NamedQuery;
+import java.util.List;
+import java.util.function.BiFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,29 +41,64 @@ public final class DatabaseVerticle extends VerticleBase {
   private final RequestParser parser;
   /** What a READ caller may not send, on this engine. */
   private final ReadOnlyGuard guard;
+  private final InteractiveTransactions transactions;
+  private final NamedQueries namedQueries;
   private final GatewayMetrics metrics;
 
-  public DatabaseVerticle(SqlExecutor executor, RequestParser parser, GatewayMetrics metrics) {
+  /**
+   * @param transactions shared by every instance: a transaction begun through one is used through any
+   */
+  public DatabaseVerticle(SqlExecutor executor, RequestParser parser, InteractiveTransactions transactions,
+      NamedQueries namedQueries, GatewayMetrics metrics) {
     this.executor = executor;
     this.parser = parser;
     this.guard = new ReadOnlyGuard(executor.dialect().syntax(), executor.dialect().readOnlyRefused());
+    this.transactions = transactions;
+    this.namedQueries = namedQueries;
     this.metrics = metrics;
   }
 
   @Override
   public Future<?> start() {
     var bus = vertx.eventBus();
-    return Future.all(
+    return Future.all(List.of(
         bus.<JsonObject>consumer(Addresses.QUERY,
-            serve(body -> executor.query(parser.query(body), IdempotencyKey.from("query", body)))).completion(),
-        bus.<JsonObject>consumer(Addresses.BATCH,
-            serve(body -> executor.batch(parser.batch(body), IdempotencyKey.from("batch", body)))).completion(),
+            serve((body, caller) -> query(parser.query(body), "query", body, caller))).completion(),
+        bus.<JsonObject>consumer(Addresses.BATCH, serve((body, caller) -> {
+          BatchRequest request = parser.batch(body);
+          return request.txId() == null ? executor.batch(request, IdempotencyKey.from("batch", body))
+              : answer(transactions.batch(request, caller));
+        })).completion(),
         bus.<JsonObject>consumer(Addresses.TRANSACTION,
-            serve(body -> executor.transaction(parser.transaction(body), IdempotencyKey.from("transaction", body))))
+            serve((body, caller) -> executor.transaction(parser.transaction(body), IdempotencyKey.from("transaction", body))))
             .completion(),
+        bus.<JsonObject>consumer(Addresses.TX_BEGIN,
+            serve((body, caller) -> answer(transactions.begin(parser.begin(body), caller)))).completion(),
+        bus.<JsonObject>consumer(Addresses.TX_COMMIT,
+            serve((body, caller) -> answer(transactions.commit(parser.endingTxId(body), caller)))).completion(),
+        bus.<JsonObject>consumer(Addresses.TX_ROLLBACK,
+            serve((body, caller) -> answer(transactions.rollback(parser.endingTxId(body), caller)))).completion(),
+        bus.<JsonObject>consumer(Addresses.NAMED, serve((body, caller) -> {
+          NamedQuery named = namedQueries.get(parser.namedQueryName(body));
+          RoleRules.requireMayRun(caller, named.name(), named.readOnly());
+          return query(parser.query(named.asQuery(body)), "named", body, caller);
+        })).completion(),
         bus.<JsonObject>consumer(Addresses.PING,
-            serve(body -> executor.ping().map(v -> new SqlExecutor.Outcome(new JsonObject(), false)))).completion());
+            serve((body, caller) -> answer(executor.ping().map(new JsonObject())))).completion()));
   }
+
+  /** A query on its own, or inside the interactive transaction it names. */
+  private Future<SqlExecutor.Outcome> query(QueryRequest request, String operation, JsonObject body, Caller caller) {
+    return request.txId() == null ? executor.query(request, IdempotencyKey.from(operation, body))
+        : answer(transactions.query(request, caller));
+  }
+
+  private static Future<SqlExecutor.Outcome> answer(Future<JsonObject> body) {
+    return body.map(json -> new SqlExecutor.Outcome(json, false));
+  }
+
+  /** An operation on a request's body, for the caller that sent it. */
+  private interface Operation extends BiFunction<JsonObject, Caller, Future<SqlExecutor.Outcome>> {}
 
   /**
    * Runs an operation for the message's caller, within what the caller's role allows: a READ caller's
@@ -66,7 +106,7 @@ public final class DatabaseVerticle extends VerticleBase {
    * whichever adapter sent it: it is timed for the metrics, and its log lines carry the request id and
    * key id from the message's headers.
    */
-  private io.vertx.core.Handler<Message<JsonObject>> serve(Function<JsonObject, Future<SqlExecutor.Outcome>> operation) {
+  private io.vertx.core.Handler<Message<JsonObject>> serve(Operation operation) {
     String engine = executor.dialect().type().id();
     return message -> {
       long start = System.nanoTime();
@@ -79,7 +119,7 @@ public final class DatabaseVerticle extends VerticleBase {
         }
         JsonObject body = RoleRules.admit(caller, message.address(), message.body());
         RoleRules.requireReadOnlySql(caller, body, guard);
-        result = operation.apply(body);
+        result = operation.apply(body, caller);
       } catch (RuntimeException e) {
         result = Future.failedFuture(e);
       }

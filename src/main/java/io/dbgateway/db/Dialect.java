@@ -1,5 +1,7 @@
 package io.dbgateway.db;
 
+import io.dbgateway.api.ColumnMetadata;
+import io.dbgateway.api.ParamType;
 import io.dbgateway.config.DbType;
 import io.dbgateway.error.Problem;
 import io.dbgateway.sql.SqlSyntax;
@@ -64,6 +66,31 @@ public interface Dialect {
   }
 
   /**
+   * The driver value for a parameter declared {@code type} ({@code paramTypes}); a value that is not of
+   * that type is a 400 naming {@code parameter}. By default: timestamps, dates and times as
+   * {@code java.time} values, bytes as a {@code Buffer}, decimals, UUIDs and JSON as checked text.
+   */
+  default Object typed(Object value, ParamType type, String parameter) {
+    return TypedValues.toJava(value, type, parameter);
+  }
+
+  /**
+   * What follows a placeholder declared {@code type} in the SQL, for engines whose server decides a
+   * parameter's type from the statement (a cast); empty by default.
+   */
+  default String cast(ParamType type) {
+    return "";
+  }
+
+  /**
+   * The full description of a result column ({@code columnMetadata} requests). By default what the
+   * JDBC type alone tells; nullability unknown, precision and scale 0.
+   */
+  default ColumnMetadata columnMetadata(ColumnDescriptor column) {
+    return TypedValues.fromJdbcType(column.typeName(), columnType(column), 0, 0);
+  }
+
+  /**
    * Runs one prepared statement, cancelled by the server once it has run for {@code timeoutMs}. The
    * collector sees the rows as they are decoded, so a large result is never held whole.
    */
@@ -106,6 +133,24 @@ public interface Dialect {
    */
   default Future<Void> cancel(SqlConnection connection) {
     return Future.succeededFuture();
+  }
+
+  /** What a failed statement left of the explicit transaction it ran in. */
+  enum AfterFailure {
+    /** The transaction goes on; only the statement failed. */
+    CONTINUES,
+    /** The transaction is still open, but only a rollback is possible now (PostgreSQL). */
+    ABORTED,
+    /** The server rolled the whole transaction back, or the connection is gone. */
+    ROLLED_BACK
+  }
+
+  /**
+   * What {@code failure} of a statement left of its transaction. By default a failing database leaves
+   * nothing, and any other failure only fails the statement.
+   */
+  default AfterFailure afterFailure(Throwable failure) {
+    return io.dbgateway.error.Failures.isDatabaseDown(failure) ? AfterFailure.ROLLED_BACK : AfterFailure.CONTINUES;
   }
 
   /** {@code base} and {@code more}, for dialects that refuse more than {@link #TRANSACTION_AND_SESSION}. */

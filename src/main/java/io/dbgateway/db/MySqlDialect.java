@@ -1,5 +1,6 @@
 package io.dbgateway.db;
 
+import io.dbgateway.api.ColumnMetadata;
 import io.dbgateway.config.DbType;
 import io.dbgateway.error.ErrorCode;
 import io.dbgateway.error.Failures;
@@ -195,6 +196,45 @@ public final class MySqlDialect implements Dialect {
     return JsonValues.toJson(value);
   }
 
+  /**
+   * The native protocol's column flags tell nullability, signedness and auto-increment; the type name
+   * is MySQL's own. vertx-mysql-client keeps neither the column's length and decimals nor its table,
+   * so precision and scale are 0 and the names empty.
+   */
+  @Override
+  public ColumnMetadata columnMetadata(ColumnDescriptor column) {
+    String jdbcType = columnType(column);
+    ColumnMetadata base = TypedValues.fromJdbcType(column.typeName(), jdbcType, 0, 0);
+    if (!(driverColumn(column) instanceof ColumnDefinition definition)) {
+      return base;
+    }
+    int flags = definition.flags();
+    boolean unsigned = (flags & ColumnDefinition.ColumnDefinitionFlags.UNSIGNED_FLAG) != 0;
+    boolean binary = (flags & ColumnDefinition.ColumnDefinitionFlags.BINARY_FLAG) != 0;
+    String typeName = column instanceof MySqlColumnTypes.RefinedColumn refined
+        && refined.refinement() != MySqlColumnTypes.Refinement.NONE ? refined.typeName() : mysqlTypeName(definition.type(), binary);
+    return new ColumnMetadata(unsigned && base.signed() ? typeName + " UNSIGNED" : typeName,
+        (flags & ColumnDefinition.ColumnDefinitionFlags.NOT_NULL_FLAG) != 0 ? ColumnMetadata.NO_NULLS : ColumnMetadata.NULLABLE,
+        0, 0, base.signed() && !unsigned, (flags & ColumnDefinition.ColumnDefinitionFlags.AUTO_INCREMENT_FLAG) != 0,
+        base.caseSensitive() && binary, false, "", "", null);
+  }
+
+  private static String mysqlTypeName(DataType type, boolean binary) {
+    return switch (type) {
+      case INT8, U_INT8 -> "TINYINT";
+      case INT16, U_INT16 -> "SMALLINT";
+      case INT24, U_INT24 -> "MEDIUMINT";
+      case INT32, U_INT32 -> "INT";
+      case INT64, U_INT64 -> "BIGINT";
+      case NUMERIC -> "DECIMAL";
+      case STRING -> binary ? "BINARY" : "CHAR";
+      case VARSTRING -> binary ? "VARBINARY" : "VARCHAR";
+      case TINY_BLOB, BLOB, MEDIUM_BLOB, LONG_BLOB -> binary ? "BLOB" : "TEXT";
+      case TINY_TEXT, TEXT, MEDIUM_TEXT, LONG_TEXT -> "TEXT";
+      default -> type.name();
+    };
+  }
+
   /** The driver's own descriptor under a refined one. */
   private static ColumnDescriptor driverColumn(ColumnDescriptor column) {
     return column instanceof MySqlColumnTypes.RefinedColumn refined ? refined.column() : column;
@@ -216,6 +256,16 @@ public final class MySqlDialect implements Dialect {
     int start = text.indexOf("errorMessage=");
     int end = text.lastIndexOf(", errorCode=");
     return start >= 0 && end > start ? text.substring(start + "errorMessage=".length(), end) : text;
+  }
+
+  /**
+   * A deadlock (and a Galera certification failure, which reports the same code) rolls the whole
+   * transaction back; the session then runs in autocommit, so the transaction must not go on.
+   */
+  @Override
+  public AfterFailure afterFailure(Throwable failure) {
+    return failure instanceof MySQLException my && my.getErrorCode() == ER_LOCK_DEADLOCK
+        ? AfterFailure.ROLLED_BACK : Dialect.super.afterFailure(failure);
   }
 
   @Override

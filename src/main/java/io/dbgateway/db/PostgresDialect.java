@@ -1,5 +1,7 @@
 package io.dbgateway.db;
 
+import io.dbgateway.api.ColumnMetadata;
+import io.dbgateway.api.ParamType;
 import io.dbgateway.config.DbType;
 import io.dbgateway.error.ErrorCode;
 import io.dbgateway.error.Failures;
@@ -119,6 +121,54 @@ public final class PostgresDialect implements Dialect {
     return json(value);
   }
 
+  /** Checked, then left as JSON: {@link PgCoercingTuple} converts it to the type the server infers. */
+  @Override
+  public Object typed(Object value, ParamType type, String parameter) {
+    return TypedValues.checked(value, type, parameter);
+  }
+
+  /**
+   * The server infers a parameter's type from the statement, so a declared type that must win
+   * everywhere (even in {@code SELECT :x}) is a cast, as PostgreSQL's JDBC driver types these values.
+   * Timestamps, dates, times and JSON are left to the server's inference, as that driver leaves them
+   * ("unspecified"), so a timestamp fits a {@code timestamptz} column without a session time zone.
+   */
+  @Override
+  public String cast(ParamType type) {
+    return switch (type) {
+      case DECIMAL -> "::numeric";
+      case UUID -> "::uuid";
+      case BINARY -> "::bytea";
+      default -> "";
+    };
+  }
+
+  /** Precision and scale of the fixed-size types, as PostgreSQL's JDBC driver reports them. */
+  private static final java.util.Map<String, int[]> FIXED_PRECISION = java.util.Map.ofEntries(
+      java.util.Map.entry("bool", new int[] {1, 0}), java.util.Map.entry("int2", new int[] {5, 0}),
+      java.util.Map.entry("int4", new int[] {10, 0}), java.util.Map.entry("int8", new int[] {19, 0}),
+      java.util.Map.entry("float4", new int[] {8, 8}), java.util.Map.entry("float8", new int[] {17, 17}),
+      java.util.Map.entry("date", new int[] {13, 0}), java.util.Map.entry("time", new int[] {15, 6}),
+      java.util.Map.entry("timetz", new int[] {21, 6}), java.util.Map.entry("timestamp", new int[] {29, 6}),
+      java.util.Map.entry("timestamptz", new int[] {35, 6}), java.util.Map.entry("uuid", new int[] {36, 0}));
+
+  /**
+   * The driver's row description names the type but keeps its modifier (a numeric's precision and
+   * scale, a varchar's length) and the source column to itself: those are 0 and the nullability is
+   * unknown.
+   */
+  @Override
+  public ColumnMetadata columnMetadata(ColumnDescriptor column) {
+    String driverName = column.typeName() == null ? "" : column.typeName().toLowerCase(java.util.Locale.ROOT);
+    boolean array = column.isArray() && driverName.endsWith("_array");
+    String typeName = array ? "_" + driverName.substring(0, driverName.length() - "_array".length()) : driverName;
+    int[] precision = FIXED_PRECISION.getOrDefault(typeName, new int[] {0, 0});
+    ColumnMetadata base = TypedValues.fromJdbcType(typeName, columnType(column), precision[0], precision[1]);
+    return new ColumnMetadata(base.typeName(), base.nullable(), base.precision(), base.scale(), base.signed(),
+        false, base.caseSensitive(), typeName.equals("money"), "", "",
+        array && column.jdbcType() != null ? column.jdbcType().getName() : null);
+  }
+
   /** The contract's table, plus the PostgreSQL types it leaves to us: intervals, money, network addresses. */
   private static Object json(Object value) {
     if (value instanceof Interval interval) {
@@ -169,6 +219,13 @@ public final class PostgresDialect implements Dialect {
   public List<Object> generatedKeys(SqlResult<?> result) {
     // PostgreSQL reports generated keys only through RETURNING, which arrives as rows.
     return List.of();
+  }
+
+  /** Any error the server reports aborts the transaction: later statements fail until ROLLBACK. */
+  @Override
+  public AfterFailure afterFailure(Throwable failure) {
+    AfterFailure effect = Dialect.super.afterFailure(failure);
+    return effect == AfterFailure.CONTINUES && failure instanceof PgException ? AfterFailure.ABORTED : effect;
   }
 
   @Override

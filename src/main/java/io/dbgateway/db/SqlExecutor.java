@@ -2,13 +2,9 @@ package io.dbgateway.db;
 
 import io.dbgateway.api.BatchRequest;
 import io.dbgateway.api.Consistency;
-import io.dbgateway.api.Column;
-import io.dbgateway.api.Limits;
 import io.dbgateway.api.QueryRequest;
-import io.dbgateway.api.QueryResult;
-import io.dbgateway.api.ResultFormat;
-import io.dbgateway.api.Statement;
 import io.dbgateway.api.TransactionRequest;
+import io.dbgateway.db.StatementRunner.Work;
 import io.dbgateway.error.Failures;
 import io.dbgateway.error.GatewayException;
 import io.dbgateway.error.Problem;
@@ -18,20 +14,12 @@ import io.dbgateway.resilience.RetryPolicy;
 import io.dbgateway.resilience.RetrySafety;
 import io.dbgateway.resilience.RetrySafety.NotSentException;
 import io.dbgateway.resilience.RetrySafety.OutcomeUnknownException;
-import io.dbgateway.sql.ParsedStatement;
-import io.dbgateway.sql.PlaceholderRewriter;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
-import io.vertx.sqlclient.SqlResult;
-import io.vertx.sqlclient.Tuple;
-import io.vertx.sqlclient.desc.ColumnDescriptor;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Function;
 
 /**
  * Runs the operations against one database node. Every operation is a unit: it runs under the node's
@@ -45,6 +33,7 @@ public final class SqlExecutor {
   public record Outcome(JsonObject body, boolean replayed) {}
 
   private final Dialect dialect;
+  private final StatementRunner statements;
   private final NodeRouter router;
   private final RetryPolicy retries;
   private final IdempotencyStore idempotency;
@@ -54,6 +43,7 @@ public final class SqlExecutor {
 
   public SqlExecutor(Dialect dialect, NodeRouter router, RetryPolicy retries, Duration poolWait) {
     this.dialect = dialect;
+    this.statements = new StatementRunner(dialect);
     this.router = router;
     this.retries = retries;
     this.idempotency = new IdempotencyStore(dialect.syntax(), dialect.syncWaitPrefix());
@@ -64,66 +54,34 @@ public final class SqlExecutor {
     return dialect;
   }
 
+  public StatementRunner statements() {
+    return statements;
+  }
+
   public NodeRouter router() {
     return router;
   }
 
   public Future<Outcome> query(QueryRequest request, IdempotencyKey key) {
-    Prepared statement = prepare(request.statement(), null);
-    Limits limits = request.limits();
+    Work work = statements.query(request);
     Unit unit = new Unit("query", request.readOnly(), request.consistency() == Consistency.STRONG,
-        request.readOnly() || key != null, limits.timeoutMs(), key);
-    long start = System.nanoTime();
-    return run(unit, (conn, node) -> run(conn, node, statement, limits)
-        .map(result -> result.withElapsedMs(elapsedMs(start)).toJson()));
+        request.readOnly() || key != null, request.limits().timeoutMs(), key);
+    return run(unit, work);
   }
 
-  /**
-   * Runs one statement per parameter set in one transaction. The executions are issued together, so
-   * drivers that pipeline (PostgreSQL) send them in one go; they still run in order.
-   */
+  /** Runs one statement per parameter set in one transaction. */
   public Future<Outcome> batch(BatchRequest request, IdempotencyKey key) {
-    ParsedStatement parsed = PlaceholderRewriter.parse(request.sql(), dialect.syntax());
-    List<Tuple> tuples = new ArrayList<>();
-    for (int i = 0; i < request.paramSets().size(); i++) {
-      tuples.add(bind(parsed, request.paramSets().get(i), i));
-    }
-    long timeoutMs = request.limits().timeoutMs();
-    Unit unit = new Unit("batch", request.readOnly(), false, true, timeoutMs * tuples.size(), key);
-    long start = System.nanoTime();
-    return run(unit, (conn, node) -> {
-      List<Future<SqlResult<RowCollector.Rows>>> executions = new ArrayList<>();
-      for (Tuple tuple : tuples) {
-        executions.add(dialect.execute(conn, parsed.sql(), tuple, timeoutMs, RowCollector.atMost(0)));
-      }
-      return Future.join(executions).transform(done -> batchResult(executions))
-          .map(json -> json.put("node", node).put("elapsedMs", elapsedMs(start)));
-    });
+    Work work = statements.batch(request);
+    Unit unit = new Unit("batch", request.readOnly(), false, true,
+        request.limits().timeoutMs() * request.paramSets().size(), key);
+    return run(unit, work);
   }
 
   public Future<Outcome> transaction(TransactionRequest request, IdempotencyKey key) {
-    List<Prepared> statements = new ArrayList<>();
-    for (int i = 0; i < request.statements().size(); i++) {
-      statements.add(prepare(request.statements().get(i), i));
-    }
-    Limits limits = request.limits();
-    Unit unit = new Unit("transaction", request.readOnly(), false, true, limits.timeoutMs() * statements.size(), key);
-    long start = System.nanoTime();
-    return run(unit, (conn, node) -> {
-      JsonArray results = new JsonArray();
-      Future<Void> chain = Future.succeededFuture();
-      for (int i = 0; i < statements.size(); i++) {
-        int index = i;
-        chain = chain.compose(v -> run(conn, node, statements.get(index), limits)
-            .recover(failure -> Future.failedFuture(atStatement(failure, index)))
-            .map(result -> {
-              results.add(result.toJson());
-              return null;
-            }));
-      }
-      return chain.map(v -> new JsonObject().put("results", results).put("node", node)
-          .put("elapsedMs", elapsedMs(start)));
-    });
+    Work work = statements.transaction(request);
+    Unit unit = new Unit("transaction", request.readOnly(), false, true,
+        request.limits().timeoutMs() * request.statements().size(), key);
+    return run(unit, work);
   }
 
   /** Answers once the database responds to a trivial query. */
@@ -137,7 +95,7 @@ public final class SqlExecutor {
     return route.breaker().call(poolWaitMs, () -> route.connections().connection(false)
             .compose(conn -> conn.query("SELECT 1").execute().andThen(done -> conn.close())))
         .<Void>mapEmpty()
-        .recover(this::fail);
+        .recover(statements::fail);
   }
 
   /**
@@ -174,9 +132,6 @@ public final class SqlExecutor {
   private record Unit(String name, boolean readOnly, boolean strong, boolean transactional, long statementTimeMs,
       IdempotencyKey key) {}
 
-  /** The work of a unit, given its connection and the name of the node it runs on. */
-  private interface Work extends java.util.function.BiFunction<SqlConnection, String, Future<JsonObject>> {}
-
   private Future<Outcome> run(Unit unit, Work work) {
     // An idempotency key is recorded in the unit's transaction; a read-only one has nothing to protect.
     IdempotencyKey key = unit.readOnly() ? null : unit.key();
@@ -196,7 +151,7 @@ public final class SqlExecutor {
               });
         },
         failure -> RetrySafety.notCommitted(dialect.type(), failure))
-        .recover(this::fail);
+        .recover(statements::fail);
   }
 
   private Future<Outcome> attempt(Route route, Unit unit, IdempotencyKey key, Work work) {
@@ -315,101 +270,5 @@ public final class SqlExecutor {
           }
           return Future.succeededFuture(new Outcome(found.result().response(), true));
         });
-  }
-
-  private record Prepared(String sql, Tuple params) {}
-
-  private Prepared prepare(Statement statement, Integer index) {
-    ParsedStatement parsed = PlaceholderRewriter.parse(statement.sql(), dialect.syntax());
-    return new Prepared(parsed.sql(), bind(parsed, statement.params(), index));
-  }
-
-  private Tuple bind(ParsedStatement parsed, Object params, Integer index) {
-    try {
-      return dialect.tuple(parsed.bind(params));
-    } catch (GatewayException e) {
-      throw new GatewayException(e.problem().withStatementIndex(index));
-    }
-  }
-
-  private Future<QueryResult> run(SqlConnection conn, String node, Prepared statement, Limits limits) {
-    return dialect.execute(conn, statement.sql(), statement.params(), limits.timeoutMs(),
-            RowCollector.atMost(limits.maxRows()))
-        .compose(result -> {
-          List<ColumnDescriptor> columns = result.columnDescriptors() == null ? List.of() : result.columnDescriptors();
-          return dialect.describe(statement.sql(), columns)
-              .map(described -> toResult(result, described, limits.format(), node));
-        });
-  }
-
-  private QueryResult toResult(SqlResult<RowCollector.Rows> result, List<ColumnDescriptor> descriptors,
-      ResultFormat format, String node) {
-    List<Column> columns = new ArrayList<>(descriptors.size());
-    for (ColumnDescriptor d : descriptors) {
-      columns.add(new Column(d.name(), dialect.columnType(d)));
-    }
-    RowCollector.Rows rows = result.value();
-    List<Object> jsonRows = new ArrayList<>(rows.kept().size());
-    for (Row row : rows.kept()) {
-      jsonRows.add(format == ResultFormat.ARRAYS ? asArray(row, descriptors) : asObject(row, descriptors));
-    }
-    long updated = descriptors.isEmpty() ? result.rowCount() : 0;
-    return new QueryResult(columns, jsonRows, updated, dialect.generatedKeys(result), rows.truncated(), node, 0);
-  }
-
-  private JsonObject asObject(Row row, List<ColumnDescriptor> columns) {
-    JsonObject json = new JsonObject();
-    for (int i = 0; i < columns.size(); i++) {
-      json.put(columns.get(i).name(), dialect.toJson(row.getValue(i), columns.get(i)));
-    }
-    return json;
-  }
-
-  private JsonArray asArray(Row row, List<ColumnDescriptor> columns) {
-    JsonArray json = new JsonArray();
-    for (int i = 0; i < columns.size(); i++) {
-      json.add(dialect.toJson(row.getValue(i), columns.get(i)));
-    }
-    return json;
-  }
-
-  private Future<JsonObject> batchResult(List<Future<SqlResult<RowCollector.Rows>>> executions) {
-    JsonArray updated = new JsonArray();
-    JsonArray keys = new JsonArray();
-    for (int i = 0; i < executions.size(); i++) {
-      Future<SqlResult<RowCollector.Rows>> execution = executions.get(i);
-      if (execution.failed()) {
-        return Future.failedFuture(atStatement(execution.cause(), i));
-      }
-      updated.add(execution.result().rowCount());
-      dialect.generatedKeys(execution.result()).forEach(keys::add);
-    }
-    return Future.succeededFuture(new JsonObject().put("updated", updated).put("generatedKeys", keys));
-  }
-
-  private Throwable atStatement(Throwable failure, int index) {
-    return new GatewayException(dialect.classify(failure).withStatementIndex(index), failure);
-  }
-
-  private <T> Future<T> fail(Throwable failure) {
-    if (failure instanceof GatewayException) {
-      return Future.failedFuture(failure);
-    }
-    Throwable cause = failure instanceof NotSentException || failure instanceof OutcomeUnknownException
-        ? failure.getCause() : failure;
-    Problem problem = dialect.classify(cause);
-    if (failure instanceof OutcomeUnknownException) {
-      problem = new Problem(io.dbgateway.error.ErrorCode.UNAVAILABLE, "the connection to the database was lost"
-          + " while the work was committing, so whether it committed is unknown; send it again with the same"
-          + " Idempotency-Key to learn the outcome without applying it twice", problem.sqlState(), problem.dbCode(),
-          null, false, Failures.RETRY_AFTER_SECONDS);
-    } else if (failure instanceof NotSentException && problem.code() != io.dbgateway.error.ErrorCode.UNAVAILABLE) {
-      problem = Failures.unavailable("no database connection available: " + cause.getMessage());
-    }
-    return Future.failedFuture(new GatewayException(problem, failure));
-  }
-
-  private static double elapsedMs(long startNanos) {
-    return Math.round((System.nanoTime() - startNanos) / 10_000.0) / 100.0;
   }
 }

@@ -1,5 +1,7 @@
 package io.dbgateway.db;
 
+import io.dbgateway.api.ColumnMetadata;
+import io.dbgateway.api.ParamType;
 import io.dbgateway.config.DbType;
 import io.dbgateway.error.ErrorCode;
 import io.dbgateway.error.Failures;
@@ -202,6 +204,29 @@ public final class SqliteDialect implements Dialect {
     } catch (DateTimeParseException e) {
       return text;
     }
+  }
+
+  /** Text SQLite's date functions read; bytes as {@code byte[]}, which the JDBC driver binds as a BLOB. */
+  @Override
+  public Object typed(Object value, ParamType type, String parameter) {
+    return TypedValues.toSqlite(value, type, parameter);
+  }
+
+  private static final java.util.regex.Pattern DECLARED_SIZE =
+      java.util.regex.Pattern.compile("\\(\\s*(\\d+)\\s*(?:,\\s*(\\d+)\\s*)?\\)");
+
+  /**
+   * The declared type names the type; its {@code (precision, scale)}, if declared, are reported. SQLite
+   * does not enforce them, and the JDBC client does not pass on nullability: it is unknown.
+   */
+  @Override
+  public ColumnMetadata columnMetadata(ColumnDescriptor column) {
+    String declared = column.typeName() == null ? "" : column.typeName();
+    java.util.regex.Matcher size = DECLARED_SIZE.matcher(declared);
+    boolean sized = size.find();
+    int precision = sized ? Integer.parseInt(size.group(1)) : 0;
+    int scale = sized && size.group(2) != null ? Integer.parseInt(size.group(2)) : 0;
+    return TypedValues.fromJdbcType(declared, columnType(column), precision, scale);
   }
 
   @Override

@@ -1,31 +1,57 @@
 package io.dbgateway.error;
 
 /**
- * Every failure the gateway reports, with its HTTP status, problem type and title.
- * This is the one place that maps an error to what clients see.
+ * Every failure the gateway reports, with its HTTP status, problem type and title, and the RDS Data API
+ * exception it is on the Data API endpoints. This is the one place that maps an error to what clients
+ * see.
  */
 public enum ErrorCode {
-  BAD_REQUEST(400, "bad-request", "Bad request"),
-  SQL_ERROR(400, "sql-error", "SQL error"),
-  UNAUTHORIZED(401, "unauthorized", "Unauthorized"),
-  FORBIDDEN(403, "forbidden", "Forbidden"),
-  NOT_FOUND(404, "not-found", "Not found"),
-  CONFLICT(409, "conflict", "Conflict"),
-  TOO_LARGE(413, "too-large", "Payload too large"),
-  IDEMPOTENCY_MISMATCH(422, "idempotency-mismatch", "Idempotency key reused with a different body"),
-  RATE_LIMITED(429, "rate-limited", "Rate limited"),
-  UNAVAILABLE(503, "unavailable", "Service unavailable"),
-  TIMEOUT(504, "timeout", "Statement timeout"),
-  INTERNAL(500, "internal", "Internal error");
+  BAD_REQUEST(400, "bad-request", "Bad request", "BadRequestException"),
+  SQL_ERROR(400, "sql-error", "SQL error", "DatabaseErrorException"),
+  // Not in the Data API's model: what AWS itself answers for an unknown or missing access key.
+  UNAUTHORIZED(401, "unauthorized", "Unauthorized", "UnrecognizedClientException"),
+  FORBIDDEN(403, "forbidden", "Forbidden", "ForbiddenException"),
+  NOT_FOUND(404, "not-found", "Not found", "NotFoundException"),
+  // The Data API has no conflict: a constraint violation is the database's error.
+  CONFLICT(409, "conflict", "Conflict", "DatabaseErrorException"),
+  TOO_LARGE(413, "too-large", "Payload too large", "BadRequestException"),
+  IDEMPOTENCY_MISMATCH(422, "idempotency-mismatch", "Idempotency key reused with a different body", "BadRequestException"),
+  // AWS's generic throttling error, which AWS SDKs retry with back-off.
+  RATE_LIMITED(429, "rate-limited", "Rate limited", "ThrottlingException"),
+  UNAVAILABLE(503, "unavailable", "Service unavailable", "ServiceUnavailableError"),
+  TIMEOUT(504, "timeout", "Statement timeout", "StatementTimeoutException"),
+  INTERNAL(500, "internal", "Internal error", "InternalServerErrorException");
+
+  /** The Data API's exception for an unknown or finished transaction id. */
+  public static final String TRANSACTION_NOT_FOUND = "TransactionNotFoundException";
 
   private final int status;
   private final String type;
   private final String title;
+  private final String dataApiName;
 
-  ErrorCode(int status, String slug, String title) {
+  ErrorCode(int status, String slug, String title, String dataApiName) {
     this.status = status;
     this.type = "urn:dbgateway:error:" + slug;
     this.title = title;
+    this.dataApiName = dataApiName;
+  }
+
+  /**
+   * The RDS Data API exception name. A {@code NOT_FOUND} about a request that named a transaction
+   * means that transaction is unknown (or ended): {@code TransactionNotFoundException}.
+   */
+  public String dataApiName(boolean namesTransaction) {
+    return this == NOT_FOUND && namesTransaction ? TRANSACTION_NOT_FOUND : dataApiName;
+  }
+
+  /**
+   * The HTTP status on the Data API endpoints: the same as elsewhere, but for a statement timeout, which
+   * is 400 as AWS sends {@code StatementTimeoutException}; AWS SDKs retry a 504, and would run the
+   * statement again.
+   */
+  public int dataApiStatus() {
+    return this == TIMEOUT ? 400 : status;
   }
 
   public int status() {

@@ -34,6 +34,15 @@ public final class Failures {
     return new Problem(ErrorCode.UNAVAILABLE, detail, null, null, null, true, RETRY_AFTER_SECONDS);
   }
 
+  /**
+   * A commit whose outcome is unknown: 503, not retryable (a blind retry could apply the work twice),
+   * keeping the database's own code of the failure.
+   */
+  public static Problem outcomeUnknown(Problem failure, String detail) {
+    return new Problem(ErrorCode.UNAVAILABLE, detail, failure.sqlState(), failure.dbCode(), null, false,
+        RETRY_AFTER_SECONDS);
+  }
+
   public static Problem timeout(long timeoutMs, String sqlState, Integer dbCode) {
     return new Problem(ErrorCode.TIMEOUT, "the statement ran past its timeout of " + timeoutMs
         + " ms and was cancelled on the server", sqlState, dbCode, null, true, null);

@@ -2,6 +2,8 @@ package io.dbgateway.http;
 
 import io.dbgateway.auth.ApiKeys;
 import io.dbgateway.config.GatewayConfig;
+import io.dbgateway.auth.SigV4Verifier;
+import io.dbgateway.dataapi.DataApiRoutes;
 import io.dbgateway.error.ErrorCode;
 import io.dbgateway.error.Problem;
 import io.dbgateway.metrics.GatewayMetrics;
@@ -10,6 +12,7 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.net.PemKeyCertOptions;
+import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import io.vertx.ext.healthchecks.HealthChecks;
@@ -34,8 +37,7 @@ public final class HttpVerticle extends VerticleBase {
   private Router router;
 
   /** The RDS Data API endpoints: authenticated like {@code /v1}, and by AWS SigV4 too. */
-  public static final List<String> DATA_API_PATHS =
-      List.of("/Execute", "/BatchExecute", "/BeginTransaction", "/CommitTransaction", "/RollbackTransaction");
+  public static final List<String> DATA_API_PATHS = DataApiRoutes.PATHS;
 
   /** @param limiter the per-key request rate, one for the whole process (every instance shares it) */
   public HttpVerticle(GatewayConfig config, HealthChecks liveness, HealthChecks readiness, RateLimiter limiter,
@@ -58,6 +60,7 @@ public final class HttpVerticle extends VerticleBase {
     guard(router.route("/v1/*"), false);
     DATA_API_PATHS.forEach(path -> guard(router.route(path), true));
     new V1Routes(new BusForwarder(vertx, config)).mount(router);
+    new DataApiRoutes(new BusForwarder(vertx, config), config).mount(router);
     router.route().last().handler(ctx -> Problems.send(ctx, Problem.of(ErrorCode.NOT_FOUND, "no such endpoint: " + ctx.request().path())));
     router.route().failureHandler(this::failure);
     return vertx.createHttpServer(serverOptions())
@@ -75,14 +78,8 @@ public final class HttpVerticle extends VerticleBase {
   private void guard(io.vertx.ext.web.Route route, boolean dataApi) {
     ApiKeys keys = new ApiKeys(config.security().apiKeys());
     route.handler(BodyHandler.create(false).setBodyLimit(config.http().maxBodyBytes()))
-        .handler(new AuthHandler(keys, sigV4(keys), dataApi))
+        .handler(new AuthHandler(keys, new SigV4Verifier(keys, Clock.systemUTC())::verify, dataApi))
         .handler(this::rateLimit);
-  }
-
-  private static AuthHandler.SigV4 sigV4(ApiKeys keys) {
-    return (request, body) -> {
-      throw new io.dbgateway.error.GatewayException(Problem.of(ErrorCode.UNAUTHORIZED, "AWS SigV4 is not supported yet"));
-    };
   }
 
   private void rateLimit(RoutingContext ctx) {

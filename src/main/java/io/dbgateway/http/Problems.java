@@ -7,26 +7,47 @@ import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.util.function.BiConsumer;
 
 /** How a {@link Problem} goes out over HTTP, and how an event-bus failure becomes one. */
 public final class Problems {
 
   public static final String PROBLEM_JSON = "application/problem+json";
 
+  private static final String WRITER = "dbgateway.problemWriter";
+
   private Problems() {}
+
+  /**
+   * Answers this request's problems with {@code writer} instead of problem+json, whoever reports them
+   * (authentication, the body limit, the operation): for adapters that speak another protocol's errors.
+   */
+  public static void useWriter(RoutingContext ctx, BiConsumer<RoutingContext, Problem> writer) {
+    ctx.put(WRITER, writer);
+  }
 
   /** Answers {@code problem} as problem+json, with {@code Retry-After} when it has one. */
   public static void send(RoutingContext ctx, Problem problem) {
     if (ctx.response().ended()) {
       return;
     }
-    ctx.response().setStatusCode(problem.status()).putHeader("Content-Type", PROBLEM_JSON);
+    BiConsumer<RoutingContext, Problem> writer = ctx.get(WRITER);
+    if (writer != null) {
+      writer.accept(ctx, problem);
+      return;
+    }
+    send(ctx, problem, problem.status(), new JsonObject());
+  }
+
+  /** Answers {@code problem} as problem+json with this status, its body extended with {@code extra}. */
+  public static void send(RoutingContext ctx, Problem problem, int status, JsonObject extra) {
+    ctx.response().setStatusCode(status).putHeader("Content-Type", PROBLEM_JSON);
     if (problem.retryAfterSeconds() != null) {
       ctx.response().putHeader("Retry-After", Integer.toString(problem.retryAfterSeconds()));
     }
     JsonObject body = problem.toJson();
     body.remove("retryAfter");
-    ctx.response().end(body.toBuffer());
+    ctx.response().end(body.mergeIn(extra).toBuffer());
   }
 
   /** The problem carried by an event-bus failure: the operation's own, or one for the bus itself. */

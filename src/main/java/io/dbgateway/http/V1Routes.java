@@ -21,16 +21,43 @@ public final class V1Routes {
   }
 
   public void mount(Router router) {
-    router.post("/v1/query").handler(ctx -> forward(ctx, Addresses.QUERY));
-    router.post("/v1/batch").handler(ctx -> forward(ctx, Addresses.BATCH));
-    router.post("/v1/transaction").handler(ctx -> forward(ctx, Addresses.TRANSACTION));
+    router.post("/v1/query").handler(ctx -> send(ctx, Addresses.QUERY, jsonBody(ctx)));
+    router.post("/v1/batch").handler(ctx -> send(ctx, Addresses.BATCH, jsonBody(ctx)));
+    router.post("/v1/transaction").handler(ctx -> send(ctx, Addresses.TRANSACTION, jsonBody(ctx)));
+    router.post("/v1/transactions").handler(ctx -> send(ctx, Addresses.TX_BEGIN, optionalJsonBody(ctx)));
+    router.post("/v1/transactions/:txId/commit").handler(ctx -> end(ctx, Addresses.TX_COMMIT));
+    router.post("/v1/transactions/:txId/rollback").handler(ctx -> end(ctx, Addresses.TX_ROLLBACK));
+    router.post("/v1/queries/:name").handler(ctx -> {
+      JsonObject body = optionalJsonBody(ctx);
+      if (body != null && body.containsKey("name")) {
+        Problems.send(ctx, Problem.of(ErrorCode.BAD_REQUEST, "the named query's name goes in the path, not the body"));
+        return;
+      }
+      send(ctx, Addresses.NAMED, body == null ? null : body.put("name", ctx.pathParam("name")));
+    });
   }
 
-  private void forward(RoutingContext ctx, String address) {
-    JsonObject body = jsonBody(ctx);
+  /** Forwards {@code body}; null when its problem was already answered. */
+  private void send(RoutingContext ctx, String address, JsonObject body) {
     if (body != null) {
       bus.forward(ctx, address, body);
     }
+  }
+
+  /** Commit or rollback: the transaction is named by the path; a body, if any, is not read. */
+  private void end(RoutingContext ctx, String address) {
+    bus.forward(ctx, address, withIdempotencyKey(ctx, new JsonObject().put("txId", ctx.pathParam("txId"))));
+  }
+
+  /** {@code body} with the request's {@code Idempotency-Key} header, if any, so the operation can refuse it. */
+  private static JsonObject withIdempotencyKey(RoutingContext ctx, JsonObject body) {
+    String key = ctx.request().getHeader(IDEMPOTENCY_KEY_HEADER);
+    return key == null ? body : body.put(IdempotencyKey.FIELD, key);
+  }
+
+  /** Like {@link #jsonBody}, for operations whose fields are all optional: no body is an empty one. */
+  static JsonObject optionalJsonBody(RoutingContext ctx) {
+    return ctx.body().isEmpty() ? withIdempotencyKey(ctx, new JsonObject()) : jsonBody(ctx);
   }
 
   /**
@@ -50,14 +77,11 @@ public final class V1Routes {
       return null;
     }
     String key = ctx.request().getHeader(IDEMPOTENCY_KEY_HEADER);
-    if (key != null) {
-      Object inBody = body.getValue(IdempotencyKey.FIELD);
-      if (inBody != null && !key.equals(inBody)) {
-        Problems.send(ctx, Problem.of(ErrorCode.BAD_REQUEST, "the Idempotency-Key header and the body's idempotencyKey differ"));
-        return null;
-      }
-      body.put(IdempotencyKey.FIELD, key);
+    Object inBody = body.getValue(IdempotencyKey.FIELD);
+    if (key != null && inBody != null && !key.equals(inBody)) {
+      Problems.send(ctx, Problem.of(ErrorCode.BAD_REQUEST, "the Idempotency-Key header and the body's idempotencyKey differ"));
+      return null;
     }
-    return body;
+    return withIdempotencyKey(ctx, body);
   }
 }

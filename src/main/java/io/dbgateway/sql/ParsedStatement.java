@@ -70,17 +70,22 @@ public record ParsedStatement(
     return Collections.unmodifiableList(bound);
   }
 
+  /**
+   * The placeholder each value {@link #bind} returns is for, in the same order: a name (each distinct
+   * name once where {@code $n} reuses one number per name), or {@code "?"}.
+   */
+  public List<String> slots() {
+    return named && target == ParameterStyle.DOLLAR_NUMBERED
+        ? List.copyOf(new LinkedHashSet<>(parameterNames))
+        : parameterNames;
+  }
+
   private List<Object> bindNamed(Object params) {
     if (!(params instanceof JsonObject values)) {
       throw GatewayException.badRequest("params must be an object for :name placeholders");
     }
-    // $n reuses one number per name, so PostgreSQL takes each distinct name once.
-    Iterable<String> slots =
-        target == ParameterStyle.DOLLAR_NUMBERED
-            ? new LinkedHashSet<>(parameterNames)
-            : parameterNames;
     List<Object> bound = new ArrayList<>(parameterNames.size());
-    for (String name : slots) {
+    for (String name : slots()) {
       if (!values.containsKey(name)) {
         throw GatewayException.badRequest("no value for named parameter :" + name);
       }

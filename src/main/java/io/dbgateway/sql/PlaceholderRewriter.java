@@ -35,6 +35,24 @@ public final class PlaceholderRewriter {
    * @throws GatewayException (bad request) when the statement mixes {@code ?} and {@code :name}
    */
   public static ParsedStatement parse(String sql, SqlSyntax syntax) {
+    return parse(sql, syntax, (name, index) -> "");
+  }
+
+  /**
+   * What to write right after a placeholder, such as a cast ({@code ::numeric}) that gives the server
+   * the parameter's declared type.
+   */
+  @FunctionalInterface
+  public interface Suffix {
+    /**
+     * @param name the placeholder's name, or {@code "?"}
+     * @param index its position among the statement's placeholders (for {@code ?}, its parameter's index)
+     */
+    String after(String name, int index);
+  }
+
+  /** As {@link #parse(String, SqlSyntax)}, with {@code suffix} written after each placeholder. */
+  public static ParsedStatement parse(String sql, SqlSyntax syntax, Suffix suffix) {
     Objects.requireNonNull(sql, "sql");
     Objects.requireNonNull(syntax, "syntax");
     boolean dollar = syntax.target() == ParameterStyle.DOLLAR_NUMBERED;
@@ -54,7 +72,7 @@ public final class PlaceholderRewriter {
       } else if (c == '?') {
         positional = true;
         names.add(ParsedStatement.POSITIONAL);
-        out.append(dollar ? "$" + names.size() : "?");
+        out.append(dollar ? "$" + names.size() : "?").append(suffix.after(ParsedStatement.POSITIONAL, names.size() - 1));
         i++;
       } else if (c == ':' && i + 1 < n && isNameStart(sql.charAt(i + 1))) {
         int stop = i + 2;
@@ -74,6 +92,7 @@ public final class PlaceholderRewriter {
         } else {
           out.append('?');
         }
+        out.append(suffix.after(name, names.size() - 1));
         i = stop;
       } else if (c == ':') {
         // A run of colons (::, :::) is a cast or an operator, so the word after it is no name.

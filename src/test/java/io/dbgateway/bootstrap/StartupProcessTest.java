@@ -173,6 +173,30 @@ class StartupProcessTest {
     }
   }
 
+  @Test
+  @Timeout(value = 60, unit = TimeUnit.SECONDS)
+  void aBadNamedQueryFileExitsWithStatusTwoNamingTheFileAndTouchesNoDatabase(@TempDir Path dir) throws Exception {
+    Path queries = java.nio.file.Files.createDirectory(dir.resolve("queries"));
+    Path bad = java.nio.file.Files.writeString(queries.resolve("users.json"),
+        "[{\"name\": \"users.all\", \"sql\": \"SELECT * FROM auth_user\", \"readOnly\": \"yes\"}]");
+    Path database = dir.resolve("gateway.db");
+    try (ChildGateway child = ChildGateway.start(Map.of(
+        "DB_TYPE", "sqlite",
+        "DB_NAME", database.toString(),
+        "GATEWAY_QUERIES", queries.toString(),
+        "GATEWAY_HTTP_PORT", Integer.toString(freePort())))) {
+
+      int status = child.waitForExit(30);
+      String output = String.join("\n", child.lines());
+
+      assertThat(status).as(output).isEqualTo(2);
+      assertThat(output).contains("invalid configuration (1 problem)")
+          .contains(bad + " [0]").contains("readOnly must be true or false");
+      assertThat(output).doesNotContain("attempt").doesNotContain("Migrat");
+      assertThat(database).as("no database was opened").doesNotExist();
+    }
+  }
+
   // ---- helpers ----
 
   private static List<String> matching(List<String> lines, Predicate<String> p) {

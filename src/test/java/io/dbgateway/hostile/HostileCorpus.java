@@ -65,7 +65,76 @@ final class HostileCorpus {
       injections(endpoint, all);
       notAnObject(endpoint, all);
     }
+    beginTransaction(all);
+    endTransaction(all);
+    namedQuery(all);
     return all;
+  }
+
+  /** Begin takes an optional body of options: every bad one is refused before a transaction opens. */
+  private void beginTransaction(List<HostileRequest> out) {
+    String path = "/v1/transactions";
+    String valid = new JsonObject().put("readOnly", true).put("consistency", "strong").encode();
+    for (int i = 0; i < 8; i++) {
+      out.add(HostileRequest.post("truncated", path, valid.substring(0, 1 + random.nextInt(valid.length() - 1)), 400));
+    }
+    for (String body : List.of("[]", "null", "42", "\"begin\"", "{\"readOnly\": \"yes\"}", "{\"readOnly\": 1}",
+        "{\"consistency\": \"linearizable\"}", "{\"consistency\": 7}", "{\"sql\": \"BEGIN\"}",
+        "{\"txId\": \"mine\"}", "{\"idempotencyKey\": \"k\"}", "{\"readOnly\": true, \"readOnly\": false, \"x\": 1}",
+        "[".repeat(5_000), "{\"readOnly\": " + "[".repeat(2_000) + "}")) {
+      out.add(HostileRequest.post("shape", path, body, 400));
+    }
+    for (byte[] bad : INVALID_UTF8) {
+      out.add(HostileRequest.post("utf8", path, splice(valid, 3, bad), 400));
+    }
+    out.add(HostileRequest.post("oversized", path, "{\"readOnly\": \"" + "x".repeat(maxBodyBytes + 1) + "\"}", 413));
+  }
+
+  /** Commit and rollback of ids that were never issued, however they are spelt. */
+  private void endTransaction(List<HostileRequest> out) {
+    List<String> ids = new ArrayList<>(List.of("0", "00000000000000000000000000000000", "null", "undefined",
+        "..%2F..%2Fetc%2Fpasswd", "%00", "%27%20OR%20%271%27%3D%271", "%F0%9F%98%80", "x".repeat(2_000),
+        "%C3%28", "tx;DROP%20TABLE%20" + table));
+    for (int i = 0; i < 6; i++) {
+      ids.add(Long.toHexString(random.nextLong()) + Long.toHexString(random.nextLong()));
+    }
+    for (String id : ids) {
+      for (String end : List.of("commit", "rollback")) {
+        out.add(new HostileRequest("unknown-tx", "POST", "/v1/transactions/" + id + "/" + end, HostileRequest.JSON,
+            null, java.util.Set.of(400, 404)));
+      }
+    }
+    // A txId on a query names a transaction too: unknown ones are 404, wrong types 400.
+    JsonObject query = new JsonObject().put("sql", "SELECT id FROM " + table);
+    out.add(HostileRequest.post("unknown-tx", "/v1/query", query.copy().put("txId", "no-such-tx").encode(), 404));
+    out.add(HostileRequest.post("unknown-tx", "/v1/query", query.copy().put("txId", 42).encode(), 400));
+    out.add(HostileRequest.post("unknown-tx", "/v1/batch", new JsonObject().put("sql", "UPDATE " + table
+        + " SET name = ? WHERE id = 1").put("params", new JsonArray().add(new JsonArray().add("pwned")))
+        .put("txId", "no-such-tx").encode(), 404));
+  }
+
+  /** Named queries: unknown names, and bad bodies for a real one. */
+  private void namedQuery(List<HostileRequest> out) {
+    for (String name : List.of("nope", "users.by_email.x", "..%2Fusers", "%00", "users%2Eby_email%00",
+        "x".repeat(1_000), "%27%20OR%201%3D1")) {
+      out.add(HostileRequest.post("unknown-name", "/v1/queries/" + name, "{\"params\": {}}", 400, 404));
+    }
+    String path = "/v1/queries/users.by_email";
+    JsonObject valid = new JsonObject().put("params", new JsonObject().put("email", "a@example.org"));
+    String text = valid.encode();
+    for (int i = 0; i < 6; i++) {
+      out.add(HostileRequest.post("truncated", path, text.substring(0, 1 + random.nextInt(text.length() - 1)), 400));
+    }
+    for (String body : List.of("[]", "42", "{\"params\": \"a@example.org\"}", "{\"params\": {}}",
+        "{\"params\": [\"a@example.org\"]}", "{\"sql\": \"DELETE FROM " + table + "\"}",
+        "{\"readOnly\": false, \"params\": {\"email\": \"x\"}}", "{\"name\": \"users.rename\"}",
+        "{\"params\": {\"email\": \"x\"}, \"maxRows\": -1}", "{\"params\": {\"email\": \"x\"}, \"zzz\": 1}")) {
+      out.add(HostileRequest.post("shape", path, body, 400));
+    }
+    for (String template : INJECTIONS) {
+      JsonObject params = new JsonObject().put("email", template.replace("%s", table));
+      out.add(HostileRequest.post("injection", path, new JsonObject().put("params", params).encode(), 200));
+    }
   }
 
   private void truncated(Endpoint endpoint, List<HostileRequest> out) {

@@ -41,7 +41,7 @@ class OpenApiDocumentTest {
   @Test
   void everyRouteIsDocumentedAndEveryDocumentedOperationIsRouted() throws Exception {
     Set<String> routed = routedOperations();
-    assertThat(routed).doesNotContainAnyElementsOf(OpenApiConformance.NOT_YET_ROUTED);
+    assertThat(routed).noneMatch(OpenApiConformance.NOT_YET_ROUTED::contains);
     Set<String> expected = new TreeSet<>(documentedOperations());
     expected.removeAll(OpenApiConformance.NOT_YET_ROUTED);
     assertThat(routed).isEqualTo(expected);
@@ -58,8 +58,8 @@ class OpenApiDocumentTest {
       vertx.deployVerticle(http).await(30, TimeUnit.SECONDS);
       Set<String> routed = new TreeSet<>();
       for (Route route : http.router().getRoutes()) {
-        if (route.isRegexPath()) {
-          routed.add("regex route " + route.getPath() + " cannot be checked against the document");
+        if (route.getPath() == null && route.isRegexPath()) {
+          routed.add("a regex route cannot be checked against the document");
         } else if (route.getPath() != null && route.isExactPath() && route.methods() != null) {
           String path = route.getPath().replaceAll(":(\\w+)", "{$1}");
           route.methods().forEach(method -> routed.add(method.name() + " " + path));
@@ -114,8 +114,10 @@ class OpenApiDocumentTest {
       JsonObject constraint = media.getJsonObject("schema").getJsonArray("allOf").getJsonObject(1).getJsonObject("properties");
       int status = constraint.getJsonObject("status").getInteger("const");
       List<String> codes = constraint.getJsonObject("code").getJsonArray("enum").getList();
-      List<String> expected = java.util.Arrays.stream(ErrorCode.values()).filter(c -> c.status() == status)
-          .map(ErrorCode::name).toList();
+      // The Data API endpoints answer a statement timeout with 400, as AWS does (ErrorCode.dataApiStatus).
+      boolean dataApi = name.startsWith("DataApi");
+      List<String> expected = java.util.Arrays.stream(ErrorCode.values())
+          .filter(c -> (dataApi ? c.dataApiStatus() : c.status()) == status).map(ErrorCode::name).toList();
       assertThat(codes).as(name).containsExactlyInAnyOrderElementsOf(expected);
       answered.addAll(codes);
     }

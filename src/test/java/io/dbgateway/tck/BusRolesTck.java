@@ -56,7 +56,7 @@ public abstract class BusRolesTck {
         .put("params", new JsonArray().add(new JsonArray().add(7)));
     JsonObject transaction = new JsonObject().put("statements", new JsonArray().add(insert(8)));
     for (var call : new Object[][] {{Addresses.QUERY, select}, {Addresses.QUERY, insert(6)}, {Addresses.BATCH, batch},
-        {Addresses.TRANSACTION, transaction}}) {
+        {Addresses.TRANSACTION, transaction}, {Addresses.TX_BEGIN, new JsonObject()}}) {
       assertThatThrownBy(() -> gateway.request((String) call[0], (JsonObject) call[1], NAMED))
           .as("%s", call[0])
           .isInstanceOfSatisfying(ReplyException.class, e -> assertProblem(e, 403, "FORBIDDEN"));
@@ -87,6 +87,22 @@ public abstract class BusRolesTck {
     JsonObject transaction = new JsonObject().put("statements", new JsonArray().add(insert(5)));
     assertThatThrownBy(() -> gateway.request(Addresses.TRANSACTION, transaction, READ))
         .isInstanceOfSatisfying(ReplyException.class, e -> assertProblem(e, 403, "FORBIDDEN"));
+    assertThat(rows()).isEqualTo(1);
+  }
+
+  @Test
+  void readKeyTransactionsAreReadOnlyWhateverTheyAskFor() throws SQLException {
+    String tx = gateway.request(Addresses.TX_BEGIN, new JsonObject().put("readOnly", false), READ).getString("txId");
+    JsonObject read = gateway.request(Addresses.QUERY,
+        new JsonObject().put("sql", "SELECT name FROM " + table).put("txId", tx), READ);
+    assertThat(read.getJsonArray("rows")).hasSize(1);
+    assertThatThrownBy(() -> gateway.request(Addresses.QUERY, insert(2).put("txId", tx), READ))
+        .isInstanceOfSatisfying(ReplyException.class, e -> {
+          assertProblem(e, 403, "FORBIDDEN");
+          assertThat(new JsonObject(e.getMessage()).getString("sqlState")).isEqualTo("25006");
+        });
+    assertThat(gateway.request(Addresses.TX_ROLLBACK, new JsonObject().put("txId", tx), READ).getString("status"))
+        .isEqualTo("rolledBack");
     assertThat(rows()).isEqualTo(1);
   }
 

@@ -81,7 +81,8 @@ public final class GatewayUnderTest {
     return post(path, body.encode(), headers);
   }
 
-  private Response post(String path, String body, Map<String, String> headers) {
+  /** Posts a raw body (such as malformed JSON) with extra request headers. */
+  public Response post(String path, String body, Map<String, String> headers) {
     HttpRequest.Builder request = HttpRequest.newBuilder(uri(path))
         .header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString(body));

@@ -1,0 +1,177 @@
+package io.dbgateway.db;
+
+import io.dbgateway.api.BatchRequest;
+import io.dbgateway.api.BeginRequest;
+import io.dbgateway.api.Consistency;
+import io.dbgateway.api.QueryRequest;
+import io.dbgateway.auth.Caller;
+import io.dbgateway.config.TransactionConfig;
+import io.dbgateway.db.StatementRunner.Work;
+import io.dbgateway.error.ErrorCode;
+import io.dbgateway.error.Failures;
+import io.dbgateway.error.GatewayException;
+import io.dbgateway.error.Problem;
+import io.dbgateway.resilience.RetrySafety.NotSentException;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.SqlConnection;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Interactive transactions: begin holds a connection in a transaction and hands out its id; statements
+ * that carry the id run on that connection; commit or rollback ends it. One instance serves every
+ * database verticle of the process, so a transaction can be used through any of them. A transaction
+ * lives in this process only. Its statements are never retried: a retry would need the statements
+ * before it, which only the client has.
+ */
+public final class InteractiveTransactions {
+
+  private static final Logger log = LoggerFactory.getLogger(InteractiveTransactions.class);
+  private static final long SHUTDOWN_ROLLBACK_MS = 5_000;
+
+  private final Vertx vertx;
+  private final Dialect dialect;
+  private final StatementRunner statements;
+  private final NodeRouter router;
+  private final TransactionConfig limits;
+  private final TransactionRegistry registry;
+  private final long poolWaitMs;
+  private final long commitTimeoutMs;
+
+  /**
+   * @param commitTimeoutMs how long COMMIT may take before the node counts as not answering
+   */
+  public InteractiveTransactions(Vertx vertx, SqlExecutor executor, TransactionConfig limits, Duration poolWait,
+      long commitTimeoutMs) {
+    this.vertx = vertx;
+    this.dialect = executor.dialect();
+    this.statements = executor.statements();
+    this.router = executor.router();
+    this.limits = limits;
+    this.registry = new TransactionRegistry(limits);
+    this.poolWaitMs = poolWait.toMillis();
+    this.commitTimeoutMs = commitTimeoutMs;
+  }
+
+  /**
+   * Begins a transaction for {@code caller}, on the node a unit of the same kind would use: the writer
+   * for a read-write transaction (pinned for its whole life), any eligible node for a read-only one
+   * unless it asks for strong consistency.
+   */
+  public Future<JsonObject> begin(BeginRequest request, Caller caller) {
+    registry.reserve(caller.keyId());
+    boolean readOnly = request.readOnly();
+    Route route;
+    try {
+      route = router.route(!readOnly, !readOnly || request.consistency() == Consistency.STRONG);
+    } catch (GatewayException e) {
+      registry.release(caller.keyId());
+      throw e;
+    }
+    Context context = vertx.getOrCreateContext();
+    AtomicReference<Future<SqlConnection>> opening = new AtomicReference<>();
+    return route.breaker().call(poolWaitMs, () -> {
+          opening.set(open(route, readOnly));
+          return opening.get();
+        })
+        .map(conn -> {
+          OpenTransaction tx = new OpenTransaction(registry.newId(), caller.keyId(), readOnly, route, conn, context,
+              vertx, limits, dialect, registry);
+          registry.add(tx);
+          tx.start();
+          return new JsonObject().put("txId", tx.id());
+        })
+        .recover(failure -> {
+          // A connection that came after the breaker gave up must not stay in a transaction.
+          Future<SqlConnection> late = opening.get();
+          if (late != null) {
+            late.onSuccess(conn -> OpenTransaction.giveBack(conn, readOnly, dialect));
+          }
+          registry.release(caller.keyId());
+          if (Failures.isNodeNotReady(failure)) {
+            router.refused(route.node(), failure.getMessage());
+          }
+          return statements.fail(failure);
+        });
+  }
+
+  /** A connection of {@code route} inside a fresh transaction. */
+  private Future<SqlConnection> open(Route route, boolean readOnly) {
+    return route.connections().connection(readOnly)
+        .recover(failure -> Future.failedFuture(new NotSentException(failure)))
+        .compose(conn -> conn.query(dialect.beginTransaction(readOnly)).execute()
+            .transform(begun -> begun.succeeded() ? Future.succeededFuture(conn)
+                : OpenTransaction.giveBack(conn, readOnly, dialect).transform(v -> Future.failedFuture(begun.cause()))));
+  }
+
+  public Future<JsonObject> query(QueryRequest request, Caller caller) {
+    return statement(request.txId(), caller, request.readOnly(), statements.query(request),
+        request.limits().timeoutMs());
+  }
+
+  public Future<JsonObject> batch(BatchRequest request, Caller caller) {
+    return statement(request.txId(), caller, request.readOnly(), statements.batch(request),
+        request.limits().timeoutMs() * request.paramSets().size());
+  }
+
+  /**
+   * Runs {@code work} inside the transaction, under the node's breaker. A statement the database
+   * rejects leaves the transaction open (on PostgreSQL it then accepts only a rollback).
+   */
+  private Future<JsonObject> statement(String txId, Caller caller, boolean readOnly, Work work, long timeMs) {
+    OpenTransaction tx = registry.find(txId, caller.keyId());
+    if (readOnly && !tx.readOnly()) {
+      throw GatewayException.badRequest("readOnly cannot be asked of one statement of a read-write transaction:"
+          + " begin the transaction with readOnly instead");
+    }
+    Route route = tx.route();
+    return tx.statement(conn -> route.breaker().call(timeMs, () -> work.apply(conn, route.node())))
+        .recover(statements::fail);
+  }
+
+  public Future<JsonObject> commit(String txId, Caller caller) {
+    OpenTransaction tx = registry.find(txId, caller.keyId());
+    Route route = tx.route();
+    String end = dialect.endTransaction(tx.readOnly(), true);
+    return tx.commit(conn -> route.breaker().call(commitTimeoutMs, () -> conn.query(end).execute()).mapEmpty(),
+            () -> new GatewayException(new Problem(ErrorCode.SQL_ERROR, "the transaction was aborted by a statement that"
+                + " failed in it, so it was rolled back, not committed", "25P02", null, null, false, null)))
+        .map(v -> ended(txId, "committed"))
+        .recover(failure -> Failures.isCommitOutcomeUnknown(failure) && !(failure instanceof GatewayException)
+            ? Future.failedFuture(new GatewayException(Failures.outcomeUnknown(dialect.classify(failure),
+                "the connection to the database was lost while the transaction was committing, so whether it"
+                    + " committed is unknown; check the data before running it again"), failure))
+            : statements.fail(failure));
+  }
+
+  public Future<JsonObject> rollback(String txId, Caller caller) {
+    return registry.find(txId, caller.keyId()).rollback().map(v -> ended(txId, "rolledBack"));
+  }
+
+  private static JsonObject ended(String txId, String status) {
+    return new JsonObject().put("txId", txId).put("status", status);
+  }
+
+  /**
+   * Rolls back every open transaction, at shutdown before the pools close, and waits a short while for
+   * their connections to come back.
+   */
+  public Future<Void> rollbackAll() {
+    List<OpenTransaction> open = registry.all();
+    if (open.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    log.info("rolling back {} open interactive transaction(s) before closing the pools", open.size());
+    return Future.join(open.stream().map(OpenTransaction::shutdown).toList())
+        .timeout(SHUTDOWN_ROLLBACK_MS, TimeUnit.MILLISECONDS)
+        .otherwiseEmpty()
+        .mapEmpty();
+  }
+}

@@ -1,0 +1,228 @@
+package io.dbgateway.db;
+
+import io.dbgateway.api.BatchRequest;
+import io.dbgateway.api.Column;
+import io.dbgateway.api.Limits;
+import io.dbgateway.api.ParamType;
+import io.dbgateway.api.ParamTypes;
+import io.dbgateway.api.QueryRequest;
+import io.dbgateway.api.QueryResult;
+import io.dbgateway.api.ResultFormat;
+import io.dbgateway.api.Statement;
+import io.dbgateway.api.TransactionRequest;
+import io.dbgateway.error.ErrorCode;
+import io.dbgateway.error.Failures;
+import io.dbgateway.error.GatewayException;
+import io.dbgateway.error.Problem;
+import io.dbgateway.resilience.RetrySafety.NotSentException;
+import io.dbgateway.resilience.RetrySafety.OutcomeUnknownException;
+import io.dbgateway.sql.ParsedStatement;
+import io.dbgateway.sql.PlaceholderRewriter;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.SqlResult;
+import io.vertx.sqlclient.Tuple;
+import io.vertx.sqlclient.desc.ColumnDescriptor;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BiFunction;
+
+/**
+ * The work of each operation on a connection it is given: statements prepared (placeholders rewritten,
+ * values bound) when the work is made, so a bad request fails before any connection is taken; run, and
+ * answered as the operation's JSON. One-shot units and interactive transactions both run it.
+ */
+public final class StatementRunner {
+
+  /** The work of an operation, given its connection and the name of the node it runs on. */
+  public interface Work extends BiFunction<SqlConnection, String, Future<JsonObject>> {}
+
+  private final Dialect dialect;
+
+  public StatementRunner(Dialect dialect) {
+    this.dialect = dialect;
+  }
+
+  public Work query(QueryRequest request) {
+    Prepared statement = prepare(request.statement(), null);
+    Limits limits = request.limits();
+    long start = System.nanoTime();
+    return (conn, node) -> run(conn, node, statement, limits, request.columnMetadata())
+        .map(result -> result.withElapsedMs(elapsedMs(start)).toJson());
+  }
+
+  /**
+   * One statement per parameter set. The executions are issued together, so drivers that pipeline
+   * (PostgreSQL) send them in one go; they still run in order.
+   */
+  public Work batch(BatchRequest request) {
+    ParsedStatement parsed = parse(request.sql(), request.paramTypes());
+    List<Tuple> tuples = new ArrayList<>();
+    for (int i = 0; i < request.paramSets().size(); i++) {
+      tuples.add(bind(parsed, request.paramSets().get(i), request.paramTypes(), i));
+    }
+    long timeoutMs = request.limits().timeoutMs();
+    long start = System.nanoTime();
+    return (conn, node) -> {
+      List<Future<SqlResult<RowCollector.Rows>>> executions = new ArrayList<>();
+      for (Tuple tuple : tuples) {
+        executions.add(dialect.execute(conn, parsed.sql(), tuple, timeoutMs, RowCollector.atMost(0)));
+      }
+      return Future.join(executions).transform(done -> batchResult(executions))
+          .map(json -> json.put("node", node).put("elapsedMs", elapsedMs(start)));
+    };
+  }
+
+  /** The statements one after the other; the first failure stops them and names its index. */
+  public Work transaction(TransactionRequest request) {
+    List<Prepared> statements = new ArrayList<>();
+    for (int i = 0; i < request.statements().size(); i++) {
+      statements.add(prepare(request.statements().get(i), i));
+    }
+    Limits limits = request.limits();
+    long start = System.nanoTime();
+    return (conn, node) -> {
+      JsonArray results = new JsonArray();
+      Future<Void> chain = Future.succeededFuture();
+      for (int i = 0; i < statements.size(); i++) {
+        int index = i;
+        chain = chain.compose(v -> run(conn, node, statements.get(index), limits, false)
+            .recover(failure -> Future.failedFuture(atStatement(failure, index)))
+            .map(result -> {
+              results.add(result.toJson());
+              return null;
+            }));
+      }
+      return chain.map(v -> new JsonObject().put("results", results).put("node", node)
+          .put("elapsedMs", elapsedMs(start)));
+    };
+  }
+
+  /**
+   * {@code failure} as the one error type. A commit whose outcome is unknown is a 503 that says so: only
+   * an idempotency key can tell afterwards whether it committed.
+   */
+  public <T> Future<T> fail(Throwable failure) {
+    if (failure instanceof GatewayException) {
+      return Future.failedFuture(failure);
+    }
+    Throwable cause = failure instanceof NotSentException || failure instanceof OutcomeUnknownException
+        ? failure.getCause() : failure;
+    Problem problem = dialect.classify(cause);
+    if (failure instanceof OutcomeUnknownException) {
+      problem = Failures.outcomeUnknown(problem, "the connection to the database was lost while the work was"
+          + " committing, so whether it committed is unknown; send it again with the same Idempotency-Key to"
+          + " learn the outcome without applying it twice");
+    } else if (failure instanceof NotSentException && problem.code() != ErrorCode.UNAVAILABLE) {
+      problem = Failures.unavailable("no database connection available: " + cause.getMessage());
+    }
+    return Future.failedFuture(new GatewayException(problem, failure));
+  }
+
+  private record Prepared(String sql, Tuple params) {}
+
+  private Prepared prepare(Statement statement, Integer index) {
+    ParsedStatement parsed = parse(statement.sql(), statement.paramTypes());
+    return new Prepared(parsed.sql(), bind(parsed, statement.params(), statement.paramTypes(), index));
+  }
+
+  /** The statement rewritten for the driver, with the dialect's cast after each placeholder of a declared type. */
+  private ParsedStatement parse(String sql, ParamTypes types) {
+    if (types.isEmpty()) {
+      return PlaceholderRewriter.parse(sql, dialect.syntax());
+    }
+    return PlaceholderRewriter.parse(sql, dialect.syntax(), (name, position) -> {
+      ParamType type = types.of(name, position);
+      return type == null ? "" : dialect.cast(type);
+    });
+  }
+
+  private Tuple bind(ParsedStatement parsed, Object params, ParamTypes types, Integer index) {
+    try {
+      List<Object> values = parsed.bind(params);
+      if (!types.isEmpty()) {
+        List<String> slots = parsed.slots();
+        List<Object> typed = new ArrayList<>(values);
+        for (int i = 0; i < typed.size(); i++) {
+          ParamType type = types.of(slots.get(i), i);
+          if (type != null) {
+            String name = slots.get(i);
+            String parameter = ParsedStatement.POSITIONAL.equals(name) ? "parameter " + (i + 1) : "parameter :" + name;
+            typed.set(i, dialect.typed(typed.get(i), type, parameter));
+          }
+        }
+        values = typed;
+      }
+      return dialect.tuple(values);
+    } catch (GatewayException e) {
+      throw new GatewayException(e.problem().withStatementIndex(index));
+    }
+  }
+
+  private Future<QueryResult> run(SqlConnection conn, String node, Prepared statement, Limits limits,
+      boolean columnMetadata) {
+    return dialect.execute(conn, statement.sql(), statement.params(), limits.timeoutMs(),
+            RowCollector.atMost(limits.maxRows()))
+        .compose(result -> {
+          List<ColumnDescriptor> columns = result.columnDescriptors() == null ? List.of() : result.columnDescriptors();
+          return dialect.describe(statement.sql(), columns)
+              .map(described -> toResult(result, described, limits.format(), node, columnMetadata));
+        });
+  }
+
+  private QueryResult toResult(SqlResult<RowCollector.Rows> result, List<ColumnDescriptor> descriptors,
+      ResultFormat format, String node, boolean columnMetadata) {
+    List<Column> columns = new ArrayList<>(descriptors.size());
+    for (ColumnDescriptor d : descriptors) {
+      columns.add(new Column(d.name(), dialect.columnType(d), columnMetadata ? dialect.columnMetadata(d) : null));
+    }
+    RowCollector.Rows rows = result.value();
+    List<Object> jsonRows = new ArrayList<>(rows.kept().size());
+    for (Row row : rows.kept()) {
+      jsonRows.add(format == ResultFormat.ARRAYS ? asArray(row, descriptors) : asObject(row, descriptors));
+    }
+    long updated = descriptors.isEmpty() ? result.rowCount() : 0;
+    return new QueryResult(columns, jsonRows, updated, dialect.generatedKeys(result), rows.truncated(), node, 0);
+  }
+
+  private JsonObject asObject(Row row, List<ColumnDescriptor> columns) {
+    JsonObject json = new JsonObject();
+    for (int i = 0; i < columns.size(); i++) {
+      json.put(columns.get(i).name(), dialect.toJson(row.getValue(i), columns.get(i)));
+    }
+    return json;
+  }
+
+  private JsonArray asArray(Row row, List<ColumnDescriptor> columns) {
+    JsonArray json = new JsonArray();
+    for (int i = 0; i < columns.size(); i++) {
+      json.add(dialect.toJson(row.getValue(i), columns.get(i)));
+    }
+    return json;
+  }
+
+  private Future<JsonObject> batchResult(List<Future<SqlResult<RowCollector.Rows>>> executions) {
+    JsonArray updated = new JsonArray();
+    JsonArray keys = new JsonArray();
+    for (int i = 0; i < executions.size(); i++) {
+      Future<SqlResult<RowCollector.Rows>> execution = executions.get(i);
+      if (execution.failed()) {
+        return Future.failedFuture(atStatement(execution.cause(), i));
+      }
+      updated.add(execution.result().rowCount());
+      dialect.generatedKeys(execution.result()).forEach(keys::add);
+    }
+    return Future.succeededFuture(new JsonObject().put("updated", updated).put("generatedKeys", keys));
+  }
+
+  private Throwable atStatement(Throwable failure, int index) {
+    return new GatewayException(dialect.classify(failure).withStatementIndex(index), failure);
+  }
+
+  static double elapsedMs(long startNanos) {
+    return Math.round((System.nanoTime() - startNanos) / 10_000.0) / 100.0;
+  }
+}

@@ -1,0 +1,9 @@
+package io.dbgateway.tck;
+
+class MariaDbNamedQueryTest extends NamedQueryTck {
+
+  @Override
+  protected Engine engine() {
+    return Engine.MARIADB;
+  }
+}
