@@ -103,6 +103,7 @@ public final class BootstrapVerticle extends VerticleBase {
               config.pool().waitTimeout());
           transactions = new InteractiveTransactions(vertx, executor, config.transactions(), config.pool().waitTimeout(),
               config.query().defaultTimeoutMs());
+          metrics.openTransactions(transactions::openCount);
           RequestParser parser = new RequestParser(config.query(), config.limits().maxParams());
           return vertx.deployVerticle(
               () -> new DatabaseVerticle(executor, parser, transactions, namedQueries, metrics), instances());
