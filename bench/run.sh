@@ -18,6 +18,7 @@ set -euo pipefail
 
 cd "$(dirname "$0")/.."
 ROOT=$PWD
+source bench/lib.sh
 DURATION=${BENCH_DURATION:-20}
 WARMUP=${BENCH_WARMUP:-60}
 CONCURRENCY=${BENCH_CONCURRENCY:-64}
@@ -27,9 +28,7 @@ WRK_THREADS=${BENCH_WRK_THREADS:-2}
 DIRECT_MODES=${BENCH_DIRECT_MODES:-pool}
 PROFILE=${BENCH_PROFILE:-0}
 JAR=${BENCH_JAR:-target/db-gateway.jar}
-# The exact command, with any BENCH_* overrides (shell-quoted) in front of it.
-COMMAND="$(env | { grep -E '^BENCH_' || true; } | sort | while IFS= read -r kv; do
-  printf '%s=%q ' "${kv%%=*}" "${kv#*=}"; done)bash bench/run.sh"
+COMMAND=$(bench_command bench/run.sh)
 STAMP=$(date -u +%Y%m%dT%H%M%SZ)
 mkdir -p "$ROOT/bench/results"
 RESULTS=$ROOT/bench/results/$STAMP.md
@@ -44,15 +43,6 @@ for tool in wrk curl java javac psql ss; do
   command -v "$tool" >/dev/null || die "$tool is not installed"
 done
 PGBIN=$(dirname "$(command -v initdb 2>/dev/null || ls -d /usr/lib/postgresql/*/bin/initdb | sort -V | tail -1)")
-
-# A TCP port nobody listens on (picked at random, then checked with ss).
-free_port() {
-  local p
-  while :; do
-    p=$((20000 + RANDOM % 40000))
-    [[ -z "$(ss -Htln "sport = :$p")" ]] && { echo "$p"; return; }
-  done
-}
 
 # PostgreSQL refuses to run as root: run its tools as the postgres user when we are root.
 as_pg() {
@@ -112,11 +102,7 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 # --- 1. build, classpath, PostgreSQL, data ---------------------------------------------------
-if [[ ! -f $JAR && $JAR == target/db-gateway.jar ]]; then
-  log "building target/db-gateway.jar"
-  ./mvnw -B -q package -DskipTests
-fi
-[[ -f $JAR ]] || die "no gateway jar at $JAR"
+ensure_jar "$JAR"
 log "resolving the project's classpath and compiling the baseline"
 ./mvnw -B -q dependency:build-classpath -Dmdep.includeScope=runtime -Dmdep.outputFile="$WORK/cp.txt" >/dev/null
 CP=$(cat "$WORK/cp.txt")
@@ -169,19 +155,10 @@ done
 # --- 3. through the gateway -------------------------------------------------------------------
 GW_PORT=$(free_port)
 log "starting the gateway on 127.0.0.1:$GW_PORT (DB_POOL_SIZE=$POOL_SIZE)"
-# A clean environment, so no GATEWAY_*/DB_* of the caller (API keys, TLS, ...) changes the run.
-env -i PATH="$PATH" HOME="$HOME" \
+gateway_start "$WORK/gateway.log" "$JAR" "$GW_PORT" -- \
   DB_TYPE=postgresql DB_HOST=127.0.0.1 DB_PORT="$PG_PORT" DB_NAME=postgres DB_USER=postgres DB_PASS=unused \
-  DB_POOL_SIZE="$POOL_SIZE" GATEWAY_HTTP_PORT="$GW_PORT" \
-  java -jar "$JAR" >"$WORK/gateway.log" 2>&1 &
-GW_PID=$!
+  DB_POOL_SIZE="$POOL_SIZE"
 URL=http://127.0.0.1:$GW_PORT
-for _ in $(seq 1 120); do
-  kill -0 "$GW_PID" 2>/dev/null || die "the gateway exited during start-up"
-  [[ $(curl -s -o /dev/null -w '%{http_code}' "$URL/health/ready" || true) == 200 ]] && break
-  sleep 0.5
-done
-[[ $(curl -s -o /dev/null -w '%{http_code}' "$URL/health/ready") == 200 ]] || die "the gateway is not ready after 60 s"
 
 # One request by hand: it must answer 200 with the row asked for.
 reply=$(curl -s -w '\n%{http_code}' -H 'Content-Type: application/json' \

@@ -203,9 +203,11 @@ prepare_dirs() {
   local n d
   for n in "${NODES[@]}"; do
     d=$(node_dir "$n")
-    mkdir -p "$d/data"
+    # Its own tmpdir: a starting mariadbd deletes every #sql* file in its tmpdir, which in a shared /tmp
+    # would include other servers' open temporary tables (a cursor's result, for one).
+    mkdir -p "$d/data" "$d/tmp"
     if [ "$(id -u)" -eq 0 ]; then
-      chown "$OS_USER:" "$d" "$d/data"
+      chown "$OS_USER:" "$d" "$d/data" "$d/tmp"
     fi
     write_cnf "$n"
   done
@@ -230,6 +232,7 @@ port=$(sql_port "$n")
 [mysqld]
 user=$OS_USER
 datadir=$d/data
+tmpdir=$d/tmp
 socket=$d/mysqld.sock
 port=$(sql_port "$n")
 pid-file=$d/mysqld.pid

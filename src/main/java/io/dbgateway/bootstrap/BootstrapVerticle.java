@@ -23,6 +23,7 @@ import io.dbgateway.db.MySqlColumnTypes;
 import io.dbgateway.db.MySqlDialect;
 import io.dbgateway.db.Pools;
 import io.dbgateway.db.PostgresDialect;
+import io.dbgateway.db.QueryStreamer;
 import io.dbgateway.db.SqlExecutor;
 import io.dbgateway.db.SqliteDialect;
 import io.dbgateway.http.HttpVerticle;
@@ -67,6 +68,7 @@ public final class BootstrapVerticle extends VerticleBase {
   private GaleraMonitor monitor;
   private SqlExecutor executor;
   private InteractiveTransactions transactions;
+  private QueryStreamer streamer;
 
   /**
    * @param metrics the registry the Vert.x this is deployed on reports into ({@link GatewayMetrics#newVertx()})
@@ -104,18 +106,25 @@ public final class BootstrapVerticle extends VerticleBase {
           transactions = new InteractiveTransactions(vertx, executor, config.transactions(), config.pool().waitTimeout(),
               config.query().defaultTimeoutMs());
           metrics.openTransactions(transactions::openCount);
+          streamer = new QueryStreamer(vertx, executor, config.query().streamFetchRows());
           RequestParser parser = new RequestParser(config.query(), config.limits().maxParams());
           return vertx.deployVerticle(
               () -> new DatabaseVerticle(executor, parser, transactions, namedQueries, metrics), instances());
         })
         .compose(db -> {
           RateLimiter limiter = new RateLimiter(config.limits());
-          return vertx.deployVerticle(() -> new HttpVerticle(config, liveness, readiness, limiter, metrics), instances());
+          return vertx.deployVerticle(() -> new HttpVerticle(config, liveness, readiness, limiter, metrics, streamer),
+              instances());
         })
         .compose(http -> deployBridge())
         .andThen(deployed -> sweepIdempotencyKeysPeriodically())
         .onSuccess(http -> log.info("DB Gateway ready: {} on {}://{}:{}", config.database().target(),
             config.security().tls() ? "https" : "http", config.http().host(), config.http().port()));
+  }
+
+  /** The streaming service, for tests that watch how many rows streams hold. */
+  public QueryStreamer streamer() {
+    return streamer;
   }
 
   /** The TCP event-bus bridge, when {@code GATEWAY_EVENTBUS_BRIDGE_PORT} is set. */

@@ -120,7 +120,8 @@ public final class ConfigLoader {
           + envOf("query.maxTimeoutMs") + " (" + maxTimeout + ")");
     }
     QueryConfig query = new QueryConfig(
-        defaultMaxRows, maxRowsLimit, defaultTimeout, maxTimeout, integer("query.maxStatements", 1, 1_000_000));
+        defaultMaxRows, maxRowsLimit, defaultTimeout, maxTimeout, integer("query.maxStatements", 1, 1_000_000),
+        integer("query.streamFetchRows", 1, 100_000));
     ResilienceConfig resilience = new ResilienceConfig(
         integer("breaker.maxFailures", 1, 1_000_000),
         Duration.ofMillis(integer("breaker.failureWindowMs", 1, 3_600_000)),
@@ -189,9 +190,34 @@ public final class ConfigLoader {
     Path key = optionalFile("http.tlsKey");
     if ((cert == null) != (key == null)) {
       problems.add("GATEWAY_TLS_CERT and GATEWAY_TLS_KEY must be set together");
+    } else if (cert != null && Files.isReadable(cert) && Files.isReadable(key)) {
+      checkPem(cert, key);
     }
     return new SecurityConfig(keys, authNone, cert, key);
   }
+
+  /** A certificate that does not parse, or a key file without a PEM private key, is a config problem. */
+  private void checkPem(Path cert, Path key) {
+    try (java.io.InputStream in = Files.newInputStream(cert)) {
+      if (java.security.cert.CertificateFactory.getInstance("X.509").generateCertificates(in).isEmpty()) {
+        problems.add("GATEWAY_TLS_CERT " + cert + " holds no PEM certificate");
+      }
+    } catch (IOException | java.security.cert.CertificateException e) {
+      problems.add("GATEWAY_TLS_CERT " + cert + " is not a PEM certificate chain (" + e.getMessage() + ")");
+    }
+    try {
+      // Never echo the key file: it is a secret.
+      if (!PEM_PRIVATE_KEY.matcher(Files.readString(key)).find()) {
+        problems.add("GATEWAY_TLS_KEY " + key + " is not an unencrypted PEM private key"
+            + " (-----BEGIN PRIVATE KEY-----, RSA or EC)");
+      }
+    } catch (IOException e) {
+      problems.add("GATEWAY_TLS_KEY " + key + " cannot be read: " + e.getMessage());
+    }
+  }
+
+  private static final java.util.regex.Pattern PEM_PRIVATE_KEY =
+      java.util.regex.Pattern.compile("-----BEGIN (RSA |EC )?PRIVATE KEY-----");
 
   private Optional<ApiKey> parseKey(String entry, String source) {
     String[] parts = entry.split(":", 3);

@@ -68,6 +68,8 @@ public record Setting(String key, String env, String defaultValue, String meanin
       new Setting("query.maxTimeoutMs", "GATEWAY_QUERY_MAX_TIMEOUT_MS", "300000", "the largest `timeoutMs` a request may ask for"),
       new Setting("query.maxStatements", "GATEWAY_QUERY_MAX_STATEMENTS", "1000",
           "the most statements in one transaction, or parameter sets in one batch"),
+      new Setting("query.streamFetchRows", "GATEWAY_QUERY_STREAM_FETCH_ROWS", "1000",
+          "rows a streamed query (`Accept: application/x-ndjson`) reads from its cursor at a time; a stream holds at most three such reads in the gateway"),
       new Setting("breaker.maxFailures", "GATEWAY_BREAKER_MAX_FAILURES", "5",
           "database-side failures within the window that open a node's circuit breaker"),
       new Setting("breaker.failureWindowMs", "GATEWAY_BREAKER_FAILURE_WINDOW_MS", "10000",

@@ -85,8 +85,14 @@ public final class DataApiRoutes {
 
   private static JsonObject body(RoutingContext ctx) {
     try {
+      if (ctx.body().length() == 0) {
+        return new JsonObject();
+      }
       JsonObject body = ctx.body().asJsonObject();
-      return body == null ? new JsonObject() : body;
+      if (body == null) {
+        throw GatewayException.badRequest("the body must be a JSON object");
+      }
+      return body;
     } catch (DecodeException | ClassCastException e) {
       throw GatewayException.badRequest("the body is not a JSON object: malformed JSON");
     }
@@ -276,11 +282,13 @@ public final class DataApiRoutes {
   // ---- transactions ----
 
   private Future<JsonObject> begin(Request request) {
+    checkIgnored(request.body());
     return bus.request(request.ctx(), Addresses.TX_BEGIN, new JsonObject())
         .map(reply -> new JsonObject().put("transactionId", reply.body().getString("txId")));
   }
 
   private Future<JsonObject> end(Request request, String address, String status) {
+    checkIgnored(request.body());
     String txId = text(request.body(), "transactionId");
     if (txId == null || txId.isEmpty()) {
       throw GatewayException.badRequest("transactionId is required");
@@ -327,11 +335,16 @@ public final class DataApiRoutes {
     return named;
   }
 
-  private static String sql(JsonObject in) {
+  /** The members every Data API request may carry and the gateway ignores: the one database it serves. */
+  private static void checkIgnored(JsonObject in) {
     ignored(in, "resourceArn", String.class);
     ignored(in, "secretArn", String.class);
     ignored(in, "database", String.class);
     ignored(in, "schema", String.class);
+  }
+
+  private static String sql(JsonObject in) {
+    checkIgnored(in);
     String sql = text(in, "sql");
     if (sql == null || sql.isBlank()) {
       throw GatewayException.badRequest("sql is required");

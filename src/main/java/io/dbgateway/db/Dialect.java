@@ -98,6 +98,12 @@ public interface Dialect {
       SqlConnection connection, String sql, Tuple params, long timeoutMs, Collector<Row, ?, R> rows);
 
   /**
+   * Opens a cursor over the rows of one statement, on a connection inside a transaction the caller
+   * began; the database stops any one read from it that runs longer than {@code timeoutMs}.
+   */
+  Future<RowCursor> openCursor(SqlConnection connection, String sql, Tuple params, long timeoutMs);
+
+  /**
    * The columns of a result of {@code sql}, refined where the driver's own description loses
    * information the JSON mapping needs. Most engines need nothing more.
    */

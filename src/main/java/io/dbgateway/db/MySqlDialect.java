@@ -4,6 +4,7 @@ import io.dbgateway.api.ColumnMetadata;
 import io.dbgateway.config.DbType;
 import io.dbgateway.error.ErrorCode;
 import io.dbgateway.error.Failures;
+import io.dbgateway.error.GatewayException;
 import io.dbgateway.error.Problem;
 import io.dbgateway.sql.SqlSyntax;
 import io.vertx.core.Future;
@@ -41,6 +42,7 @@ public final class MySqlDialect implements Dialect {
   static final int ER_STATEMENT_TIMEOUT = 1969;
   static final int ER_QUERY_TIMEOUT_MYSQL = 3024;
   static final int ER_CANT_EXECUTE_IN_READ_ONLY_TRANSACTION = 1792;
+  static final int ER_NO_OPEN_CURSOR = 1421;
 
   private final boolean mariaDb;
   private final boolean galera;
@@ -117,6 +119,65 @@ public final class MySqlDialect implements Dialect {
     Future<?> timeout = connection.query("SET SESSION max_execution_time = " + timeoutMs).execute();
     Future<SqlResult<R>> result = connection.preparedQuery(sql).collecting(rows).execute(params);
     return timeout.transform(ignored -> result);
+  }
+
+  /**
+   * A server-side read-only cursor ({@code COM_STMT_EXECUTE} with {@code CURSOR_TYPE_READ_ONLY}, then
+   * {@code COM_STMT_FETCH n}). MySQL and MariaDB materialize the whole result in a temporary table on
+   * the server when the cursor opens, so the timeout bounds that opening, where all the work happens;
+   * each fetch then reads the next rows of that table.
+   */
+  @Override
+  public Future<RowCursor> openCursor(SqlConnection connection, String sql, Tuple params, long timeoutMs) {
+    Future<RowCursor> cursor = mariaDb
+        ? SqlClientCursor.open(connection, withTimeout(sql, timeoutMs), params)
+        : connection.query("SET SESSION max_execution_time = " + timeoutMs).execute()
+            .compose(set -> SqlClientCursor.open(connection, sql, params));
+    return cursor.map(opened -> new CursorOpening(opened, timeoutMs));
+  }
+
+  /**
+   * When a statement fails while the server computes a cursor's result (after it sent the columns),
+   * vertx-mysql-client 5.0.7 takes the error packet for the cursor's opening and fetches from a cursor
+   * that does not exist: the answer is 1421 "has no open cursor" and the server's own error is lost.
+   * Past the timeout, that error was the timeout; before it, the detail says what is known.
+   */
+  private final class CursorOpening implements RowCursor {
+    private final RowCursor cursor;
+    private final long timeoutMs;
+    private boolean opened;
+
+    CursorOpening(RowCursor cursor, long timeoutMs) {
+      this.cursor = cursor;
+      this.timeoutMs = timeoutMs;
+    }
+
+    @Override
+    public Future<Chunk> read(int count) {
+      if (opened) {
+        return cursor.read(count);
+      }
+      opened = true;
+      long start = System.nanoTime();
+      return cursor.read(count).recover(failure -> {
+        if (!(failure instanceof MySQLException my) || my.getErrorCode() != ER_NO_OPEN_CURSOR) {
+          return Future.failedFuture(failure);
+        }
+        if ((System.nanoTime() - start) / 1_000_000 >= timeoutMs) {
+          return Future.failedFuture(new MySQLException("the statement ran past its timeout",
+              mariaDb ? ER_STATEMENT_TIMEOUT : ER_QUERY_TIMEOUT_MYSQL, "70100"));
+        }
+        return Future.failedFuture(new GatewayException(new Problem(ErrorCode.SQL_ERROR, "the statement failed"
+            + " while the server computed its result for the cursor; the driver lost the server's error (run it"
+            + " without Accept: application/x-ndjson to see it)", my.getSqlState(), my.getErrorCode(), null, false,
+            null), failure));
+      });
+    }
+
+    @Override
+    public Future<Void> close() {
+      return cursor.close();
+    }
   }
 
   private static String withTimeout(String sql, long timeoutMs) {

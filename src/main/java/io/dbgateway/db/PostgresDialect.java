@@ -91,6 +91,18 @@ public final class PostgresDialect implements Dialect {
     return Future.join(set, result, restore).transform(ignored -> result);
   }
 
+  /**
+   * A portal, read with {@code Execute(n)}. PostgreSQL applies {@code statement_timeout} to each
+   * Execute, so the timeout bounds each read; a non-default one is {@code SET LOCAL}, which ends with
+   * the stream's transaction.
+   */
+  @Override
+  public Future<RowCursor> openCursor(SqlConnection connection, String sql, Tuple params, long timeoutMs) {
+    Future<?> timeout = timeoutMs == defaultTimeoutMs ? Future.succeededFuture()
+        : connection.query("SET LOCAL statement_timeout = " + timeoutMs).execute();
+    return timeout.compose(set -> SqlClientCursor.open(connection, sql, params));
+  }
+
   /** A PostgreSQL CancelRequest, sent on a connection of its own: the backend aborts the statement. */
   @Override
   public Future<Void> cancel(SqlConnection connection) {

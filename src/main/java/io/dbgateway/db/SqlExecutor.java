@@ -11,7 +11,6 @@ import io.dbgateway.error.Problem;
 import io.dbgateway.idempotency.IdempotencyKey;
 import io.dbgateway.idempotency.IdempotencyStore;
 import io.dbgateway.resilience.RetryPolicy;
-import io.dbgateway.resilience.RetrySafety;
 import io.dbgateway.resilience.RetrySafety.NotSentException;
 import io.dbgateway.resilience.RetrySafety.OutcomeUnknownException;
 import io.vertx.core.Future;
@@ -35,19 +34,22 @@ public final class SqlExecutor {
   private final Dialect dialect;
   private final StatementRunner statements;
   private final NodeRouter router;
-  private final RetryPolicy retries;
+  private final NodeAccess nodes;
   private final IdempotencyStore idempotency;
   private final long poolWaitMs;
-  /** Connections running a unit now, so shutdown can cancel what is still running after the drain. */
-  private final java.util.Set<SqlConnection> inUse = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   public SqlExecutor(Dialect dialect, NodeRouter router, RetryPolicy retries, Duration poolWait) {
     this.dialect = dialect;
     this.statements = new StatementRunner(dialect);
     this.router = router;
-    this.retries = retries;
+    this.nodes = new NodeAccess(statements, router, retries, poolWait.toMillis());
     this.idempotency = new IdempotencyStore(dialect.syntax(), dialect.syncWaitPrefix());
     this.poolWaitMs = poolWait.toMillis();
+  }
+
+  /** How work reaches a node, shared with the other services on the same nodes (streaming). */
+  NodeAccess nodes() {
+    return nodes;
   }
 
   public Dialect dialect() {
@@ -103,11 +105,7 @@ public final class SqlExecutor {
    * now, and the pools can close without waiting for them.
    */
   public Future<Void> cancelInFlight() {
-    List<Future<Void>> cancels = new ArrayList<>();
-    for (SqlConnection conn : inUse) {
-      cancels.add(dialect.cancel(conn).recover(failure -> Future.succeededFuture()));
-    }
-    return Future.join(cancels).mapEmpty();
+    return nodes.cancelInFlight();
   }
 
   /** Forgets idempotency keys older than {@code retention}. */
@@ -135,31 +133,13 @@ public final class SqlExecutor {
   private Future<Outcome> run(Unit unit, Work work) {
     // An idempotency key is recorded in the unit's transaction; a read-only one has nothing to protect.
     IdempotencyKey key = unit.readOnly() ? null : unit.key();
-    return retries.run(unit.name(), () -> {
-          // Each attempt routes anew: a retry after a node refused work goes to another node.
-          Route route;
-          try {
-            route = router.route(!unit.readOnly(), unit.strong());
-          } catch (GatewayException e) {
-            return Future.failedFuture(e);
-          }
-          return route.breaker().call(unit.statementTimeMs() + poolWaitMs, () -> attempt(route, unit, key, work))
-              .andThen(done -> {
-                if (done.failed() && Failures.isNodeNotReady(done.cause())) {
-                  router.refused(route.node(), done.cause().getMessage());
-                }
-              });
-        },
-        failure -> RetrySafety.notCommitted(dialect.type(), failure))
-        .recover(statements::fail);
+    return nodes.call(unit.name(), !unit.readOnly(), unit.strong(), unit.statementTimeMs(),
+        route -> attempt(route, unit, key, work));
   }
 
   private Future<Outcome> attempt(Route route, Unit unit, IdempotencyKey key, Work work) {
-    ConnectionSource connections = route.connections();
-    return connections.connection(unit.readOnly())
-        .recover(failure -> Future.failedFuture(new NotSentException(failure)))
+    return nodes.borrow(route, unit.readOnly())
         .compose(conn -> {
-          inUse.add(conn);
           Future<Outcome> result;
           try {
             result = !unit.transactional()
@@ -168,10 +148,7 @@ public final class SqlExecutor {
           } catch (RuntimeException e) {
             result = Future.failedFuture(e);
           }
-          return result.andThen(done -> {
-            inUse.remove(conn);
-            conn.close();
-          });
+          return result.andThen(done -> nodes.release(conn));
         })
         .recover(failure -> key != null && failure instanceof OutcomeUnknownException
             ? resolveUnknownOutcome(key, failure)

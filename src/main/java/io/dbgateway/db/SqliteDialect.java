@@ -78,6 +78,27 @@ public final class SqliteDialect implements Dialect {
     return interruptAfter(connection, timeoutMs, connection.preparedQuery(sql).collecting(rows).execute(params));
   }
 
+  /**
+   * The JDBC client reads a whole result at once, so the stream steps a JDBC result set itself, on a
+   * worker thread, a chunk per read; SQLite computes rows as they are stepped. Each read is interrupted
+   * once it has run for {@code timeoutMs}.
+   */
+  @Override
+  public Future<RowCursor> openCursor(SqlConnection connection, String sql, Tuple params, long timeoutMs) {
+    RowCursor results = new JdbcCursor(vertx, jdbcConnection(connection), sql, params);
+    return Future.succeededFuture(new RowCursor() {
+      @Override
+      public Future<Chunk> read(int count) {
+        return interruptAfter(connection, timeoutMs, results.read(count));
+      }
+
+      @Override
+      public Future<Void> close() {
+        return results.close();
+      }
+    });
+  }
+
   private <T> Future<T> interruptAfter(SqlConnection connection, long timeoutMs, Future<T> work) {
     java.sql.Connection jdbc = jdbcConnection(connection);
     long timer = vertx.setTimer(timeoutMs, id -> interrupt(jdbc));

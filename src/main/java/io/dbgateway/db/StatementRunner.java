@@ -46,6 +46,10 @@ public final class StatementRunner {
     this.dialect = dialect;
   }
 
+  Dialect dialect() {
+    return dialect;
+  }
+
   public Work query(QueryRequest request) {
     Prepared statement = prepare(request.statement(), null);
     Limits limits = request.limits();
@@ -106,8 +110,13 @@ public final class StatementRunner {
    * an idempotency key can tell afterwards whether it committed.
    */
   public <T> Future<T> fail(Throwable failure) {
-    if (failure instanceof GatewayException) {
-      return Future.failedFuture(failure);
+    return Future.failedFuture(failure instanceof GatewayException ? failure : new GatewayException(problem(failure), failure));
+  }
+
+  /** What {@code failure} means to the client, as {@link #fail} reports it. */
+  Problem problem(Throwable failure) {
+    if (failure instanceof GatewayException gateway) {
+      return gateway.problem();
     }
     Throwable cause = failure instanceof NotSentException || failure instanceof OutcomeUnknownException
         ? failure.getCause() : failure;
@@ -119,12 +128,14 @@ public final class StatementRunner {
     } else if (failure instanceof NotSentException && problem.code() != ErrorCode.UNAVAILABLE) {
       problem = Failures.unavailable("no database connection available: " + cause.getMessage());
     }
-    return Future.failedFuture(new GatewayException(problem, failure));
+    return problem;
   }
 
-  private record Prepared(String sql, Tuple params) {}
+  /** A statement in the driver's placeholder style, with its values bound. */
+  record Prepared(String sql, Tuple params) {}
 
-  private Prepared prepare(Statement statement, Integer index) {
+  /** Rewrites the placeholders and binds the values; a bad value fails here, naming {@code index}. */
+  Prepared prepare(Statement statement, Integer index) {
     ParsedStatement parsed = parse(statement.sql(), statement.paramTypes());
     return new Prepared(parsed.sql(), bind(parsed, statement.params(), statement.paramTypes(), index));
   }
@@ -175,17 +186,28 @@ public final class StatementRunner {
 
   private QueryResult toResult(SqlResult<RowCollector.Rows> result, List<ColumnDescriptor> descriptors,
       ResultFormat format, String node, boolean columnMetadata) {
+    RowCollector.Rows rows = result.value();
+    List<Object> jsonRows = new ArrayList<>(rows.kept().size());
+    for (Row row : rows.kept()) {
+      jsonRows.add(row(row, descriptors, format));
+    }
+    long updated = descriptors.isEmpty() ? result.rowCount() : 0;
+    return new QueryResult(columns(descriptors, columnMetadata), jsonRows, updated, dialect.generatedKeys(result),
+        rows.truncated(), node, 0);
+  }
+
+  /** A result's columns, named and typed in the one vocabulary (JDBC type names). */
+  List<Column> columns(List<ColumnDescriptor> descriptors, boolean columnMetadata) {
     List<Column> columns = new ArrayList<>(descriptors.size());
     for (ColumnDescriptor d : descriptors) {
       columns.add(new Column(d.name(), dialect.columnType(d), columnMetadata ? dialect.columnMetadata(d) : null));
     }
-    RowCollector.Rows rows = result.value();
-    List<Object> jsonRows = new ArrayList<>(rows.kept().size());
-    for (Row row : rows.kept()) {
-      jsonRows.add(format == ResultFormat.ARRAYS ? asArray(row, descriptors) : asObject(row, descriptors));
-    }
-    long updated = descriptors.isEmpty() ? result.rowCount() : 0;
-    return new QueryResult(columns, jsonRows, updated, dialect.generatedKeys(result), rows.truncated(), node, 0);
+    return columns;
+  }
+
+  /** One row as JSON: an object by column name, or an array in column order. */
+  Object row(Row row, List<ColumnDescriptor> columns, ResultFormat format) {
+    return format == ResultFormat.ARRAYS ? asArray(row, columns) : asObject(row, columns);
   }
 
   private JsonObject asObject(Row row, List<ColumnDescriptor> columns) {

@@ -166,8 +166,40 @@ public final class Failures {
     }
     if (failure instanceof VertxException && failure.getMessage() != null
         && failure.getMessage().startsWith("Parameter at position")) {
-      return Problem.of(ErrorCode.BAD_REQUEST, failure.getMessage());
+      return Problem.of(ErrorCode.BAD_REQUEST, unboundParameter(failure.getMessage()));
     }
     return null;
+  }
+
+  private static final java.util.regex.Pattern UNBOUND = java.util.regex.Pattern.compile(
+      "Parameter at position\\[(\\d+)] with class = \\[([^\\]]*)] .* expected class = \\[([^\\]]*)].*",
+      java.util.regex.Pattern.DOTALL);
+
+  /**
+   * The driver's refusal to bind a value, said without the value (parameter values are never echoed or
+   * logged) and without Java class paths.
+   */
+  static String unboundParameter(String driverMessage) {
+    java.util.regex.Matcher m = UNBOUND.matcher(driverMessage);
+    if (!m.matches()) {
+      return "a parameter cannot be bound to the type the statement expects";
+    }
+    return "parameter " + (Integer.parseInt(m.group(1)) + 1) + " cannot be bound: the statement expects a "
+        + jsonKind(m.group(3)) + ", not a " + jsonKind(m.group(2));
+  }
+
+  private static String jsonKind(String javaClassName) {
+    String javaClass = javaClassName.substring(javaClassName.lastIndexOf('.') + 1).replace(";", "");
+    if (javaClassName.startsWith("[")) {
+      return "JSON array";
+    }
+    return switch (javaClass) {
+      case "String" -> "string";
+      case "Number", "Integer", "Long", "Short", "Double", "Float", "BigDecimal", "BigInteger", "Numeric" -> "number";
+      case "Boolean" -> "boolean";
+      case "JsonObject" -> "JSON object";
+      case "JsonArray" -> "JSON array";
+      default -> javaClass + " value";
+    };
   }
 }

@@ -1,9 +1,11 @@
 package io.dbgateway.http;
 
+import io.dbgateway.api.RequestParser;
 import io.dbgateway.auth.ApiKeys;
 import io.dbgateway.config.GatewayConfig;
 import io.dbgateway.auth.SigV4Verifier;
 import io.dbgateway.dataapi.DataApiRoutes;
+import io.dbgateway.db.QueryStreamer;
 import io.dbgateway.error.ErrorCode;
 import io.dbgateway.error.Problem;
 import io.dbgateway.metrics.GatewayMetrics;
@@ -33,32 +35,42 @@ public final class HttpVerticle extends VerticleBase {
   private final HealthChecks readiness;
   private final RateLimiter limiter;
   private final GatewayMetrics metrics;
+  private final QueryStreamer streamer;
   private HttpServer server;
   private Router router;
 
   /** The RDS Data API endpoints: authenticated like {@code /v1}, and by AWS SigV4 too. */
   public static final List<String> DATA_API_PATHS = DataApiRoutes.PATHS;
 
-  /** @param limiter the per-key request rate, one for the whole process (every instance shares it) */
+  /**
+   * @param limiter the per-key request rate, one for the whole process (every instance shares it)
+   * @param streamer streams {@code Accept: application/x-ndjson} queries through a cursor
+   */
   public HttpVerticle(GatewayConfig config, HealthChecks liveness, HealthChecks readiness, RateLimiter limiter,
-      GatewayMetrics metrics) {
+      GatewayMetrics metrics, QueryStreamer streamer) {
     this.config = config;
     this.liveness = liveness;
     this.readiness = readiness;
     this.limiter = limiter;
     this.metrics = metrics;
+    this.streamer = streamer;
   }
 
   @Override
   public Future<?> start() {
     router = Router.router(vertx);
     router.route().order(-1).handler(new AccessLog());
-    router.get("/metrics").handler(metrics.scrapeHandler()); // no auth: bind or firewall it to an internal network
     router.get(OpenApiHandler.PATH).handler(new OpenApiHandler());
+    router.get("/metrics").handler(metrics.scrapeHandler()); // no auth: bind or firewall it to an internal network
     router.get("/health/live").handler(HealthCheckHandler.createWithHealthChecks(liveness));
     router.get("/health/ready").handler(HealthCheckHandler.createWithHealthChecks(readiness));
-    guard(router.route("/v1/*"), false);
-    DATA_API_PATHS.forEach(path -> guard(router.route(path), true));
+    ApiKeys keys = new ApiKeys(config.security().apiKeys());
+    AuthHandler.SigV4 sigV4 = new SigV4Verifier(keys, Clock.systemUTC())::verify;
+    guard(router.route("/v1/*"), new AuthHandler(keys, sigV4, false));
+    AuthHandler dataApiAuth = new AuthHandler(keys, sigV4, true);
+    DATA_API_PATHS.forEach(path -> guard(router.route(path), dataApiAuth));
+    new StreamingQueryRoute(streamer, new RequestParser(config.query(), config.limits().maxParams()), metrics)
+        .mount(router);
     new V1Routes(new BusForwarder(vertx, config)).mount(router);
     new DataApiRoutes(new BusForwarder(vertx, config), config).mount(router);
     router.route().last().handler(ctx -> Problems.send(ctx, Problem.of(ErrorCode.NOT_FOUND, "no such endpoint: " + ctx.request().path())));
@@ -75,10 +87,9 @@ public final class HttpVerticle extends VerticleBase {
    * Every API path: the body (bounded), then who is calling, then that caller's request rate. The
    * body comes first because a SigV4 signature covers it.
    */
-  private void guard(io.vertx.ext.web.Route route, boolean dataApi) {
-    ApiKeys keys = new ApiKeys(config.security().apiKeys());
+  private void guard(io.vertx.ext.web.Route route, AuthHandler auth) {
     route.handler(BodyHandler.create(false).setBodyLimit(config.http().maxBodyBytes()))
-        .handler(new AuthHandler(keys, new SigV4Verifier(keys, Clock.systemUTC())::verify, dataApi))
+        .handler(auth)
         .handler(this::rateLimit);
   }
 

@@ -14,6 +14,7 @@ import java.util.Locale;
 import java.util.Random;
 import java.util.Set;
 import java.util.stream.Stream;
+import io.dbgateway.testing.SeededCases;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -26,21 +27,17 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class RequestParserPropertyTest {
 
-  private static final long SEED = Long.getLong("parser.seed", 20_261_128L);
+  private static final long SEED = SeededCases.seed("RequestParserPropertyTest", "parser.seed", 20_261_128L);
   private static final int CASES = 60;
   private static final int BODIES_PER_CASE = 100;
   private static final QueryConfig CONFIG = new QueryConfig(1_000, 5_000, 30_000, 60_000, 10);
   private static final RequestParser PARSER = new RequestParser(CONFIG);
 
-  static {
-    System.out.println("RequestParserPropertyTest seed=" + SEED + " (rerun with -Dparser.seed=" + SEED + ")");
-  }
-
   /** A generated value and whether the oracle accepts it for its field. */
   record Value(Object json, boolean valid) {}
 
   static Stream<Arguments> cases() {
-    return Stream.iterate(0, i -> i + 1).limit(CASES).map(i -> Arguments.of(i, SEED * 1_000_003L + i));
+    return SeededCases.of(SEED, CASES);
   }
 
   @ParameterizedTest(name = "case {0} seed {1}")

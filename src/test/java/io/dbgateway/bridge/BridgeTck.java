@@ -79,6 +79,17 @@ public abstract class BridgeTck {
     return reply.getJsonObject("body");
   }
 
+  /** Sends one operation and answers its reply's body; fails if the bridge answers anything else. */
+  private static JsonObject call(BridgeClient client, JsonObject headers, String address, JsonObject body) {
+    JsonObject request = sendFrame(address, headers, body);
+    return replyBody(request, client.exchange(request));
+  }
+
+  private static int count(BridgeClient client, JsonObject headers, String table) {
+    return call(client, headers, Addresses.QUERY, sql("SELECT COUNT(*) AS n FROM " + table))
+        .getJsonArray("rows").getJsonObject(0).getInteger("n");
+  }
+
   private static JsonObject problemOf(JsonObject request, JsonObject err, int status) {
     assertThat(err.getString("type")).as("reply %s", err.encode()).isEqualTo("err");
     assertThat(err.getString("address")).isEqualTo(request.getString("replyAddress"));
@@ -121,6 +132,25 @@ public abstract class BridgeTck {
   }
 
   @Test
+  void interactiveTransactionsAndNamedQueriesWorkOverTheBridge() {
+    String table = Engine.uniqueTable("bridge_tx");
+    try (BridgeClient client = BridgeClient.connect(openPort)) {
+      call(client, new JsonObject(), Addresses.QUERY, sql("CREATE TABLE " + table + " (id INTEGER)"));
+      String txId = call(client, new JsonObject(), Addresses.TX_BEGIN, new JsonObject()).getString("txId");
+      call(client, new JsonObject(), Addresses.QUERY, sql("INSERT INTO " + table + " (id) VALUES (?)", 1).put("txId", txId));
+      assertThat(call(client, new JsonObject(), Addresses.TX_ROLLBACK, new JsonObject().put("txId", txId))
+          .getString("status")).isEqualTo("rolledBack");
+      JsonObject commit = sendFrame(Addresses.TX_COMMIT, new JsonObject(), new JsonObject().put("txId", txId));
+      assertThat(problemOf(commit, client.exchange(commit), 404).getString("code")).isEqualTo("NOT_FOUND");
+
+      assertThat(count(client, new JsonObject(), table)).isZero();
+
+      assertThat(call(client, new JsonObject(), Addresses.NAMED, new JsonObject().put("name", "users.by_email")
+          .put("params", new JsonObject().put("email", "nobody@example.org"))).getInteger("rowCount")).isZero();
+    }
+  }
+
+  @Test
   void aFailingQueryAnswersAnErrorFrameWhoseCodeIsTheStatusAndWhoseMessageIsTheProblem() {
     try (BridgeClient client = BridgeClient.connect(openPort)) {
       JsonObject request = sendFrame(Addresses.QUERY, new JsonObject(), sql("SELECT * FROM no_such_table_bridge"));
@@ -152,15 +182,13 @@ public abstract class BridgeTck {
   void publishIsRefusedAndRunsNothing() {
     String table = Engine.uniqueTable("bridge_pub");
     try (BridgeClient client = BridgeClient.connect(openPort)) {
-      JsonObject create = sendFrame(Addresses.QUERY, new JsonObject(), sql("CREATE TABLE " + table + " (id INTEGER)"));
-      replyBody(create, client.exchange(create));
+      call(client, new JsonObject(), Addresses.QUERY, sql("CREATE TABLE " + table + " (id INTEGER)"));
 
       JsonObject refused = client.exchange(new JsonObject().put("type", "publish").put("address", Addresses.QUERY)
           .put("body", sql("INSERT INTO " + table + " (id) VALUES (1)")));
       assertThat(refused.getString("type")).isEqualTo("err");
 
-      JsonObject count = sendFrame(Addresses.QUERY, new JsonObject(), sql("SELECT COUNT(*) AS n FROM " + table));
-      assertThat(replyBody(count, client.exchange(count)).getJsonArray("rows").getJsonObject(0).getInteger("n")).isZero();
+      assertThat(count(client, new JsonObject(), table)).isZero();
     }
   }
 
@@ -230,8 +258,7 @@ public abstract class BridgeTck {
     String table = Engine.uniqueTable("bridge_roles");
     JsonObject claimsWrite = new JsonObject().put(Caller.ROLE_HEADER, "write").put(Caller.KEY_ID_HEADER, "bw");
     try (BridgeClient client = BridgeClient.connect(keyedPort)) {
-      JsonObject create = sendFrame(Addresses.QUERY, bearer(WRITE_SECRET), sql("CREATE TABLE " + table + " (id INTEGER)"));
-      replyBody(create, client.exchange(create));
+      call(client, bearer(WRITE_SECRET), Addresses.QUERY, sql("CREATE TABLE " + table + " (id INTEGER)"));
 
       JsonObject named = sendFrame(Addresses.QUERY, bearer(NAMED_SECRET).mergeIn(claimsWrite),
           sql("INSERT INTO " + table + " (id) VALUES (1)"));
@@ -241,8 +268,7 @@ public abstract class BridgeTck {
           sql("INSERT INTO " + table + " (id) VALUES (2)"));
       assertThat(problemOf(read, client.exchange(read), 403).getString("code")).isEqualTo("FORBIDDEN");
 
-      JsonObject count = sendFrame(Addresses.QUERY, bearer(READ_SECRET), sql("SELECT COUNT(*) AS n FROM " + table));
-      assertThat(replyBody(count, client.exchange(count)).getJsonArray("rows").getJsonObject(0).getInteger("n")).isZero();
+      assertThat(count(client, bearer(READ_SECRET), table)).isZero();
     }
   }
 

@@ -83,8 +83,18 @@ class GaleraNodeMetricsTest {
 
   private static void desync(String node, boolean on) throws Exception {
     int index = NODES.indexOf(node) + 1;
-    try (Connection c = GaleraCluster.get().connect(index); Statement s = c.createStatement()) {
-      s.execute("SET GLOBAL wsrep_desync = " + (on ? "ON" : "OFF"));
+    // Seen once under load: the statement never returned. A bounded wait and one more attempt keep the
+    // test from hanging; a second failure fails it.
+    for (int attempt = 1; ; attempt++) {
+      try (Connection c = GaleraCluster.get().connect(index); Statement s = c.createStatement()) {
+        s.setQueryTimeout(30);
+        s.execute("SET GLOBAL wsrep_desync = " + (on ? "ON" : "OFF"));
+        return;
+      } catch (java.sql.SQLException e) {
+        if (attempt == 2) {
+          throw e;
+        }
+      }
     }
   }
 }

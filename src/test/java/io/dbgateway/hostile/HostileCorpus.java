@@ -68,7 +68,90 @@ final class HostileCorpus {
     beginTransaction(all);
     endTransaction(all);
     namedQuery(all);
+    dataApi(all);
     return all;
+  }
+
+  /** Data API envelopes of the wrong shape: each is a BadRequestException (problem+json with __type). */
+  private void dataApi(List<HostileRequest> out) {
+    String arn = "arn:aws:rds:us-east-1:123456789012:cluster:gateway";
+    JsonObject base = new JsonObject().put("resourceArn", arn).put("secretArn", arn + ":secret");
+    JsonObject execute = base.copy().put("sql", "SELECT id, name FROM " + table + " WHERE id = :id")
+        .put("parameters", new JsonArray().add(new JsonObject().put("name", "id").put("value", new JsonObject().put("longValue", 1))));
+    String valid = execute.encode();
+    for (int i = 0; i < 10; i++) {
+      out.add(HostileRequest.post("truncated", "/Execute", valid.substring(0, 1 + random.nextInt(valid.length() - 1)), 400));
+    }
+    for (byte[] bad : INVALID_UTF8) {
+      out.add(HostileRequest.post("utf8", "/Execute", splice(valid, valid.indexOf("SELECT") + 2, bad), 400));
+    }
+    out.add(HostileRequest.post("nested", "/Execute", "[".repeat(3_000) + "]".repeat(3_000), 400));
+    out.add(HostileRequest.post("nested", "/Execute",
+        execute.copy().put("parameters", "__p__").encode().replace("\"__p__\"", "[".repeat(3_000)), 400));
+    out.add(HostileRequest.post("oversized", "/Execute",
+        execute.copy().put("sql", "SELECT '" + "x".repeat(maxBodyBytes) + "'").encode(), 413));
+    List<Object> wrongParameters = List.of("id", 1, new JsonObject(), new JsonArray().add("id"),
+        new JsonArray().add(new JsonObject().put("value", new JsonObject().put("longValue", 1))),
+        new JsonArray().add(new JsonObject().put("name", 7).put("value", new JsonObject().put("longValue", 1))),
+        new JsonArray().add(new JsonObject().put("name", "id")),
+        new JsonArray().add(new JsonObject().put("name", "id").put("value", "1")));
+    for (Object parameters : wrongParameters) {
+      out.add(HostileRequest.post("dataapi-shape", "/Execute", execute.copy().put("parameters", parameters).encode(), 400));
+    }
+    List<JsonObject> wrongFields = List.of(new JsonObject(), new JsonObject().put("intValue", 1),
+        new JsonObject().put("longValue", 1).put("stringValue", "1"), new JsonObject().put("longValue", "1"),
+        new JsonObject().put("longValue", 1.5), new JsonObject().put("doubleValue", "x"),
+        new JsonObject().put("booleanValue", "true"), new JsonObject().put("isNull", "yes"),
+        new JsonObject().put("blobValue", "***not base64***"), new JsonObject().put("blobValue", 12),
+        new JsonObject().put("stringValue", new JsonArray()), new JsonObject().put("arrayValue", "1,2"),
+        new JsonObject().put("arrayValue", new JsonObject().put("longValues", "1")));
+    for (JsonObject field : wrongFields) {
+      JsonArray parameters = new JsonArray().add(new JsonObject().put("name", "id").put("value", field));
+      out.add(HostileRequest.post("dataapi-field", "/Execute", execute.copy().put("parameters", parameters).encode(), 400));
+    }
+    for (String[] hinted : new String[][] {{"DECIMAL", "twelve"}, {"TIMESTAMP", "yesterday"}, {"DATE", "2024-02-30"},
+        {"TIME", "25:61:00"}, {"UUID", "not-a-uuid"}, {"JSON", "{unclosed"}, {"BIGINT", "1"}, {"decimal", "1"}}) {
+      JsonArray parameters = new JsonArray().add(new JsonObject().put("name", "id").put("typeHint", hinted[0])
+          .put("value", new JsonObject().put("stringValue", hinted[1])));
+      out.add(HostileRequest.post("dataapi-typehint", "/Execute", execute.copy().put("parameters", parameters).encode(), 400));
+    }
+    for (Object[] member : new Object[][] {{"sql", null}, {"sql", 42}, {"sql", ""}, {"includeResultMetadata", "true"},
+        {"formatRecordsAs", "XML"}, {"formatRecordsAs", 1}, {"resultSetOptions", "LONG"}, {"transactionId", 42},
+        {"parameters", null}}) {
+      JsonObject body = execute.copy();
+      if (member[1] == null) {
+        body.remove((String) member[0]);
+        if (!member[0].equals("sql")) {
+          continue;
+        }
+      } else {
+        body.put((String) member[0], member[1]);
+      }
+      out.add(HostileRequest.post("dataapi-shape", "/Execute", body.encode(), 400));
+    }
+    for (String injection : INJECTIONS) {
+      JsonArray parameters = new JsonArray().add(new JsonObject().put("name", "id")
+          .put("value", new JsonObject().put("stringValue", injection.replace("%s", table))));
+      out.add(HostileRequest.post("injection", "/Execute", execute.copy().put("parameters", parameters).encode(), 200, 400));
+    }
+    // BatchExecute: parameterSets must be a list of lists of parameters.
+    JsonObject batch = base.copy().put("sql", "UPDATE " + table + " SET name = :name WHERE id = -1");
+    for (Object sets : List.of("x", 1, new JsonObject(), new JsonArray().add("x"), new JsonArray().add(new JsonObject()),
+        new JsonArray().add(new JsonArray().add(new JsonObject().put("name", "name"))),
+        new JsonArray().add(new JsonArray().add(new JsonObject().put("name", "name").put("value", new JsonObject().put("longValue", "x")))))) {
+      out.add(HostileRequest.post("dataapi-shape", "/BatchExecute", batch.copy().put("parameterSets", sets).encode(), 400));
+    }
+    // Transactions: ids that were never issued, of the right and the wrong type.
+    for (String path : List.of("/CommitTransaction", "/RollbackTransaction")) {
+      out.add(HostileRequest.post("dataapi-shape", path, base.encode(), 400));
+      out.add(HostileRequest.post("dataapi-shape", path, base.copy().put("transactionId", 42).encode(), 400));
+      out.add(HostileRequest.post("unknown-tx", path, base.copy().put("transactionId", "no-such-tx").encode(), 400, 404));
+      out.add(HostileRequest.post("truncated", path, "{\"transactionId\": \"", 400));
+    }
+    out.add(HostileRequest.post("unknown-tx", "/Execute", execute.copy().put("transactionId", "no-such-tx").encode(), 400, 404));
+    for (String body : List.of("[]", "null", "{\"database\": 7}", "{\"resourceArn\": []}")) {
+      out.add(HostileRequest.post("dataapi-shape", "/BeginTransaction", body, 400));
+    }
   }
 
   /** Begin takes an optional body of options: every bad one is refused before a transaction opens. */

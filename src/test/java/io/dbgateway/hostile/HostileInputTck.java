@@ -77,7 +77,8 @@ public abstract class HostileInputTck {
           || problem.getString("detail") == null || !problem.getString("type", "").startsWith("urn:dbgateway:error:")) {
         return "an incomplete problem: " + abbreviate(response.body());
       }
-      if (response.body().contains("\tat ") || response.body().contains("Exception")) {
+      String detail = problem.getString("detail");
+      if (detail.contains("\tat ") || detail.contains("Exception") || detail.contains("java.")) {
         return "a problem that leaks internals: " + abbreviate(response.body());
       }
     }

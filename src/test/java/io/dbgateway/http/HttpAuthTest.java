@@ -91,6 +91,16 @@ class HttpAuthTest {
     Response r = gateway.post("/v1/query", SELECT_ONE, sigV4);
     assertThat(r.status()).as(r.body()).isEqualTo(401);
     assertThat(r.json().getString("detail")).contains("Bearer");
+    // On a Data API path the signature is checked, and a wrong one is refused as AWS does: 403.
+    String now = java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
+        .format(java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC));
+    Map<String, String> signed = Map.of("X-Amz-Date", now, "Authorization", "AWS4-HMAC-SHA256 Credential=writer/"
+        + now.substring(0, 8) + "/us-east-1/rds-data/aws4_request, SignedHeaders=host;x-amz-date, Signature="
+        + "0".repeat(64));
+    Response dataApi = gateway.post("/Execute", new JsonObject().put("resourceArn", "arn:aws:rds:x").put("secretArn", "arn:y")
+        .put("sql", "SELECT 1"), signed);
+    assertThat(dataApi.status()).as(dataApi.body()).isEqualTo(403);
+    assertThat(dataApi.header("X-Amzn-Errortype")).isEqualTo("ForbiddenException");
   }
 
   @Test

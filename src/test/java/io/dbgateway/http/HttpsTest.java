@@ -75,6 +75,18 @@ class HttpsTest {
   }
 
   @Test
+  void filesThatAreNotAPemCertificateAndKeyAreAConfigurationError() throws Exception {
+    Path notCert = java.nio.file.Files.writeString(dir.resolve("not-a-cert.pem"), "hello");
+    Path notKey = java.nio.file.Files.writeString(dir.resolve("not-a-key.pem"), "the-key-text-never-echoed");
+    assertThatThrownBy(() -> io.dbgateway.config.ConfigLoader.load(HttpAuthTest.sqlite(dir.resolve("x.db"),
+        Map.of("GATEWAY_TLS_CERT", notCert.toString(), "GATEWAY_TLS_KEY", notKey.toString()))))
+        .isInstanceOf(io.dbgateway.config.InvalidConfigException.class)
+        .hasMessageContaining("GATEWAY_TLS_CERT " + notCert + " is not a PEM certificate chain")
+        .hasMessageContaining("GATEWAY_TLS_KEY " + notKey + " is not an unencrypted PEM private key")
+        .hasMessageNotContaining("the-key-text-never-echoed");
+  }
+
+  @Test
   void aClientThatDoesNotTrustTheCertificateRefusesIt() {
     HttpClient defaults = HttpClient.newHttpClient();
     assertThatThrownBy(() -> send(defaults, "https", "/v1/query", SECRET)).isInstanceOf(SSLHandshakeException.class);

@@ -112,6 +112,71 @@ public abstract class OpenApiConformanceTck {
   }
 
   @Test
+  void interactiveTransactionAnswersConform() {
+    String txId = answer("/v1/transactions", new JsonObject(), 200).json().getString("txId");
+    answer("/v1/query", new JsonObject().put("sql", "UPDATE " + table + " SET name = 'uno' WHERE id = 1").put("txId", txId), 200);
+    answer("/v1/batch", new JsonObject().put("sql", "INSERT INTO " + table + " (id, name) VALUES (?, ?)")
+        .put("params", new JsonArray().add(new JsonArray().add(20).add("twenty"))).put("txId", txId), 200);
+    answer("/v1/transactions/" + txId + "/commit", new JsonObject(), 200);
+    answer("/v1/transactions/" + txId + "/commit", new JsonObject(), 404);
+    answer("/v1/query", new JsonObject().put("sql", "SELECT 1").put("txId", txId), 404);
+
+    String readOnly = answer("/v1/transactions", new JsonObject().put("readOnly", true), 200).json().getString("txId");
+    answer("/v1/transactions/" + readOnly + "/rollback", new JsonObject(), 200);
+    answer("/v1/transactions/" + readOnly + "/rollback", new JsonObject(), 404);
+    answer("/v1/transactions", new JsonObject().put("colour", "red"), 400);
+    answer("/v1/transactions", new JsonObject(), Map.of("Idempotency-Key", "oa-tx-" + UUID.randomUUID()), 400);
+  }
+
+  @Test
+  void namedQueryAnswersConform() {
+    answer("/v1/queries/users.by_email", new JsonObject().put("params", new JsonObject().put("email", "nobody@example.org")), 200);
+    answer("/v1/queries/users.by_email", new JsonObject().put("params", new JsonObject().put("email", "x"))
+        .put("format", "arrays").put("maxRows", 5), 200);
+    answer("/v1/queries/no.such.query", new JsonObject(), 404);
+    answer("/v1/queries/users.by_email", new JsonObject().put("sql", "SELECT 1"), 400);
+  }
+
+  /** What every Data API request names: the cluster and secret ARNs (accepted, not used) and the database. */
+  private static JsonObject envelope() {
+    return new JsonObject().put("resourceArn", "arn:aws:rds:us-east-1:123456789012:cluster:gw")
+        .put("secretArn", "arn:aws:secretsmanager:us-east-1:123456789012:secret:gw").put("database", "app");
+  }
+
+  private static JsonObject dataApi(String sql) {
+    return envelope().put("sql", sql);
+  }
+
+  private static JsonObject field(String kind, Object value) {
+    return new JsonObject().put(kind, value);
+  }
+
+  @Test
+  void dataApiAnswersConform() {
+    answer("/Execute", dataApi("SELECT id, name FROM " + table + " WHERE id > :id ORDER BY id")
+        .put("parameters", new JsonArray().add(new JsonObject().put("name", "id").put("value", field("longValue", 0))))
+        .put("includeResultMetadata", true), 200);
+    answer("/Execute", dataApi("SELECT id, name FROM " + table).put("formatRecordsAs", "JSON"), 200);
+    answer("/Execute", dataApi("INSERT INTO " + table + " (id, name) VALUES (:id, :name)").put("parameters", new JsonArray()
+        .add(new JsonObject().put("name", "id").put("value", field("longValue", 30)))
+        .add(new JsonObject().put("name", "name").put("value", field("stringValue", "thirty")))), 200);
+    answer("/BatchExecute", dataApi("INSERT INTO " + table + " (id, name) VALUES (:id, :name)").put("parameterSets", new JsonArray()
+        .add(new JsonArray().add(new JsonObject().put("name", "id").put("value", field("longValue", 31)))
+            .add(new JsonObject().put("name", "name").put("value", field("stringValue", "thirty-one"))))), 200);
+
+    String tx = answer("/BeginTransaction", envelope(), 200).json().getString("transactionId");
+    answer("/Execute", dataApi("DELETE FROM " + table).put("transactionId", tx), 200);
+    answer("/RollbackTransaction", envelope().put("transactionId", tx), 200);
+    answer("/CommitTransaction", envelope().put("transactionId", tx), 404);
+    String committed = answer("/BeginTransaction", envelope(), 200).json().getString("transactionId");
+    answer("/CommitTransaction", envelope().put("transactionId", committed), 200);
+
+    answer("/Execute", dataApi("SELECT * FROM no_such_table_oa"), 400);
+    answer("/Execute", dataApi("INSERT INTO " + table + " (id, name) VALUES (99, 'one')"), 409);
+    answer("/Execute", new JsonObject().put("database", "app"), 400);
+  }
+
+  @Test
   void authenticationRoleAndRateAnswersConform() {
     Map<String, String> env = new HashMap<>(engine().env());
     env.putAll(Map.of("GATEWAY_API_KEYS", "ow:write:openapi-write-secret,on:named:openapi-named-secret",
@@ -139,8 +204,8 @@ public abstract class OpenApiConformanceTck {
   }
 
   @Test
-  void healthAnswersConform() {
-    for (String path : new String[] {"/health/live", "/health/ready"}) {
+  void healthAndMetricsAnswersConform() {
+    for (String path : new String[] {"/health/live", "/health/ready", "/metrics"}) {
       Response response = gateway.get(path);
       assertThat(response.status()).isEqualTo(200);
       openApi.assertConforms("GET", path, response);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.dbgateway.config.ConfigLoader;
 import io.dbgateway.config.GatewayConfig;
 import io.dbgateway.error.ErrorCode;
+import io.dbgateway.metrics.GatewayMetrics;
 import io.dbgateway.tck.GatewayUnderTest;
 import io.dbgateway.testing.OpenApiConformance;
 import io.vertx.core.Vertx;
@@ -54,7 +55,7 @@ class OpenApiDocumentTest {
     try {
       GatewayConfig config = ConfigLoader.load(env);
       HttpVerticle http = new HttpVerticle(config, HealthChecks.create(vertx), HealthChecks.create(vertx),
-          new RateLimiter(config.limits()), new io.dbgateway.metrics.GatewayMetrics());
+          new RateLimiter(config.limits()), new GatewayMetrics(), null); // routes only: no streams
       vertx.deployVerticle(http).await(30, TimeUnit.SECONDS);
       Set<String> routed = new TreeSet<>();
       for (Route route : http.router().getRoutes()) {
@@ -125,6 +126,21 @@ class OpenApiDocumentTest {
   }
 
   @Test
+  void everyDataApiExceptionNameIsDocumented() {
+    JsonObject components = document.getJsonObject("components");
+    List<String> header = components.getJsonObject("headers").getJsonObject("X-Amzn-Errortype")
+        .getJsonObject("schema").getJsonArray("enum").getList();
+    List<String> body = components.getJsonObject("schemas").getJsonObject("DataApiError").getJsonObject("properties")
+        .getJsonObject("__type").getJsonArray("enum").getList();
+    for (ErrorCode code : ErrorCode.values()) {
+      for (boolean namesTransaction : new boolean[] {false, true}) {
+        assertThat(header).as(code.name()).contains(code.dataApiName(namesTransaction));
+        assertThat(body).as(code.name()).contains(code.dataApiName(namesTransaction));
+      }
+    }
+  }
+
+  @Test
   void everyV1OperationNamesItsEventBusAddress() {
     JsonObject paths = document.getJsonObject("paths");
     Set<String> addresses = paths.fieldNames().stream().filter(p -> p.startsWith("/v1/"))
@@ -144,6 +160,10 @@ class OpenApiDocumentTest {
       .put("rows", new JsonArray().add(new JsonObject().put("one", 1))).put("rowCount", 1).put("updated", 0)
       .put("generatedKeys", new JsonArray()).put("truncated", false).put("node", "db:5432").put("elapsedMs", 0.5).encode();
 
+  /** The headers every answer carries; each check below breaks the answer in one other way only. */
+  private static final Map<String, String> HEADERS = Map.of("X-Request-Id", "r1");
+  private static final Map<String, String> RETRY_HEADERS = Map.of("X-Request-Id", "r1", "Retry-After", "1");
+
   private static JsonObject problem(String code, int status) {
     return new JsonObject().put("type", "urn:dbgateway:error:unavailable").put("title", "Service unavailable")
         .put("status", status).put("code", code).put("detail", "d").putNull("sqlState").putNull("dbCode")
@@ -152,49 +172,68 @@ class OpenApiDocumentTest {
 
   @Test
   void aConformingAnswerPasses() {
-    assertThat(openApi.violations("POST", "/v1/query", 200, "application/json", Map.of(), RESULT)).isEmpty();
+    assertThat(openApi.violations("POST", "/v1/query", 200, "application/json", HEADERS, RESULT)).isEmpty();
     assertThat(openApi.violations("POST", "/v1/transactions/abc/commit", 503, Problems.PROBLEM_JSON,
-        Map.of("Retry-After", "1"), problem("UNAVAILABLE", 503).encode())).isEmpty();
-    assertThat(openApi.violations("POST", "/v1/query", 200, "application/x-ndjson", Map.of(),
-        "{\"columns\":[{\"name\":\"one\",\"type\":\"INTEGER\"}]}\n{\"one\":1}\n")).isEmpty();
+        RETRY_HEADERS, problem("UNAVAILABLE", 503).encode())).isEmpty();
+    assertThat(openApi.violations("POST", "/v1/query", 200, "application/x-ndjson", HEADERS,
+        HEADER_LINE + "{\"one\":1}\n" + SUMMARY_LINE)).isEmpty();
+    assertThat(openApi.violations("POST", "/v1/query", 200, "application/x-ndjson", HEADERS,
+        HEADER_LINE + "[1]\n" + new JsonObject().put("error", problem("UNAVAILABLE", 503).put("retryAfter", 1)).encode()))
+        .isEmpty();
   }
 
   @Test
   void theValidatorRejectsABodyThatBreaksItsSchema() {
     String missingRows = new JsonObject(RESULT).copy().put("rowCount", "1").encode();
-    assertThat(openApi.violations("POST", "/v1/query", 200, "application/json", Map.of(), missingRows))
+    assertThat(openApi.violations("POST", "/v1/query", 200, "application/json", HEADERS, missingRows))
         .anySatisfy(v -> assertThat(v).contains("rowCount"));
     String extraField = new JsonObject(RESULT).put("secret", "x").encode();
-    assertThat(openApi.violations("POST", "/v1/query", 200, "application/json", Map.of(), extraField)).isNotEmpty();
-    assertThat(openApi.violations("POST", "/v1/query", 200, "application/json", Map.of(), "[1, 2")).isNotEmpty();
+    assertThat(openApi.violations("POST", "/v1/query", 200, "application/json", HEADERS, extraField))
+        .anySatisfy(v -> assertThat(v).contains("the body"));
+    assertThat(openApi.violations("POST", "/v1/query", 200, "application/json", HEADERS, "[1, 2"))
+        .anySatisfy(v -> assertThat(v).contains("not JSON"));
   }
 
   @Test
   void theValidatorRejectsAProblemWhoseCodeDoesNotBelongToItsStatus() {
-    assertThat(openApi.violations("POST", "/v1/query", 503, Problems.PROBLEM_JSON, Map.of("Retry-After", "1"),
-        problem("NOPE", 503).encode())).isNotEmpty();
-    assertThat(openApi.violations("POST", "/v1/query", 503, Problems.PROBLEM_JSON, Map.of("Retry-After", "1"),
-        problem("TIMEOUT", 503).encode())).isNotEmpty();
+    assertThat(openApi.violations("POST", "/v1/query", 503, Problems.PROBLEM_JSON, RETRY_HEADERS,
+        problem("NOPE", 503).encode())).anySatisfy(v -> assertThat(v).contains("/code"));
+    assertThat(openApi.violations("POST", "/v1/query", 503, Problems.PROBLEM_JSON, RETRY_HEADERS,
+        problem("TIMEOUT", 503).encode())).anySatisfy(v -> assertThat(v).contains("/code"));
   }
 
   @Test
   void theValidatorRejectsMissingHeadersWrongContentTypesAndUndocumentedStatuses() {
     String unavailable = problem("UNAVAILABLE", 503).encode();
-    assertThat(openApi.violations("POST", "/v1/query", 503, Problems.PROBLEM_JSON, Map.of(), unavailable))
+    assertThat(openApi.violations("POST", "/v1/query", 503, Problems.PROBLEM_JSON, HEADERS, unavailable))
         .anySatisfy(v -> assertThat(v).contains("Retry-After"));
-    assertThat(openApi.violations("POST", "/v1/query", 503, Problems.PROBLEM_JSON, Map.of("Retry-After", "soon"),
-        unavailable)).isNotEmpty();
-    assertThat(openApi.violations("POST", "/v1/query", 503, "application/json", Map.of("Retry-After", "1"), unavailable))
+    assertThat(openApi.violations("POST", "/v1/query", 503, Problems.PROBLEM_JSON,
+        Map.of("X-Request-Id", "r1", "Retry-After", "soon"), unavailable)).anySatisfy(v -> assertThat(v).contains("Retry-After"));
+    assertThat(openApi.violations("POST", "/v1/query", 503, Problems.PROBLEM_JSON, Map.of("Retry-After", "1"), unavailable))
+        .anySatisfy(v -> assertThat(v).contains("X-Request-Id"));
+    assertThat(openApi.violations("POST", "/v1/query", 503, "application/json", RETRY_HEADERS, unavailable))
         .anySatisfy(v -> assertThat(v).contains("content type"));
-    assertThat(openApi.violations("POST", "/v1/query", 418, Problems.PROBLEM_JSON, Map.of(), unavailable))
+    assertThat(openApi.violations("POST", "/v1/query", 418, Problems.PROBLEM_JSON, HEADERS, unavailable))
         .anySatisfy(v -> assertThat(v).contains("418"));
-    assertThat(openApi.violations("GET", "/v1/query", 200, "application/json", Map.of(), RESULT)).isNotEmpty();
-    assertThat(openApi.violations("POST", "/v1/queries", 200, "application/json", Map.of(), RESULT)).isNotEmpty();
+    assertThat(openApi.violations("GET", "/v1/query", 200, "application/json", HEADERS, RESULT))
+        .anySatisfy(v -> assertThat(v).contains("no operation"));
+    assertThat(openApi.violations("POST", "/v1/queries", 200, "application/json", HEADERS, RESULT))
+        .anySatisfy(v -> assertThat(v).contains("no operation"));
   }
 
+  private static final String HEADER_LINE = "{\"columns\":[{\"name\":\"one\",\"type\":\"INTEGER\"}]}\n";
+  private static final String SUMMARY_LINE =
+      "{\"rowCount\":1,\"truncated\":false,\"node\":\"db:5432\",\"elapsedMs\":1.5}\n";
+
   @Test
-  void theValidatorRejectsABadStreamLine() {
-    assertThat(openApi.violations("POST", "/v1/query", 200, "application/x-ndjson", Map.of(),
-        "{\"columns\":[{\"name\":\"one\",\"type\":\"INTEGER\"}]}\n42\n")).anySatisfy(v -> assertThat(v).contains("line 2"));
+  void theValidatorRejectsABadStream() {
+    assertThat(openApi.violations("POST", "/v1/query", 200, "application/x-ndjson", HEADERS,
+        HEADER_LINE + "42\n" + SUMMARY_LINE)).anySatisfy(v -> assertThat(v).contains("line 2"));
+    assertThat(openApi.violations("POST", "/v1/query", 200, "application/x-ndjson", HEADERS,
+        "{\"one\":1}\n" + SUMMARY_LINE)).anySatisfy(v -> assertThat(v).contains("line 1"));
+    assertThat(openApi.violations("POST", "/v1/query", 200, "application/x-ndjson", HEADERS,
+        HEADER_LINE + "{\"one\":1}\n")).anySatisfy(v -> assertThat(v).contains("line 2"));
+    assertThat(openApi.violations("POST", "/v1/query", 200, "application/x-ndjson", HEADERS,
+        HEADER_LINE + "{\"error\":{\"code\":\"NOPE\"}}\n")).anySatisfy(v -> assertThat(v).contains("line 2"));
   }
 }

@@ -27,8 +27,12 @@ class RequestLimitsTest {
   static GatewayUnderTest gateway;
 
   @BeforeAll
-  static void start() {
-    gateway = GatewayUnderTest.start(HttpAuthTest.sqlite(dir.resolve("limits.db"), Map.of(
+  static void start() throws java.io.IOException {
+    Path queries = java.nio.file.Files.createDirectories(dir.resolve("queries"));
+    java.nio.file.Files.writeString(queries.resolve("sums.json"), new JsonArray()
+        .add(new JsonObject().put("name", "sum4").put("sql", "SELECT :a + :b + :c + :d AS n").put("readOnly", true))
+        .add(new JsonObject().put("name", "sum3").put("sql", "SELECT :a + :b + :c AS n").put("readOnly", true)).encode());
+    gateway = GatewayUnderTest.start(HttpAuthTest.sqlite(dir.resolve("limits.db"), Map.of("GATEWAY_QUERIES", queries.toString(),
         "GATEWAY_LIMIT_MAX_PARAMS", "3", "GATEWAY_QUERY_MAX_ROWS_LIMIT", "10", "GATEWAY_QUERY_DEFAULT_MAX_ROWS", "5",
         "GATEWAY_QUERY_MAX_TIMEOUT_MS", "2000", "GATEWAY_QUERY_DEFAULT_TIMEOUT_MS", "1000")));
   }
@@ -75,6 +79,16 @@ class RequestLimitsTest {
       assertThat(e.failureCode()).isEqualTo(400);
       assertThat(e.getMessage()).contains("at most 3");
     }
+  }
+
+  @Test
+  void theLimitHoldsForNamedQueries() {
+    JsonObject three = new JsonObject().put("a", 1).put("b", 2).put("c", 3);
+    Response ok = gateway.post("/v1/queries/sum3", new JsonObject().put("params", three));
+    assertThat(ok.status()).as(ok.body()).isEqualTo(200);
+    assertThat(ok.json().getJsonArray("rows").getJsonObject(0).getInteger("n")).isEqualTo(6);
+    assertBadRequest(gateway.post("/v1/queries/sum4", new JsonObject().put("params", three.copy().put("d", 4))),
+        "params has 4 values", "GATEWAY_LIMIT_MAX_PARAMS");
   }
 
   @Test

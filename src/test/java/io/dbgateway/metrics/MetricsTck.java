@@ -64,6 +64,9 @@ public abstract class MetricsTck {
     assertThat(tx.status()).as(tx.body()).isEqualTo(200);
     gateway.request(Addresses.QUERY, sql("SELECT 2 AS two"));
     gateway.request(Addresses.QUERY, sql("SELECT 3 AS three"));
+    Response streamed = gateway.send("POST", "/v1/query", sql("SELECT 4 AS four").encode().getBytes(),
+        Map.of("Content-Type", "application/json", "Accept", "application/x-ndjson"));
+    assertThat(streamed.status()).as(streamed.body()).isEqualTo(200);
 
     Scrape after = Scrape.of(gateway);
     assertThat(after.hasType(OPERATION, "histogram")).as(after.text()).isTrue();
@@ -72,7 +75,8 @@ public abstract class MetricsTck {
         operation("query", "SQL_ERROR"), 1,
         operation("batch", "ok"), 1,
         operation("transaction", "CONFLICT"), 1,
-        operation("transaction", "ok"), 1);
+        operation("transaction", "ok"), 1,
+        operation("stream", "ok"), 1);
     expected.forEach((labels, count) -> {
       assertThat(after.sum(OPERATION + "_count", labels) - before.sum(OPERATION + "_count", labels))
           .as("operations counted with %s", labels).isEqualTo(count.doubleValue());

@@ -270,10 +270,128 @@ public abstract class ReadOnlyKeyTck {
     assertThePooledConnectionIsClean();
   }
 
+  // ---- interactive transactions ----
+
+  private String begin(String secret) {
+    Response begun = send(new Attack("/v1/transactions", new JsonObject(), 200), secret);
+    assertThat(begun.status()).as(begun.body()).isEqualTo(200);
+    return begun.json().getString("txId");
+  }
+
+  private Response end(String txId, String how, String secret) {
+    return send(new Attack("/v1/transactions/" + txId + "/" + how, new JsonObject(), 200), secret);
+  }
+
+  private static Attack inTransaction(Attack attack, String txId) {
+    return new Attack(attack.path(), attack.body().copy().put("txId", txId), attack.status());
+  }
+
+  /**
+   * Each attack in a transaction of its own, begun by the READ key (forced read-only), then rolled
+   * back; the statement that ends the transaction and the write after it share one.
+   */
+  @Test
+  void readOnlyKeyCannotWriteInsideAnInteractiveTransaction() throws SQLException {
+    List<Attack> attacks = new ArrayList<>(List.of(query(insert(9)), query("DELETE FROM " + table),
+        query("CREATE TABLE " + table + "_new (id INTEGER)"), query("COMMIT"), query("ROLLBACK"),
+        query("SET TRANSACTION READ WRITE"), query("SAVEPOINT s"),
+        new Attack("/v1/batch", new JsonObject().put("sql", "INSERT INTO " + table + " (id, name) VALUES (?, 'b')")
+            .put("params", new JsonArray().add(new JsonArray().add(7))), 403)));
+    hiddenWrites(table).forEach(hidden -> attacks.add(query(hidden)));
+    sessionEscapes(table).forEach(escape -> attacks.add(query(escape)));
+    for (Attack attack : attacks) {
+      String txId = begin(READ_SECRET);
+      Response r = send(inTransaction(attack, txId), READ_SECRET);
+      assertThat(r.status()).as("%s -> %s", attack, r.body()).isEqualTo(403);
+      assertThat(end(txId, "rollback", READ_SECRET).status()).isEqualTo(200);
+    }
+    String txId = begin(READ_SECRET);
+    assertThat(send(inTransaction(query("COMMIT"), txId), READ_SECRET).status()).isEqualTo(403);
+    assertThat(send(inTransaction(query(insert(9)), txId), READ_SECRET).status()).isEqualTo(403);
+    // PostgreSQL aborted the transaction at the refused write: commit answers 400 (25P02), and rolls back.
+    assertThat(end(txId, "commit", READ_SECRET).status()).isIn(200, 400);
+    assertUnchanged();
+    assertThePooledConnectionIsClean();
+  }
+
+  @Test
+  void aReadOnlyInteractiveTransactionGivesItsConnectionBackClean() throws SQLException {
+    for (String how : List.of("commit", "rollback")) {
+      String txId = begin(READ_SECRET);
+      Response read = send(inTransaction(query("SELECT name FROM " + table), txId), READ_SECRET);
+      assertThat(read.status()).as(read.body()).isEqualTo(200);
+      assertThat(end(txId, how, READ_SECRET).status()).isEqualTo(200);
+      Response write = send(query(insert(how.length())), WRITE_SECRET);
+      assertThat(write.status()).as("a WRITE key after a READ transaction's %s: %s", how, write.body()).isEqualTo(200);
+    }
+    assertThat(engine().count(table, "1 = 1")).isEqualTo(3);
+  }
+
+  @Test
+  void readOnlyKeyCannotWriteThroughAnotherKeysTransaction() throws SQLException {
+    String txId = begin(WRITE_SECRET);
+    Response r = send(inTransaction(query(insert(9)), txId), READ_SECRET);
+    assertThat(r.status()).as("another key's transaction is unknown to it: %s", r.body()).isEqualTo(404);
+    assertThat(end(txId, "commit", READ_SECRET).status()).isEqualTo(404);
+    assertThat(end(txId, "rollback", WRITE_SECRET).status()).isEqualTo(200);
+    assertUnchanged();
+  }
+
+  // ---- the RDS Data API ----
+
+  private static JsonObject envelope() {
+    return new JsonObject().put("resourceArn", "arn:aws:rds:us-east-1:123456789012:cluster:gateway")
+        .put("secretArn", "arn:aws:secretsmanager:us-east-1:123456789012:secret:gateway");
+  }
+
+  private static JsonObject execute(String sql) {
+    return envelope().put("sql", sql);
+  }
+
+  @Test
+  void readOnlyKeyCannotWriteThroughTheDataApi() throws SQLException {
+    List<Attack> attacks = new ArrayList<>();
+    List<String> writes = new ArrayList<>(List.of(insert(9), "DELETE FROM " + table, "COMMIT", "COMMIT; " + insert(9),
+        "DROP TABLE " + table));
+    writes.addAll(hiddenWrites(table));
+    writes.addAll(sessionEscapes(table));
+    for (String write : writes) {
+      attacks.add(new Attack("/Execute", execute(write), 403));
+    }
+    attacks.add(new Attack("/BatchExecute", execute("INSERT INTO " + table + " (id, name) VALUES (:id, 'b')")
+        .put("parameterSets", new JsonArray().add(new JsonArray().add(new JsonObject().put("name", "id")
+            .put("value", new JsonObject().put("longValue", 7))))), 403));
+    for (Attack attack : attacks) {
+      Response r = send(attack, READ_SECRET);
+      assertThat(r.status()).as("%s -> %s", attack, r.body()).isEqualTo(403);
+      assertThat(r.header("X-Amzn-Errortype")).isEqualTo("ForbiddenException");
+    }
+    Response begun = send(new Attack("/BeginTransaction", envelope(), 200), READ_SECRET);
+    assertThat(begun.status()).as(begun.body()).isEqualTo(200);
+    String txId = begun.json().getString("transactionId");
+    Response inside = send(new Attack("/Execute", execute(insert(9)).put("transactionId", txId), 403), READ_SECRET);
+    assertThat(inside.status()).as(inside.body()).isEqualTo(403);
+    send(new Attack("/RollbackTransaction", envelope().put("transactionId", txId), 200), READ_SECRET);
+    assertUnchanged();
+    assertThePooledConnectionIsClean();
+  }
+
+  @Test
+  void namedKeyCannotSendRawSqlThroughTheDataApi() throws SQLException {
+    for (Attack attack : List.of(new Attack("/Execute", execute("SELECT 1"), 403),
+        new Attack("/Execute", execute(insert(9)), 403), new Attack("/BeginTransaction", envelope(), 403))) {
+      Response r = send(attack, NAMED_SECRET);
+      assertThat(r.status()).as("%s -> %s", attack, r.body()).isEqualTo(403);
+      assertThat(r.header("X-Amzn-Errortype")).isEqualTo("ForbiddenException");
+    }
+    assertUnchanged();
+  }
+
   @Test
   void namedKeyCannotSendRawSql() throws SQLException {
     List<Attack> attacks = List.of(query("SELECT id FROM " + table), query(insert(9)), transaction(insert(9)),
-        new Attack("/v1/batch", new JsonObject().put("sql", insert(9)).put("params", new JsonArray().add(new JsonArray())), 403));
+        new Attack("/v1/batch", new JsonObject().put("sql", insert(9)).put("params", new JsonArray().add(new JsonArray())), 403),
+        new Attack("/v1/transactions", new JsonObject(), 403));
     assertRefused(attacks, NAMED_SECRET);
     assertThePooledConnectionIsClean();
   }

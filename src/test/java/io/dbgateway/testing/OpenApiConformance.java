@@ -37,8 +37,11 @@ public final class OpenApiConformance {
   /** Where the document is served; also the base URI its {@code $ref}s resolve against. */
   public static final String PATH = "/openapi.json";
   private static final String BASE_URI = "https://dbgateway.invalid" + PATH;
-  /** Media-type extension: the schema each line of a newline-delimited JSON body matches. */
-  private static final String ITEM_SCHEMA = "x-item-schema";
+  /**
+   * Media-type extension: the schemas of a newline-delimited JSON body's {@code first} line, of
+   * {@code each} line between, and of its {@code last} line (OpenAPI 3.1 has no field for them).
+   */
+  private static final String LINES = "x-ndjson-lines";
   private static final Object NOT_JSON = new Object();
   /** The OpenAPI 3.1 Schema Object dialect: JSON Schema 2020-12 plus the OpenAPI vocabulary. */
   private static final String DIALECT = "https://spec.openapis.org/oas/3.1/dialect/base";
@@ -94,7 +97,7 @@ public final class OpenApiConformance {
       for (String key : object.fieldNames()) {
         Object child = object.getValue(key);
         String at = pointer + "/" + key.replace("~", "~0").replace("/", "~1");
-        boolean schema = key.equals("schema") || key.equals(ITEM_SCHEMA) || pointer.equals("/components/schemas");
+        boolean schema = key.equals("schema") || pointer.equals("/components/schemas") || pointer.endsWith("/" + LINES);
         if (schema && child instanceof JsonObject) {
           errors(repository.validator(DIALECT).validate(child)).forEach(error -> errors.add(at + ": " + error));
         }
@@ -214,11 +217,21 @@ public final class OpenApiConformance {
     }
     boolean json = mediaType.equals("application/json") || mediaType.endsWith("+json");
     validate(media.child("schema"), json ? decode(body, "the body", violations) : body, "the body", violations);
-    if (media.value().containsKey(ITEM_SCHEMA)) {
-      String[] lines = body.split("\n");
-      for (int i = 0; i < lines.length; i++) {
-        validate(media.child(ITEM_SCHEMA), decode(lines[i], "line " + (i + 1), violations), "line " + (i + 1), violations);
-      }
+    if (media.value().containsKey(LINES)) {
+      checkLines(media.child(LINES), body.split("\n"), violations);
+    }
+  }
+
+  /** A newline-delimited body: its first line, each line between, and its last line, each with its schema. */
+  private void checkLines(JsonPointer schemas, String[] lines, List<String> violations) {
+    if (lines.length < 2) {
+      violations.add("the stream has " + lines.length + " line(s); it needs at least its first and its last");
+      return;
+    }
+    for (int i = 0; i < lines.length; i++) {
+      String place = i == 0 ? "first" : i == lines.length - 1 ? "last" : "each";
+      String where = "line " + (i + 1);
+      validate(schemas.child(place), decode(lines[i], where, violations), where, violations);
     }
   }
 

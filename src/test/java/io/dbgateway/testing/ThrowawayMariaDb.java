@@ -58,6 +58,9 @@ public final class ThrowawayMariaDb extends ThrowawayServer {
                 "[mysqld]",
                 runningAsRoot() ? "user = mysql" : "",
                 "datadir = " + root().resolve("data"),
+                // Its own: a MariaDB starting deletes every #sql* file in its tmpdir, and with a shared
+                // /tmp that would be other servers' temporary tables still in use (a cursor's result).
+                "tmpdir = " + createDirectory("tmp"),
                 "socket = " + root().resolve("mysqld.sock"),
                 "pid-file = " + root().resolve("mariadbd.pid"),
                 "port = " + port(),

@@ -222,6 +222,13 @@ public abstract class ThrowawayServer {
         chownToServerUser(Files.writeString(root.resolve(fileName), content));
     }
 
+    /** Creates a folder in the temp folder, owned by the server user. */
+    protected Path createDirectory(String name) throws IOException {
+        Path dir = Files.createDirectories(root.resolve(name));
+        chownToServerUser(dir);
+        return dir;
+    }
+
     protected IllegalStateException failure(String what, Throwable cause) {
         return new IllegalStateException(name + " (" + root + "): " + what
                 + "\n--- last lines of " + log + " ---\n" + logTail(), cause);

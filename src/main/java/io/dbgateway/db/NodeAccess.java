@@ -1,0 +1,100 @@
+package io.dbgateway.db;
+
+import io.dbgateway.error.Failures;
+import io.dbgateway.error.GatewayException;
+import io.dbgateway.resilience.RetryPolicy;
+import io.dbgateway.resilience.RetrySafety;
+import io.dbgateway.resilience.RetrySafety.NotSentException;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.SqlConnection;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+
+/**
+ * How work reaches a database node, for every kind of work (a unit of the executor, a streamed query):
+ * the router picks the node, the work runs under the node's circuit breaker and is retried whole only
+ * when its failure proves it did not commit, connections are counted while in use so shutdown can
+ * cancel them, and every failure leaves as a {@link GatewayException} the dialect classified.
+ */
+final class NodeAccess {
+
+  private final StatementRunner statements;
+  private final Dialect dialect;
+  private final NodeRouter router;
+  private final RetryPolicy retries;
+  private final long poolWaitMs;
+  /** Connections running work now, so shutdown can cancel what is still running after the drain. */
+  private final Set<SqlConnection> inUse = ConcurrentHashMap.newKeySet();
+
+  NodeAccess(StatementRunner statements, NodeRouter router, RetryPolicy retries, long poolWaitMs) {
+    this.statements = statements;
+    this.dialect = statements.dialect();
+    this.router = router;
+    this.retries = retries;
+    this.poolWaitMs = poolWaitMs;
+  }
+
+  Dialect dialect() {
+    return dialect;
+  }
+
+  StatementRunner statements() {
+    return statements;
+  }
+
+  /**
+   * Runs {@code attempt} on the node chosen for the work, under that node's breaker, with a deadline of
+   * {@code statementTimeMs} plus the pool wait (and the breaker's grace).
+   *
+   * @param write whether the work may write
+   * @param strong whether a read must see every acknowledged write
+   */
+  <T> Future<T> call(String name, boolean write, boolean strong, long statementTimeMs, Function<Route, Future<T>> attempt) {
+    return retries.run(name, () -> {
+          // Each attempt routes anew: a retry after a node refused work goes to another node.
+          Route route;
+          try {
+            route = router.route(write, strong);
+          } catch (GatewayException e) {
+            return Future.failedFuture(e);
+          }
+          return onNode(route, statementTimeMs + poolWaitMs, () -> attempt.apply(route));
+        },
+        failure -> RetrySafety.notCommitted(dialect.type(), failure))
+        .recover(statements::fail);
+  }
+
+  /** Runs {@code call} under the route's breaker; a node that refused the work leaves routing at once. */
+  <T> Future<T> onNode(Route route, long timeMs, java.util.function.Supplier<Future<T>> call) {
+    return route.breaker().call(timeMs, call)
+        .andThen(done -> {
+          if (done.failed() && Failures.isNodeNotReady(done.cause())) {
+            router.refused(route.node(), done.cause().getMessage());
+          }
+        });
+  }
+
+  /** A connection of the route, counted in use until {@link #release}; failing to get one sent nothing. */
+  Future<SqlConnection> borrow(Route route, boolean readOnly) {
+    return route.connections().connection(readOnly)
+        .recover(failure -> Future.failedFuture(new NotSentException(failure)))
+        .onSuccess(inUse::add);
+  }
+
+  void release(SqlConnection conn) {
+    inUse.remove(conn);
+    conn.close();
+  }
+
+  /** Asks the database to stop every statement still running on a borrowed connection. */
+  Future<Void> cancelInFlight() {
+    List<Future<Void>> cancels = new ArrayList<>();
+    for (SqlConnection conn : inUse) {
+      cancels.add(dialect.cancel(conn).recover(failure -> Future.succeededFuture()));
+    }
+    return Future.join(cancels).mapEmpty();
+  }
+}
