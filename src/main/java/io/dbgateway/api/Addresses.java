@@ -21,4 +21,9 @@ public final class Addresses {
       List.of(QUERY, BATCH, TRANSACTION, TX_BEGIN, TX_COMMIT, TX_ROLLBACK, NAMED);
 
   private Addresses() {}
+
+  /** The operation an address serves, as metrics and the access log name it: {@code tx.begin} for {@code dbgateway.tx.begin}. */
+  public static String operation(String address) {
+    return address.startsWith(PREFIX) ? address.substring(PREFIX.length()) : address;
+  }
 }

@@ -108,6 +108,7 @@ public final class BootstrapVerticle extends VerticleBase {
               config.pool().waitTimeout());
           transactions = new InteractiveTransactions(vertx, executor, config.transactions(), config.pool().waitTimeout(),
               config.query().defaultTimeoutMs());
+          metrics.openTransactions(transactions::openCount);
           streamer = new QueryStreamer(vertx, executor, config.query().streamFetchRows());
           RequestParser parser = new RequestParser(config.query(), config.limits().maxParams());
           return vertx.deployVerticle(

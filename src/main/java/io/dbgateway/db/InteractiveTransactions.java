@@ -159,6 +159,11 @@ public final class InteractiveTransactions {
     return new JsonObject().put("txId", txId).put("status", status);
   }
 
+  /** The transactions open now, for the metrics. */
+  public int openCount() {
+    return registry.size();
+  }
+
   /**
    * Rolls back every open transaction, at shutdown before the pools close, and waits a short while for
    * their connections to come back.

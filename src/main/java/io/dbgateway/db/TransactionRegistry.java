@@ -91,6 +91,10 @@ final class TransactionRegistry {
     return List.copyOf(open.values());
   }
 
+  int size() {
+    return open.size();
+  }
+
   static GatewayException notFound(String id) {
     return GatewayException.of(ErrorCode.NOT_FOUND, "no open transaction '" + id + "': it was committed, rolled back"
         + " or timed out, or it was begun by another key or on another gateway instance");

@@ -1,5 +1,6 @@
 package io.dbgateway.http;
 
+import io.dbgateway.api.Addresses;
 import io.dbgateway.logging.LogContext;
 import io.dbgateway.logging.RequestId;
 import io.vertx.core.Handler;
@@ -38,11 +39,16 @@ public final class AccessLog implements Handler<RoutingContext> {
 
   /** Notes the operation a request was forwarded to, and sends the request id along with it. */
   static void forwarded(RoutingContext ctx, String address, DeliveryOptions options) {
-    ctx.put(OPERATION, address.substring(address.lastIndexOf('.') + 1));
+    operation(ctx, Addresses.operation(address));
     String id = ctx.get(REQUEST_ID);
     if (id != null) {
       options.addHeader(RequestId.BUS_HEADER, id);
     }
+  }
+
+  /** Notes the operation a request runs, for its access line. */
+  static void operation(RoutingContext ctx, String operation) {
+    ctx.put(OPERATION, operation);
   }
 
   private static void line(RoutingContext ctx, String id, long start, boolean completed) {

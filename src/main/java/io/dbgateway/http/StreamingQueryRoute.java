@@ -34,7 +34,7 @@ public final class StreamingQueryRoute {
   private static final Logger log = LoggerFactory.getLogger(StreamingQueryRoute.class);
 
   /** Streams in the metrics: operation {@code stream}. */
-  private static final String OPERATION = "http.stream";
+  private static final String OPERATION = "stream";
 
   private final QueryStreamer streamer;
   private final RequestParser parser;
@@ -72,6 +72,7 @@ public final class StreamingQueryRoute {
       return;
     }
     long start = System.nanoTime();
+    AccessLog.operation(ctx, OPERATION);
     Caller caller = HttpCaller.of(ctx);
     QueryRequest request;
     try {

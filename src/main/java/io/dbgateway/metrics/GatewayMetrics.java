@@ -1,5 +1,6 @@
 package io.dbgateway.metrics;
 
+import io.dbgateway.api.Addresses;
 import io.dbgateway.galera.ClusterView;
 import io.dbgateway.galera.GaleraMonitor;
 import io.dbgateway.galera.NodeView;
@@ -87,11 +88,11 @@ public final class GatewayMetrics {
   /**
    * Records one operation served from the event bus, whatever adapter sent it.
    *
-   * @param address the operation's event-bus address; its last part names the operation
+   * @param address the operation's event-bus address, which names the operation
    * @param outcome {@link #OK} or the error code
    */
   public void operation(String engine, String address, String outcome, long startNanos) {
-    String operation = address.substring(address.lastIndexOf('.') + 1);
+    String operation = Addresses.operation(address);
     operations.computeIfAbsent(List.of(operation, engine, outcome), key -> Timer.builder("dbgateway.operation")
             .description("Operations served, by operation, engine and outcome (ok or the error code), and how long"
                 + " they took, from the event-bus message to the reply")

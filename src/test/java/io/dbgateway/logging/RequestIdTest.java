@@ -56,6 +56,14 @@ class RequestIdTest {
       assertThat(line.getString("message")).startsWith("POST /v1/query 200 ");
       assertThat(line.containsKey("aborted")).as("the response was sent whole").isFalse();
       assertThat(access.events(e -> id.equals(e.getString("requestId")))).as("one access line per request").hasSize(1);
+
+      String streamed = "streamed-" + UUID.randomUUID();
+      Response rows = gateway.send("POST", "/v1/query", new JsonObject().put("sql", "SELECT 1 AS one").encode().getBytes(),
+          Map.of("Content-Type", "application/json", "Accept", "application/x-ndjson", "X-Request-Id", streamed));
+      assertThat(rows.status()).isEqualTo(200);
+      assertThat(rows.header("x-request-id")).isEqualTo(streamed);
+      assertThat(access.await(e -> streamed.equals(e.getString("requestId")), 5000).getString("operation"))
+          .isEqualTo("stream");
     }
   }
 

@@ -10,6 +10,7 @@ import io.dbgateway.tck.GatewayUnderTest.Response;
 import io.dbgateway.testing.Scrape;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -63,6 +64,9 @@ public abstract class MetricsTck {
     assertThat(tx.status()).as(tx.body()).isEqualTo(200);
     gateway.request(Addresses.QUERY, sql("SELECT 2 AS two"));
     gateway.request(Addresses.QUERY, sql("SELECT 3 AS three"));
+    Response streamed = gateway.send("POST", "/v1/query", sql("SELECT 4 AS four").encode().getBytes(),
+        Map.of("Content-Type", "application/json", "Accept", "application/x-ndjson"));
+    assertThat(streamed.status()).as(streamed.body()).isEqualTo(200);
 
     Scrape after = Scrape.of(gateway);
     assertThat(after.hasType(OPERATION, "histogram")).as(after.text()).isTrue();
@@ -71,7 +75,8 @@ public abstract class MetricsTck {
         operation("query", "SQL_ERROR"), 1,
         operation("batch", "ok"), 1,
         operation("transaction", "CONFLICT"), 1,
-        operation("transaction", "ok"), 1);
+        operation("transaction", "ok"), 1,
+        operation("stream", "ok"), 1);
     expected.forEach((labels, count) -> {
       assertThat(after.sum(OPERATION + "_count", labels) - before.sum(OPERATION + "_count", labels))
           .as("operations counted with %s", labels).isEqualTo(count.doubleValue());
@@ -87,6 +92,33 @@ public abstract class MetricsTck {
     assertThat(buckets).extracting(s -> s.labels().get("le")).contains("0.001", "0.1", "1.0", "+Inf");
     for (int i = 1; i < buckets.size(); i++) {
       assertThat(buckets.get(i).value()).isGreaterThanOrEqualTo(buckets.get(i - 1).value());
+    }
+  }
+
+  @Test
+  void openInteractiveTransactionsAreCountedUntilTheyEnd() throws Exception {
+    GatewayUnderTest gateway = GatewayUnderTest.start(engine().env()); // its own: no transactions left by others
+    try {
+      String open = "dbgateway_transactions_open";
+      assertThat(Scrape.of(gateway).value(open, Map.of())).isZero();
+      List<String> ids = new ArrayList<>();
+      for (int i = 0; i < 2; i++) {
+        // Read-only: SQLite has one writer connection, and two read-write transactions would queue for it.
+        Response begun = gateway.post("/v1/transactions", new JsonObject().put("readOnly", true));
+        assertThat(begun.status()).as(begun.body()).isEqualTo(200);
+        ids.add(begun.json().getString("txId"));
+      }
+      assertThat(Scrape.of(gateway).value(open, Map.of())).isEqualTo(2);
+      assertThat(gateway.post("/v1/transactions/" + ids.get(0) + "/commit", "").status()).isEqualTo(200);
+      Scrape.await(gateway, s -> s.value(open, Map.of()) == 1, 5_000);
+      assertThat(gateway.post("/v1/transactions/" + ids.get(1) + "/rollback", "").status()).isEqualTo(200);
+
+      Scrape after = Scrape.await(gateway, s -> s.value(open, Map.of()) == 0, 5_000);
+      assertThat(after.sum(OPERATION + "_count", operation("tx.begin", "ok"))).isEqualTo(2);
+      assertThat(after.sum(OPERATION + "_count", operation("tx.commit", "ok"))).isEqualTo(1);
+      assertThat(after.sum(OPERATION + "_count", operation("tx.rollback", "ok"))).isEqualTo(1);
+    } finally {
+      gateway.close();
     }
   }
 

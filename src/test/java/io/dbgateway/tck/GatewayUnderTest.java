@@ -37,7 +37,13 @@ public final class GatewayUnderTest {
   private final Vertx vertx;
   private final int port;
   private final BootstrapVerticle bootstrap;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  /**
+   * HTTP/1.1, not the JDK client's default upgrade to h2c: under load that upgrade now and then never
+   * completes against the Vert.x server and the request hangs past every timeout (seen about once in 40
+   * fresh clients in a stress run; never with HTTP/1.1).
+   */
+  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+      .connectTimeout(Duration.ofSeconds(5)).build();
 
   private GatewayUnderTest(Vertx vertx, int port, BootstrapVerticle bootstrap) {
     this.vertx = vertx;
