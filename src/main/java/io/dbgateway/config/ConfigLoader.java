@@ -148,9 +148,22 @@ public final class ConfigLoader {
         integer("transactions.maxOpenPerKey", 1, 1_000_000));
     Integer bridgePort = values.containsKey("eventBusBridgePort") ? integer("eventBusBridgePort", 0, 65_535) : null;
     return new GatewayConfig(database, pool, http, query, resilience, galera, security, limits, transactions,
-        bridgePort, Path.of(text("migrations")),
+        bridgePort, folder("migrations"),
         bool("migrationsBaseline"),
-        Path.of(text("queries")));
+        folder("queries"));
+  }
+
+  /**
+   * A folder setting. The default may be absent (nothing to migrate, no named queries); a folder named
+   * explicitly must exist, so a misspelt path is an error rather than silently nothing.
+   */
+  private Path folder(String key) {
+    Path folder = Path.of(text(key));
+    String defaultValue = Setting.ALL.stream().filter(s -> s.key().equals(key)).findFirst().orElseThrow().defaultValue();
+    if (!text(key).equals(defaultValue) && !Files.isDirectory(folder)) {
+      problems.add(envOf(key) + ": " + folder + " is not a folder");
+    }
+    return folder;
   }
 
   /**

@@ -94,10 +94,10 @@ public record Setting(String key, String env, String defaultValue, String meanin
           "readers with more write-sets waiting to apply (wsrep_local_recv_queue) are skipped"),
       new Setting("galera.writerPriority", "GATEWAY_GALERA_WRITER_PRIORITY", "",
           "`h1:port,h2:port`: preferred writers first; other nodes follow, lowest wsrep_local_index first"),
-      new Setting("migrations", "GATEWAY_MIGRATIONS", "conf/migrations", "the Flyway root (`common/` plus `<vendor>/`)"),
+      new Setting("migrations", "GATEWAY_MIGRATIONS", "conf/migrations", "the Flyway root (`common/` plus `<vendor>/`); a folder named explicitly must exist"),
       new Setting("migrationsBaseline", "GATEWAY_MIGRATIONS_BASELINE", "false",
           "`true` lets Flyway start on an existing schema that has no history table: it records a baseline at version 0, then applies every migration"),
-      new Setting("queries", "GATEWAY_QUERIES", "conf/queries", "the named-query files"));
+      new Setting("queries", "GATEWAY_QUERIES", "conf/queries", "the named-query files (`*.json`); a folder named explicitly must exist"));
 
   /** The config file itself can only be named by the environment. */
   public static final String CONFIG_FILE_ENV = "GATEWAY_CONFIG";

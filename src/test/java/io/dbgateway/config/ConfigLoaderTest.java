@@ -53,6 +53,24 @@ class ConfigLoaderTest {
     throw new AssertionError("expected InvalidConfigException for " + List.of(keyValues));
   }
 
+  // ---- folders ----
+
+  @Test
+  void anExplicitlyNamedFolderThatDoesNotExistIsAProblem() {
+    InvalidConfigException e = invalid("GATEWAY_QUERIES", dir.resolve("qeuries").toString(),
+        "GATEWAY_MIGRATIONS", dir.resolve("migratoins").toString());
+    assertThat(e.problems()).anyMatch(p -> p.startsWith("GATEWAY_QUERIES") && p.contains("qeuries"))
+        .anyMatch(p -> p.startsWith("GATEWAY_MIGRATIONS") && p.contains("migratoins"));
+  }
+
+  @Test
+  void theDefaultFoldersMayBeAbsent() {
+    // The defaults are relative to the working directory, which may hold no conf/ at all.
+    GatewayConfig config = load();
+    assertThat(config.queries()).isEqualTo(Path.of("conf/queries"));
+    assertThat(config.migrations()).isEqualTo(Path.of("conf/migrations"));
+  }
+
   // ---- defaults ----
 
   @Test
@@ -165,8 +183,8 @@ class ConfigLoaderTest {
     Path file = Files.writeString(dir.resolve("gateway.json"), """
         {"db": {"type": "mysql", "name": "file_db", "user": "file_user", "poolSize": 20, "retryDelay": 1.5},
          "http": {"port": 9001, "host": "0.0.0.0"}, "auth": {"mode": "none"},
-         "migrations": "file/migrations"}
-        """);
+         "migrations": "%s"}
+        """.formatted(Files.createDirectories(dir.resolve("file/migrations"))));
     GatewayConfig config = ConfigLoader.load(Map.of(
         "GATEWAY_CONFIG", file.toString(),
         "DB_NAME", "env_db",
@@ -181,7 +199,7 @@ class ConfigLoaderTest {
     assertThat(config.pool().size()).isEqualTo(20);
     assertThat(config.database().retryDelay()).isEqualTo(Duration.ofMillis(1500));
     assertThat(config.http().host()).isEqualTo("0.0.0.0");
-    assertThat(config.migrations()).isEqualTo(Path.of("file/migrations"));
+    assertThat(config.migrations()).isEqualTo(dir.resolve("file/migrations"));
     // untouched by either: the default
     assertThat(config.database().password()).isEqualTo("app_pass");
     assertThat(config.database().maxRetries()).isEqualTo(5);
