@@ -6,8 +6,8 @@ import io.dbgateway.config.GatewayConfig;
 import io.dbgateway.error.GatewayException;
 import io.dbgateway.http.BusForwarder;
 import io.dbgateway.http.Problems;
+import io.dbgateway.http.RequestBodies;
 import io.vertx.core.Future;
-import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -84,19 +84,9 @@ public final class DataApiRoutes {
   }
 
   private static JsonObject body(RoutingContext ctx) {
-    try {
-      if (ctx.body().length() == 0) {
-        return new JsonObject();
-      }
-      JsonObject body = ctx.body().asJsonObject();
-      if (body == null) {
-        throw GatewayException.badRequest("the body must be a JSON object");
-      }
-      return body;
-    } catch (DecodeException | ClassCastException e) {
-      throw GatewayException.badRequest("the body is not a JSON object: malformed JSON");
-    }
+    return RequestBodies.objectOrEmpty(ctx);
   }
+
 
   // ---- ExecuteStatement ----
 

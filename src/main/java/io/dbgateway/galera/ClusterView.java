@@ -8,7 +8,6 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * The cluster as one poll saw it: each node's eligibility and the writer. Immutable; a new view
@@ -92,10 +91,6 @@ public record ClusterView(List<NodeView> nodes, HostAndPort writer) {
         .min(byPriority.thenComparingInt(v -> v.probe().localIndex()))
         .map(NodeView::node)
         .orElse(null);
-  }
-
-  public Optional<HostAndPort> writerNode() {
-    return Optional.ofNullable(writer);
   }
 
   public List<HostAndPort> readableNodes() {

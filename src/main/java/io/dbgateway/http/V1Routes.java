@@ -2,9 +2,9 @@ package io.dbgateway.http;
 
 import io.dbgateway.api.Addresses;
 import io.dbgateway.error.ErrorCode;
+import io.dbgateway.error.GatewayException;
 import io.dbgateway.error.Problem;
 import io.dbgateway.idempotency.IdempotencyKey;
-import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -67,13 +67,9 @@ public final class V1Routes {
   static JsonObject jsonBody(RoutingContext ctx) {
     JsonObject body;
     try {
-      body = ctx.body().asJsonObject();
-    } catch (DecodeException | ClassCastException e) {
-      Problems.send(ctx, Problem.of(ErrorCode.BAD_REQUEST, "the body is not a JSON object: malformed JSON"));
-      return null;
-    }
-    if (body == null) {
-      Problems.send(ctx, Problem.of(ErrorCode.BAD_REQUEST, "the body must be a JSON object"));
+      body = RequestBodies.object(ctx);
+    } catch (GatewayException e) {
+      Problems.send(ctx, e.problem());
       return null;
     }
     String key = ctx.request().getHeader(IDEMPOTENCY_KEY_HEADER);
