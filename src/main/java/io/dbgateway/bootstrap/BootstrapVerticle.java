@@ -30,6 +30,7 @@ import io.dbgateway.http.HttpVerticle;
 import io.dbgateway.http.Problems;
 import io.dbgateway.http.RateLimiter;
 import io.dbgateway.metrics.GatewayMetrics;
+import io.dbgateway.operations.Operations;
 import io.dbgateway.resilience.NodeBreaker;
 import io.dbgateway.resilience.RetryPolicy;
 import io.vertx.core.DeploymentOptions;
@@ -71,6 +72,7 @@ public final class BootstrapVerticle extends VerticleBase {
   private SqlExecutor executor;
   private InteractiveTransactions transactions;
   private QueryStreamer streamer;
+  private Operations operations;
 
   /**
    * @param metrics the registry the Vert.x this is deployed on reports into ({@link GatewayMetrics#newVertx()})
@@ -104,18 +106,18 @@ public final class BootstrapVerticle extends VerticleBase {
         .compose(reached -> reached.galera() ? galera(reached) : single(reached))
         .compose(router -> {
           this.router = router;
-          executor = new SqlExecutor(dialect, router, new RetryPolicy(vertx, config.resilience()),
+          executor = new SqlExecutor(vertx, dialect, router, new RetryPolicy(vertx, config.resilience()),
               config.pool().waitTimeout());
           transactions = new InteractiveTransactions(vertx, executor, config.transactions(), config.pool().waitTimeout(),
               config.query().defaultTimeoutMs());
           metrics.openTransactions(transactions::openCount);
           streamer = new QueryStreamer(vertx, executor, config.query().streamFetchRows());
           RequestParser parser = new RequestParser(config.query(), config.limits().maxParams());
-          return vertx.deployVerticle(
-              () -> new DatabaseVerticle(executor, parser, transactions, namedQueries, metrics), instances());
+          operations = new Operations(executor, parser, transactions, namedQueries, metrics);
+          return vertx.deployVerticle(() -> new DatabaseVerticle(operations), instances());
         })
-        .compose(db -> vertx.deployVerticle(() -> new HttpVerticle(config, liveness, readiness, limiter, metrics, streamer),
-            instances()))
+        .compose(db -> vertx.deployVerticle(
+            () -> new HttpVerticle(config, liveness, readiness, limiter, metrics, operations, streamer), instances()))
         .compose(http -> deployBridge())
         .andThen(deployed -> sweepIdempotencyKeysPeriodically())
         .onSuccess(http -> log.info("DB Gateway ready: {} on {}://{}:{}", config.database().target(),

@@ -3,8 +3,8 @@ package io.dbgateway.bridge;
 import io.dbgateway.api.Addresses;
 import io.dbgateway.auth.ApiKeys;
 import io.dbgateway.config.GatewayConfig;
-import io.dbgateway.http.BusForwarder;
 import io.dbgateway.http.RateLimiter;
+import io.dbgateway.operations.Operations;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.net.NetServerOptions;
@@ -39,7 +39,7 @@ public final class EventBusBridgeVerticle extends VerticleBase {
   public Future<?> start() {
     BridgeOptions options = new BridgeOptions();
     Addresses.OPERATIONS.forEach(address -> options.addInboundPermitted(new PermittedOptions().setAddress(address)));
-    BridgeGuard guard = new BridgeGuard(new ApiKeys(config.security().apiKeys()), BusForwarder.sendTimeoutMs(config),
+    BridgeGuard guard = new BridgeGuard(new ApiKeys(config.security().apiKeys()), Operations.busReplyTimeoutMs(config),
         limiter);
     bridge = TcpEventBusBridge.create(vertx, options, serverOptions(), guard);
     return bridge.listen(config.eventBusBridgePort(), config.http().host())

@@ -4,7 +4,7 @@ import io.dbgateway.api.Addresses;
 import io.dbgateway.api.ParamType;
 import io.dbgateway.config.GatewayConfig;
 import io.dbgateway.error.GatewayException;
-import io.dbgateway.http.BusForwarder;
+import io.dbgateway.http.HttpOperations;
 import io.dbgateway.http.Problems;
 import io.dbgateway.http.RequestBodies;
 import io.vertx.core.Future;
@@ -40,11 +40,11 @@ public final class DataApiRoutes {
    */
   static final int FIRST = Integer.MIN_VALUE + 1_000;
 
-  private final BusForwarder bus;
+  private final HttpOperations bus;
   private final int maxRows;
 
   /** The paths' body (bounded) and caller come from HttpVerticle's guard, mounted before these routes. */
-  public DataApiRoutes(BusForwarder bus, GatewayConfig config) {
+  public DataApiRoutes(HttpOperations bus, GatewayConfig config) {
     this.bus = bus;
     this.maxRows = config.query().maxRowsLimit();
   }

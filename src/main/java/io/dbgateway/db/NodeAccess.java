@@ -41,18 +41,23 @@ final class NodeAccess {
     return dialect;
   }
 
+  /** The deadline of a unit starting now: {@code timeoutMs} for its statements, after the wait for a connection. */
+  UnitDeadline deadline(long timeoutMs) {
+    return UnitDeadline.start(timeoutMs, poolWaitMs);
+  }
+
   StatementRunner statements() {
     return statements;
   }
 
   /**
-   * Runs {@code attempt} on the node chosen for the work, under that node's breaker, with a deadline of
-   * {@code statementTimeMs} plus the pool wait (and the breaker's grace).
+   * Runs {@code attempt} on the node chosen for the work, under that node's breaker, within the unit's
+   * deadline (and the breaker's grace); retries only while the deadline leaves time.
    *
    * @param write whether the work may write
    * @param strong whether a read must see every acknowledged write
    */
-  <T> Future<T> call(String name, boolean write, boolean strong, long statementTimeMs, Function<Route, Future<T>> attempt) {
+  <T> Future<T> call(String name, boolean write, boolean strong, UnitDeadline deadline, Function<Route, Future<T>> attempt) {
     return retries.run(name, () -> {
           // Each attempt routes anew: a retry after a node refused work goes to another node.
           Route route;
@@ -61,7 +66,11 @@ final class NodeAccess {
           } catch (GatewayException e) {
             return Future.failedFuture(e);
           }
-          return onNode(route, statementTimeMs + poolWaitMs, () -> attempt.apply(route));
+          long left = deadline.remainingMs();
+          if (left <= 0) {
+            return Future.failedFuture(deadline.expired());
+          }
+          return onNode(route, left, () -> attempt.apply(route));
         },
         failure -> RetrySafety.notCommitted(dialect.type(), failure))
         .recover(statements::fail);

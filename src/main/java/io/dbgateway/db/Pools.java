@@ -15,6 +15,8 @@ import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** Builds the connection pools for one database node, from the config. */
@@ -24,11 +26,34 @@ public final class Pools {
 
   public static ConnectionSource create(Vertx vertx, DatabaseConfig db, PoolConfig pool, HostAndPort node,
       long defaultTimeoutMs) {
-    return switch (db.type()) {
-      case POSTGRESQL -> ConnectionSource.single(postgres(vertx, db, pool, node, defaultTimeoutMs), node.toString());
-      case MYSQL -> ConnectionSource.single(mysql(vertx, db, pool, node), node.toString());
-      case SQLITE -> sqlite(vertx, db, pool);
-    };
+    if (db.type() == io.dbgateway.config.DbType.SQLITE) {
+      return sqlite(vertx, db, pool);
+    }
+    List<Integer> sizes = ConnectionSource.laneSizes(pool.size(), EVENT_LOOPS);
+    List<Pool> lanes = new ArrayList<>(sizes.size());
+    for (int lane = 0; lane < sizes.size(); lane++) {
+      // Lane 0 keeps the node's plain pool name, so a pool of one lane is named as it always was.
+      String suffix = lane == 0 ? "" : "/lane" + lane;
+      PoolOptions options = options(pool, sizes.get(lane), sizes.size()).setEventLoopSize(0);
+      lanes.add(switch (db.type()) {
+        case POSTGRESQL -> postgres(vertx, db, pool, options.setName("pg-" + node + suffix), node, defaultTimeoutMs);
+        case MYSQL -> mysql(vertx, db, pool, options.setName("mysql-" + node + suffix), node);
+        case SQLITE -> throw new AssertionError("SQLite has its own pools");
+      });
+    }
+    return new ConnectionSource(lanes, null, node.toString());
+  }
+
+  /**
+   * The event loops that serve requests: Vert.x runs one per core ({@code GatewayMetrics.newVertx}), and
+   * each gets a lane of every server's connections.
+   */
+  public static final int EVENT_LOOPS = Runtime.getRuntime().availableProcessors();
+
+  /** A lane's pool options: {@code size} connections, and its share of the wait queue. */
+  private static PoolOptions options(PoolConfig pool, int size, int lanes) {
+    int queue = pool.maxWaitQueue() <= 0 ? pool.maxWaitQueue() : Math.max(1, (pool.maxWaitQueue() + lanes - 1) / lanes);
+    return options(pool, "lane", size).setMaxWaitQueueSize(queue);
   }
 
   static PoolOptions options(PoolConfig pool, String name, int size) {
@@ -46,7 +71,7 @@ public final class Pools {
         .setEventLoopSize(Math.max(1, Math.min(size, Runtime.getRuntime().availableProcessors())));
   }
 
-  private static Pool postgres(Vertx vertx, DatabaseConfig db, PoolConfig pool, HostAndPort node, long defaultTimeoutMs) {
+  private static Pool postgres(Vertx vertx, DatabaseConfig db, PoolConfig pool, PoolOptions options, HostAndPort node, long defaultTimeoutMs) {
     PgConnectOptions connect = new PgConnectOptions();
     // A startup parameter: every session begins with the default statement timeout, at no extra round trip.
     connect.addProperty("statement_timeout", Long.toString(defaultTimeoutMs));
@@ -60,14 +85,14 @@ public final class Pools {
       connect.setSslOptions(ssl(db));
     }
     return PgBuilder.pool()
-        .with(options(pool, "pg-" + node, pool.size()))
+        .with(options)
         .with(transport(pool))
         .connectingTo(connect)
         .using(vertx)
         .build();
   }
 
-  private static Pool mysql(Vertx vertx, DatabaseConfig db, PoolConfig pool, HostAndPort node) {
+  private static Pool mysql(Vertx vertx, DatabaseConfig db, PoolConfig pool, PoolOptions options, HostAndPort node) {
     MySQLConnectOptions connect = new MySQLConnectOptions()
         .setHost(node.host()).setPort(node.port()).setDatabase(db.name())
         .setUser(db.user()).setPassword(db.password())
@@ -79,7 +104,7 @@ public final class Pools {
       connect.setSslOptions(ssl(db));
     }
     return MySQLBuilder.pool()
-        .with(options(pool, "mysql-" + node, pool.size()))
+        .with(options)
         .with(transport(pool))
         .connectingTo(connect)
         .withConnectHandler(conn -> conn.query(MySqlDialect.sessionSetup()).execute().onComplete(done -> conn.close()))
@@ -108,6 +133,6 @@ public final class Pools {
     String file = db.sqliteFile().toString();
     Pool writer = JDBCPool.pool(vertx, new SqliteDataSource(file, false), options(pool, "sqlite-writer", 1));
     Pool reader = JDBCPool.pool(vertx, new SqliteDataSource(file, true), options(pool, "sqlite-reader", pool.size()));
-    return new ConnectionSource(writer, reader, file);
+    return new ConnectionSource(List.of(writer), reader, file);
   }
 }

@@ -87,7 +87,8 @@ public final class QueryStreamer {
     long start = System.nanoTime();
     // An attempt the breaker's deadline gave up on may still open its stream later: close it then.
     List<Future<QueryStream>> attempts = new ArrayList<>();
-    return nodes.<QueryStream>call("stream", !readOnly, request.consistency() == Consistency.STRONG, timeoutMs, route -> {
+    return nodes.<QueryStream>call("stream", !readOnly, request.consistency() == Consistency.STRONG,
+        nodes.deadline(timeoutMs), route -> {
           Future<QueryStream> attempt = nodes.borrow(route, readOnly).compose(conn ->
               conn.query(dialect.beginTransaction(readOnly)).execute()
                   .compose(begun -> dialect.openCursor(conn, statement.sql(), statement.params(), timeoutMs))

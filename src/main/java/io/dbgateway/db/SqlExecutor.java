@@ -31,6 +31,7 @@ public final class SqlExecutor {
   /** The result of a unit, and whether it was replayed from an idempotency key rather than run. */
   public record Outcome(JsonObject body, boolean replayed) {}
 
+  private final io.vertx.core.Vertx vertx;
   private final Dialect dialect;
   private final StatementRunner statements;
   private final NodeRouter router;
@@ -38,7 +39,9 @@ public final class SqlExecutor {
   private final IdempotencyStore idempotency;
   private final long poolWaitMs;
 
-  public SqlExecutor(Dialect dialect, NodeRouter router, RetryPolicy retries, Duration poolWait) {
+  public SqlExecutor(io.vertx.core.Vertx vertx, Dialect dialect, NodeRouter router, RetryPolicy retries,
+      Duration poolWait) {
+    this.vertx = vertx;
     this.dialect = dialect;
     this.statements = new StatementRunner(dialect);
     this.router = router;
@@ -74,15 +77,13 @@ public final class SqlExecutor {
   /** Runs one statement per parameter set in one transaction. */
   public Future<Outcome> batch(BatchRequest request, IdempotencyKey key) {
     Work work = statements.batch(request);
-    Unit unit = new Unit("batch", request.readOnly(), false, true,
-        request.limits().timeoutMs() * request.paramSets().size(), key);
+    Unit unit = new Unit("batch", request.readOnly(), false, true, request.limits().timeoutMs(), key);
     return run(unit, work);
   }
 
   public Future<Outcome> transaction(TransactionRequest request, IdempotencyKey key) {
     Work work = statements.transaction(request);
-    Unit unit = new Unit("transaction", request.readOnly(), false, true,
-        request.limits().timeoutMs() * request.statements().size(), key);
+    Unit unit = new Unit("transaction", request.readOnly(), false, true, request.limits().timeoutMs(), key);
     return run(unit, work);
   }
 
@@ -125,34 +126,44 @@ public final class SqlExecutor {
   /**
    * One unit of work: what it is called, whether the database must keep it read-only, whether a read
    * must see every acknowledged write, whether it runs in an explicit transaction, how long its
-   * statements may run together, and its idempotency key.
+   * statements may run together (the request's {@code timeoutMs}: for the whole unit, however many
+   * statements it has), and its idempotency key.
    */
-  private record Unit(String name, boolean readOnly, boolean strong, boolean transactional, long statementTimeMs,
+  private record Unit(String name, boolean readOnly, boolean strong, boolean transactional, long timeoutMs,
       IdempotencyKey key) {}
 
   private Future<Outcome> run(Unit unit, Work work) {
     // An idempotency key is recorded in the unit's transaction; a read-only one has nothing to protect.
     IdempotencyKey key = unit.readOnly() ? null : unit.key();
-    return nodes.call(unit.name(), !unit.readOnly(), unit.strong(), unit.statementTimeMs(),
-        route -> attempt(route, unit, key, work));
+    UnitDeadline deadline = nodes.deadline(unit.timeoutMs());
+    return nodes.call(unit.name(), !unit.readOnly(), unit.strong(), deadline,
+        route -> attempt(route, unit, key, work, deadline));
   }
 
-  private Future<Outcome> attempt(Route route, Unit unit, IdempotencyKey key, Work work) {
+  private Future<Outcome> attempt(Route route, Unit unit, IdempotencyKey key, Work work, UnitDeadline deadline) {
     return nodes.borrow(route, unit.readOnly())
         .compose(conn -> {
-          Future<Outcome> result;
-          try {
-            result = !unit.transactional()
-                ? autocommit(conn, route.node(), work)
-                : inTransaction(conn, route.node(), unit.readOnly(), key, work);
-          } catch (RuntimeException e) {
-            result = Future.failedFuture(e);
+          if (!unit.transactional()) {
+            // One statement: the database's own statement timeout ends it; its outcome is its answer.
+            return run(() -> autocommit(conn, route.node(), work)).andThen(done -> nodes.release(conn));
           }
-          return result.andThen(done -> nodes.release(conn));
+          UnitDeadline.Watch watch = deadline.watch(vertx, () -> dialect.cancel(conn));
+          Future<Outcome> result = run(() -> inTransaction(conn, route.node(), unit.readOnly(), key, work, watch));
+          // The connection goes back once the work has truly ended (rolled back, after a deadline).
+          result.onComplete(done -> nodes.release(conn));
+          return watch.answer(result);
         })
         .recover(failure -> key != null && failure instanceof OutcomeUnknownException
             ? resolveUnknownOutcome(key, failure)
             : Future.failedFuture(failure));
+  }
+
+  private static Future<Outcome> run(java.util.function.Supplier<Future<Outcome>> work) {
+    try {
+      return work.get();
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
   }
 
   /**
@@ -173,7 +184,7 @@ public final class SqlExecutor {
    * recorded result instead.
    */
   private Future<Outcome> inTransaction(SqlConnection conn, String node, boolean readOnly, IdempotencyKey key,
-      Work work) {
+      Work work, UnitDeadline.Watch deadline) {
     Future<JsonObject> body = conn.query(dialect.beginTransaction(readOnly)).execute()
         .compose(begun -> key == null ? Future.succeededFuture() : claim(conn, key))
         .compose(claimed -> work.apply(conn, node))
@@ -185,6 +196,11 @@ public final class SqlExecutor {
         Future<Outcome> rolledBack = conn.query(dialect.endTransaction(readOnly, false)).execute()
             .transform(r -> Future.failedFuture(lostBeforeCommit(failure)));
         return failure instanceof KeyAlreadyClaimed ? rolledBack.recover(f -> replay(conn, key, failure.getCause())) : rolledBack;
+      }
+      if (!deadline.mayCommit()) {
+        // Past the deadline: the caller has its 504 already, and this transaction must not commit.
+        return conn.query(dialect.endTransaction(readOnly, false)).execute()
+            .transform(r -> Future.<Outcome>failedFuture(deadline.expired()));
       }
       return conn.query(dialect.endTransaction(readOnly, true)).execute()
           .map(committed -> new Outcome(done.result(), false))

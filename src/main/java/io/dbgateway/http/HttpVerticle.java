@@ -1,6 +1,5 @@
 package io.dbgateway.http;
 
-import io.dbgateway.api.RequestParser;
 import io.dbgateway.auth.ApiKeys;
 import io.dbgateway.config.GatewayConfig;
 import io.dbgateway.auth.SigV4Verifier;
@@ -9,6 +8,7 @@ import io.dbgateway.db.QueryStreamer;
 import io.dbgateway.error.ErrorCode;
 import io.dbgateway.error.Problem;
 import io.dbgateway.metrics.GatewayMetrics;
+import io.dbgateway.operations.Operations;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -35,6 +35,7 @@ public final class HttpVerticle extends VerticleBase {
   private final HealthChecks readiness;
   private final RateLimiter limiter;
   private final GatewayMetrics metrics;
+  private final Operations operations;
   private final QueryStreamer streamer;
   private HttpServer server;
   private Router router;
@@ -44,15 +45,17 @@ public final class HttpVerticle extends VerticleBase {
 
   /**
    * @param limiter the per-key request rate, one for the whole process (every instance shares it)
+   * @param operations runs every operation, on the event loop that took its request
    * @param streamer streams {@code Accept: application/x-ndjson} queries through a cursor
    */
   public HttpVerticle(GatewayConfig config, HealthChecks liveness, HealthChecks readiness, RateLimiter limiter,
-      GatewayMetrics metrics, QueryStreamer streamer) {
+      GatewayMetrics metrics, Operations operations, QueryStreamer streamer) {
     this.config = config;
     this.liveness = liveness;
     this.readiness = readiness;
     this.limiter = limiter;
     this.metrics = metrics;
+    this.operations = operations;
     this.streamer = streamer;
   }
 
@@ -69,10 +72,10 @@ public final class HttpVerticle extends VerticleBase {
     guard(router.route("/v1/*"), new AuthHandler(keys, sigV4, false));
     AuthHandler dataApiAuth = new AuthHandler(keys, sigV4, true);
     DATA_API_PATHS.forEach(path -> guard(router.route(path), dataApiAuth));
-    new StreamingQueryRoute(streamer, new RequestParser(config.query(), config.limits().maxParams()), metrics)
-        .mount(router);
-    new V1Routes(new BusForwarder(vertx, config)).mount(router);
-    new DataApiRoutes(new BusForwarder(vertx, config), config).mount(router);
+    new StreamingQueryRoute(streamer, operations).mount(router);
+    HttpOperations calls = new HttpOperations(operations);
+    new V1Routes(calls).mount(router);
+    new DataApiRoutes(calls, config).mount(router);
     router.route().last().handler(ctx -> Problems.send(ctx, Problem.of(ErrorCode.NOT_FOUND, "no such endpoint: " + ctx.request().path())));
     router.route().failureHandler(this::failure);
     return vertx.createHttpServer(serverOptions())

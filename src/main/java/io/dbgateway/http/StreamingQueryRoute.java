@@ -1,17 +1,13 @@
 package io.dbgateway.http;
 
 import io.dbgateway.api.QueryRequest;
-import io.dbgateway.api.RequestParser;
-import io.dbgateway.api.Addresses;
 import io.dbgateway.auth.Caller;
-import io.dbgateway.auth.RoleRules;
 import io.dbgateway.db.QueryStream;
 import io.dbgateway.db.QueryStreamer;
-import io.dbgateway.error.ErrorCode;
 import io.dbgateway.error.GatewayException;
-import io.dbgateway.error.Problem;
 import io.dbgateway.idempotency.IdempotencyKey;
-import io.dbgateway.metrics.GatewayMetrics;
+import io.dbgateway.operations.Operations;
+import io.vertx.core.Future;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.json.JsonObject;
@@ -19,31 +15,26 @@ import io.vertx.ext.web.MIMEHeader;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Locale;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * {@code POST /v1/query} with {@code Accept: application/x-ndjson}: the rows stream through a cursor
- * as NDJSON (see {@link QueryStream} for the lines). A stream cannot be one event-bus reply, so this
- * route calls the {@link QueryStreamer} directly; every other request falls through to the bus.
+ * as NDJSON (see {@link QueryStream} for the lines). {@link Operations} admits the query and counts it,
+ * as it does every operation; the rows come from the {@link QueryStreamer}. Every other request falls
+ * through to the ordinary {@code /v1/query} route.
  */
 public final class StreamingQueryRoute {
 
   public static final String NDJSON = "application/x-ndjson";
 
-  private static final Logger log = LoggerFactory.getLogger(StreamingQueryRoute.class);
-
   /** Streams in the metrics: operation {@code stream}. */
   private static final String OPERATION = "stream";
 
   private final QueryStreamer streamer;
-  private final RequestParser parser;
-  private final GatewayMetrics metrics;
+  private final Operations operations;
 
-  public StreamingQueryRoute(QueryStreamer streamer, RequestParser parser, GatewayMetrics metrics) {
+  public StreamingQueryRoute(QueryStreamer streamer, Operations operations) {
     this.streamer = streamer;
-    this.parser = parser;
-    this.metrics = metrics;
+    this.operations = operations;
   }
 
   /** Mounts before the ordinary {@code /v1/query} route, which takes every request this one passes on. */
@@ -76,10 +67,8 @@ public final class StreamingQueryRoute {
     Caller caller = HttpCaller.of(ctx);
     QueryRequest request;
     try {
-      // The roles' rules, as the bus applies them: a READ key's stream is read-only, a NAMED key's refused.
-      body = RoleRules.admit(caller, Addresses.QUERY, body);
-      RoleRules.requireReadOnlySql(caller, body, streamer.readOnlyGuard());
-      request = parser.query(body);
+      // The same admission as every operation: a READ key's stream is read-only, a NAMED key's refused.
+      request = operations.admitStream(body, caller);
       if (request.txId() != null) {
         throw GatewayException.badRequest("a streamed query cannot run inside an interactive transaction:"
             + " send it without txId, or without Accept: " + NDJSON);
@@ -89,7 +78,8 @@ public final class StreamingQueryRoute {
             + " recorded; send it without Accept: " + NDJSON + ", or with readOnly");
       }
     } catch (GatewayException e) {
-      refuse(ctx, e.problem(), start);
+      operations.finish(OPERATION, caller, start, Future.failedFuture(e))
+          .onFailure(failure -> Problems.send(ctx, ((GatewayException) failure).problem()));
       return;
     }
     // Without an explicit maxRows a stream sends every row: the default cut is for buffered results.
@@ -104,24 +94,13 @@ public final class StreamingQueryRoute {
       response.setChunked(true).putHeader("Content-Type", NDJSON);
       stream.writeTo(response).onComplete(outcome -> {
         response.end();
-        metrics.operation(streamer.engine(), OPERATION, outcome, start);
+        operations.record(OPERATION, outcome, start);
       }, abandoned -> {
         abort(ctx);
-        metrics.operation(streamer.engine(), OPERATION, "ABANDONED", start);
+        operations.record(OPERATION, "ABANDONED", start);
       });
-    }, failure -> {
-      Problem problem = failure instanceof GatewayException g ? g.problem() : Problem.of(ErrorCode.INTERNAL, "unexpected failure");
-      if (problem.code() == ErrorCode.INTERNAL) {
-        log.error("a streamed query failed unexpectedly", failure);
-      }
-      refuse(ctx, RoleRules.forCaller(caller, problem), start);
-    });
-  }
-
-  /** Answers a problem before the stream began. */
-  private void refuse(RoutingContext ctx, Problem problem, long start) {
-    Problems.send(ctx, problem);
-    metrics.operation(streamer.engine(), OPERATION, problem.code().name(), start);
+    }, failure -> operations.finish(OPERATION, caller, start, Future.failedFuture(failure))
+        .onFailure(problem -> Problems.send(ctx, ((GatewayException) problem).problem())));
   }
 
   /**

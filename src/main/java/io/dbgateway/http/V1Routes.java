@@ -9,14 +9,14 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
-/** The {@code /v1} API: each route forwards its JSON body to the operation's event-bus address. */
+/** The {@code /v1} API: each route runs its operation (named by its event-bus address) on the JSON body. */
 public final class V1Routes {
 
   static final String IDEMPOTENCY_KEY_HEADER = "Idempotency-Key";
 
-  private final BusForwarder bus;
+  private final HttpOperations bus;
 
-  public V1Routes(BusForwarder bus) {
+  public V1Routes(HttpOperations bus) {
     this.bus = bus;
   }
 

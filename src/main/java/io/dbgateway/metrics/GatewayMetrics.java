@@ -75,7 +75,9 @@ public final class GatewayMetrics {
         .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true))
         .setJvmMetricsEnabled(true);
     return Vertx.builder()
-        .with(new VertxOptions().setMetricsOptions(options))
+        .with(new VertxOptions().setMetricsOptions(options)
+            // One event loop per core, each with its own lane of connections (db.ConnectionSource).
+            .setEventLoopPoolSize(io.dbgateway.db.Pools.EVENT_LOOPS))
         .withMetrics(new MicrometerMetricsFactory(registry))
         .build();
   }

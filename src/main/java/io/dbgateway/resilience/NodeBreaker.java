@@ -11,7 +11,6 @@ import io.vertx.circuitbreaker.CircuitBreakerOptions;
 import io.vertx.circuitbreaker.CircuitBreakerState;
 import io.vertx.circuitbreaker.OpenCircuitException;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
@@ -89,17 +88,7 @@ public final class NodeBreaker {
   }
 
   private <T> Future<T> withDeadline(Future<T> work, long deadlineMs) {
-    Promise<T> promise = Promise.promise();
-    long timer = vertx.setTimer(deadlineMs, id -> promise.tryFail(new DatabaseNotAnsweringException(node, deadlineMs)));
-    work.onComplete(result -> {
-      vertx.cancelTimer(timer);
-      if (result.succeeded()) {
-        promise.tryComplete(result.result());
-      } else {
-        promise.tryFail(result.cause());
-      }
-    });
-    return promise.future();
+    return Deadlines.within(vertx, work, deadlineMs, () -> new DatabaseNotAnsweringException(node, deadlineMs));
   }
 
   private GatewayException open() {

@@ -14,6 +14,11 @@ class GaleraTimeoutTest extends TimeoutTck {
   }
 
   @Override
+  protected String statementTaking(GatewayUnderTest gateway, long ms) {
+    return "SELECT SLEEP(" + ms / 1000.0 + ")";
+  }
+
+  @Override
   protected String slowStatement() {
     return "SELECT SLEEP(60)";
   }

@@ -7,6 +7,11 @@ import java.sql.SQLException;
 class MariaDbTimeoutTest extends TimeoutTck {
 
   @Override
+  protected String statementTaking(GatewayUnderTest gateway, long ms) {
+    return "SELECT SLEEP(" + ms / 1000.0 + ")";
+  }
+
+  @Override
   protected Engine engine() {
     return Engine.MARIADB;
   }

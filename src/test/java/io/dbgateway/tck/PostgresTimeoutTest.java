@@ -29,6 +29,11 @@ class PostgresTimeoutTest extends TimeoutTck {
   }
 
   @Override
+  protected String statementTaking(GatewayUnderTest gateway, long ms) {
+    return "SELECT pg_sleep(" + ms / 1000.0 + ")";
+  }
+
+  @Override
   protected Engine engine() {
     return Engine.POSTGRESQL;
   }

@@ -5,6 +5,19 @@ import java.sql.Connection;
 
 class SqliteTimeoutTest extends TimeoutTck {
 
+  /** SQLite has no sleep: a counting query, its length measured once on this machine. */
+  @Override
+  protected String statementTaking(GatewayUnderTest gateway, long ms) {
+    long probe = 1_000_000;
+    var r = gateway.post("/v1/query", new JsonObject().put("sql", counting(probe)).put("timeoutMs", 30_000));
+    double took = Math.max(1, r.json().getDouble("elapsedMs"));
+    return counting(Math.max(1_000, (long) (probe * ms / took)));
+  }
+
+  private static String counting(long rows) {
+    return "WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n LIMIT " + rows + ") SELECT COUNT(*) FROM n";
+  }
+
   @Override
   protected Engine engine() {
     return Engine.SQLITE;

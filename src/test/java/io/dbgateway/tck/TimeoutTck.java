@@ -17,6 +17,9 @@ public abstract class TimeoutTck {
   /** A statement that would run for about a minute. */
   protected abstract String slowStatement();
 
+  /** A statement that runs for about {@code ms} milliseconds on {@code gateway}'s database. */
+  protected abstract String statementTaking(GatewayUnderTest gateway, long ms);
+
   /** How many statements like {@link #slowStatement()} the server is still running. */
   protected abstract int stillRunning(Connection connection) throws SQLException;
 
@@ -50,5 +53,46 @@ public abstract class TimeoutTck {
     assertThat(r.json().getInteger("statementIndex")).isEqualTo(1);
     Response count = gateway.post("/v1/query", new JsonObject().put("sql", "SELECT COUNT(*) AS n FROM " + table));
     assertThat(count.json().getJsonArray("rows").getJsonObject(0).getInteger("n")).isZero();
+  }
+
+  /**
+   * A transaction's deadline is fixed when it arrives: its {@code timeoutMs} plus the pool wait. One whose
+   * statements each finish in time but together run past it is stopped there, answers 504, and commits
+   * nothing (the gateway never sends COMMIT past the deadline).
+   */
+  @Test
+  void aTransactionPastItsDeadlineAnswers504AndCommitsNothing() throws Exception {
+    java.util.Map<String, String> env = new java.util.HashMap<>(engine().env());
+    env.put("GATEWAY_POOL_WAIT_TIMEOUT_MS", "500");
+    GatewayUnderTest gateway = GatewayUnderTest.start(env);
+    try {
+      transactionPastItsDeadline(gateway);
+    } finally {
+      gateway.close();
+    }
+  }
+
+  private void transactionPastItsDeadline(GatewayUnderTest gateway) {
+    String table = Engine.uniqueTable("deadline");
+    gateway.post("/v1/query", new JsonObject().put("sql", "CREATE TABLE " + table + " (id INTEGER PRIMARY KEY)"));
+    long timeoutMs = 1_500; // the deadline: 2 s after the transaction arrives
+    String step = statementTaking(gateway, 600);
+    io.vertx.core.json.JsonArray statements = new io.vertx.core.json.JsonArray()
+        .add(new JsonObject().put("sql", "INSERT INTO " + table + " (id) VALUES (1)"));
+    for (int i = 0; i < 5; i++) {
+      statements.add(new JsonObject().put("sql", step)); // each in time, together about 3 s
+    }
+    Response r = gateway.post("/v1/transaction", new JsonObject().put("timeoutMs", timeoutMs).put("statements", statements));
+    assertThat(r.status()).as(r.body()).isEqualTo(504);
+    assertThat(r.json().getString("code")).isEqualTo("TIMEOUT");
+    Response count = gateway.post("/v1/query", new JsonObject()
+        .put("sql", "SELECT COUNT(*) AS n FROM " + table).put("consistency", "strong"));
+    assertThat(count.json().getJsonArray("rows").getJsonObject(0).getInteger("n")).as("rows committed").isZero();
+    // The same transaction with time enough commits: the deadline, not the statements, stopped it.
+    Response inTime = gateway.post("/v1/transaction", new JsonObject().put("timeoutMs", 20_000).put("statements", statements));
+    assertThat(inTime.status()).as(inTime.body()).isEqualTo(200);
+    Response after = gateway.post("/v1/query", new JsonObject()
+        .put("sql", "SELECT COUNT(*) AS n FROM " + table).put("consistency", "strong"));
+    assertThat(after.json().getJsonArray("rows").getJsonObject(0).getInteger("n")).isEqualTo(1);
   }
 }
