@@ -43,3 +43,12 @@ gateway_start() {
   done
   die "the gateway is not ready after 60 s"
 }
+
+# Stops the gateway started by gateway_start, if it still runs, and waits for it to exit.
+gateway_stop() {
+  if [[ -n ${GW_PID:-} ]] && kill -0 "$GW_PID" 2>/dev/null; then
+    kill "$GW_PID"
+    wait "$GW_PID" 2>/dev/null || true
+  fi
+  GW_PID=
+}

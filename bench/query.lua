@@ -1,6 +1,6 @@
--- wrk script: POST /v1/query with the primary-key SELECT and a random id per request.
--- BENCH_ROWS (default 10000) is the number of rows in bench_item; ids are 1..BENCH_ROWS.
-local rows = tonumber(os.getenv("BENCH_ROWS") or "10000")
+-- wrk script: POST /v1/query with pgbench's select-only statement and a random aid per request.
+-- BENCH_ACCOUNTS (default 100000, pgbench scale 1) is the number of rows in pgbench_accounts.
+local accounts = tonumber(os.getenv("BENCH_ACCOUNTS") or "100000")
 local headers = { ["Content-Type"] = "application/json" }
 local path = nil -- the URL's path (/v1/query)
 
@@ -16,7 +16,7 @@ function init(args)
 end
 
 function request()
-  local id = math.random(1, rows)
-  local body = '{"sql":"SELECT id, name, price FROM bench_item WHERE id = ?","params":[' .. id .. ']}'
+  local aid = math.random(1, accounts)
+  local body = '{"sql":"SELECT abalance FROM pgbench_accounts WHERE aid = ?","params":[' .. aid .. ']}'
   return wrk.format("POST", path, headers, body)
 end

@@ -10,40 +10,86 @@ import io.vertx.sqlclient.PoolOptions;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The baseline: the primary-key SELECT straight through a Vert.x PgBuilder pool, in process, with a
+ * The baseline: the gateway's work done straight through a Vert.x PgBuilder pool, in process, with a
  * fixed number of requests in flight (closed loop), no HTTP and no event bus.
  *
- * <p>{@code -Dmode=pool} (the default) runs {@code pool.preparedQuery(sql).execute(tuple)}. For the
- * analysis in docs/benchmarks.md there are two more: {@code -Dmode=connection} borrows a connection
- * per request ({@code pool.withConnection}) and runs the statement on it, and
- * {@code -Dmode=set-timeout} also sends {@code SET statement_timeout = ...} before the statement
- * (pipelined), which is what the gateway's PostgreSQL dialect does for every query.
+ * <p>{@code -Dworkload=point} (the default) is the primary-key SELECT of pgbench's select-only script,
+ * {@code SELECT abalance FROM pgbench_accounts WHERE aid = $1}, with a random aid in 1..{@code accounts}.
+ *
+ * <p>{@code -Dworkload=mixed} is the mix that {@code bench/mixed.lua} sends to the gateway, each request
+ * picked at random: 60 % that point SELECT; 20 % an INSERT into {@code bench_mixed} together with an
+ * idempotency record (claim the key, do the insert, store the response, in one transaction: what the
+ * gateway does for a request with an {@code Idempotency-Key}); 10 % a batch of 3 of those INSERTs in
+ * one transaction; 10 % a transaction of two statements (an UPDATE of a {@code pgbench_accounts} row
+ * and an INSERT). The tables {@code bench_mixed} and {@code bench_idempotency} are created by run.sh.
+ *
+ * <p>For the point workload, {@code -Dmode=pool} (the default) runs
+ * {@code pool.preparedQuery(sql).execute(tuple)}. For the analysis in docs/benchmarks.md there are two
+ * more: {@code -Dmode=connection} borrows a connection per request ({@code pool.withConnection}) and
+ * runs the statement on it, and {@code -Dmode=set-timeout} also sends {@code SET statement_timeout = ...}
+ * before the statement (pipelined), which is what an older gateway did for every query.
  *
  * <p>Settings come from system properties (see {@code bench/run.sh}). It prints one line,
- * {@code RESULT rps=... p50_ms=... p99_ms=... requests=... errors=...}, that the script parses.
+ * {@code RESULT rps=... p50_ms=... p99_ms=... requests=... errors=...}, that the script parses; the
+ * mixed workload adds how many requests of each kind completed in the measured window.
  */
 public final class DirectPoolBench {
 
-  static final String SQL = "SELECT id, name, price FROM bench_item WHERE id = $1";
+  static final String POINT = "SELECT abalance FROM pgbench_accounts WHERE aid = $1";
+  static final String INSERT = "INSERT INTO bench_mixed (k, v) VALUES ($1, $2)";
+  static final String UPDATE = "UPDATE pgbench_accounts SET abalance = abalance + $1 WHERE aid = $2";
+  // The same three statements the gateway runs around a request with an Idempotency-Key (in its own table).
+  static final String CLAIM =
+      "INSERT INTO bench_idempotency (idem_key, operation, request_hash, created_at) VALUES ($1, $2, $3, $4)";
+  static final String COMPLETE = "UPDATE bench_idempotency SET response = $1 WHERE idem_key = $2";
+
+  /** The kinds of request of the mixed workload, and their shares (in %). */
+  enum Kind {
+    POINT(60), INSERT(20), BATCH(10), TRANSACTION(10);
+
+    final int percent;
+
+    Kind(int percent) {
+      this.percent = percent;
+    }
+
+    static Kind pick(int roll) { // roll in 0..99
+      int upTo = 0;
+      for (Kind k : values()) {
+        upTo += k.percent;
+        if (roll < upTo) return k;
+      }
+      return POINT;
+    }
+  }
 
   public static void main(String[] args) throws Exception {
     String host = System.getProperty("pg.host", "127.0.0.1");
     int port = Integer.getInteger("pg.port", 5432);
     String db = System.getProperty("pg.db", "postgres");
     String user = System.getProperty("pg.user", "postgres");
-    int poolSize = Integer.getInteger("pool.size", 10);
-    int concurrency = Integer.getInteger("concurrency", 64);
-    int rows = Integer.getInteger("rows", 10_000);
+    int poolSize = Integer.getInteger("pool.size", 16);
+    int concurrency = Integer.getInteger("concurrency", 32);
+    int accounts = Integer.getInteger("accounts", 100_000);
     long warmupNs = TimeUnit.SECONDS.toNanos(Integer.getInteger("warmup.seconds", 5));
-    long measureNs = TimeUnit.SECONDS.toNanos(Integer.getInteger("duration.seconds", 20));
+    long measureNs = TimeUnit.SECONDS.toNanos(Integer.getInteger("duration.seconds", 10));
+    String workload = System.getProperty("workload", "point");
     String mode = System.getProperty("mode", "pool");
+    if (!workload.equals("point") && !workload.equals("mixed")) {
+      throw new IllegalArgumentException("workload must be point or mixed: " + workload);
+    }
     if (!mode.equals("pool") && !mode.equals("connection") && !mode.equals("set-timeout")) {
       throw new IllegalArgumentException("mode must be pool, connection or set-timeout: " + mode);
     }
@@ -66,11 +112,14 @@ public final class DirectPoolBench {
     long start = System.nanoTime();
     long measureFrom = start + warmupNs;
     long measureTo = measureFrom + measureNs;
+    window(measureFrom, measureTo);
     Worker[] workers = new Worker[concurrency];
     CountDownLatch finished = new CountDownLatch(concurrency);
     AtomicLong errors = new AtomicLong();
+    // Keys and inserted values unique to this run and this worker.
+    String runId = Long.toString(System.currentTimeMillis(), 36);
     for (int i = 0; i < concurrency; i++) {
-      workers[i] = new Worker(pool, mode, rows, measureFrom, measureTo, finished, errors);
+      workers[i] = new Worker(pool, workload, mode, accounts, runId + "-" + i, measureFrom, measureTo, finished, errors);
       workers[i].next();
     }
     if (!finished.await(warmupNs + measureNs + TimeUnit.SECONDS.toNanos(60), TimeUnit.NANOSECONDS)) {
@@ -80,7 +129,11 @@ public final class DirectPoolBench {
 
     // Merge each worker's latencies (only requests that both started and ended inside the window).
     int total = 0;
-    for (Worker w : workers) total += w.count;
+    long[] kinds = new long[Kind.values().length];
+    for (Worker w : workers) {
+      total += w.count;
+      for (int k = 0; k < kinds.length; k++) kinds[k] += w.kinds[k];
+    }
     long[] all = new long[total];
     int at = 0;
     for (Worker w : workers) {
@@ -89,12 +142,22 @@ public final class DirectPoolBench {
     }
     Arrays.sort(all);
     double seconds = measureNs / 1e9;
-    System.out.printf("RESULT rps=%.1f p50_ms=%.3f p90_ms=%.3f p99_ms=%.3f max_ms=%.3f requests=%d errors=%d%n",
+    StringBuilder mix = new StringBuilder();
+    if (workload.equals("mixed")) {
+      for (Kind k : Kind.values()) mix.append(' ').append(k.name().toLowerCase()).append('=').append(kinds[k.ordinal()]);
+    }
+    System.out.printf("RESULT rps=%.1f p50_ms=%.3f p90_ms=%.3f p99_ms=%.3f max_ms=%.3f requests=%d errors=%d%s%n",
         total / seconds, ms(all, 0.50), ms(all, 0.90), ms(all, 0.99),
-        all.length == 0 ? 0.0 : all[all.length - 1] / 1e6, total, errors.get());
+        all.length == 0 ? 0.0 : all[all.length - 1] / 1e6, total, errors.get(), mix);
     pool.close().await();
     vertx.close().await();
     System.exit(errors.get() == 0 && total > 0 ? 0 : 1);
+  }
+
+  /** Prints the measured window in wall-clock seconds, so the script can sample CPU inside it. */
+  static void window(long fromNanos, long toNanos) {
+    double now = System.currentTimeMillis() / 1e3, nanoNow = System.nanoTime();
+    System.out.printf("WINDOW from=%.3f to=%.3f%n", now + (fromNanos - nanoNow) / 1e9, now + (toNanos - nanoNow) / 1e9);
   }
 
   static double ms(long[] sorted, double q) {
@@ -103,21 +166,31 @@ public final class DirectPoolBench {
     return sorted[Math.max(0, Math.min(i, sorted.length - 1))] / 1e6;
   }
 
-  /** One in-flight request slot: sends the next query when the last one answers. */
+  static String sha256(String text) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** One in-flight request slot: sends the next request when the last one answers. */
   static final class Worker {
     final Pool pool;
-    final String mode;
-    final int rows;
+    final String workload, mode, prefix;
+    final int accounts;
     final long measureFrom, measureTo;
     final CountDownLatch finished;
     final AtomicLong errors;
+    final long[] kinds = new long[Kind.values().length];
     long[] latencies = new long[1 << 14];
     int count;
+    long seq;
 
-    Worker(Pool pool, String mode, int rows, long measureFrom, long measureTo, CountDownLatch finished,
-        AtomicLong errors) {
-      this.pool = pool; this.mode = mode; this.rows = rows; this.measureFrom = measureFrom; this.measureTo = measureTo;
-      this.finished = finished; this.errors = errors;
+    Worker(Pool pool, String workload, String mode, int accounts, String prefix, long measureFrom, long measureTo,
+        CountDownLatch finished, AtomicLong errors) {
+      this.pool = pool; this.workload = workload; this.mode = mode; this.accounts = accounts; this.prefix = prefix;
+      this.measureFrom = measureFrom; this.measureTo = measureTo; this.finished = finished; this.errors = errors;
     }
 
     void next() {
@@ -126,30 +199,72 @@ public final class DirectPoolBench {
         finished.countDown();
         return;
       }
-      int id = ThreadLocalRandom.current().nextInt(1, rows + 1);
-      Future<RowSet<Row>> query = switch (mode) {
-        case "pool" -> pool.preparedQuery(SQL).execute(Tuple.of(id));
-        case "connection" -> pool.withConnection(conn -> conn.preparedQuery(SQL).execute(Tuple.of(id)));
-        default -> pool.withConnection(conn -> {
-          Future<?> timeout = conn.query("SET statement_timeout = 30000").execute();
-          Future<RowSet<Row>> result = conn.preparedQuery(SQL).execute(Tuple.of(id));
-          return timeout.transform(ignored -> result);
-        });
+      ThreadLocalRandom random = ThreadLocalRandom.current();
+      int aid = random.nextInt(1, accounts + 1);
+      Kind kind = workload.equals("point") ? Kind.POINT : Kind.pick(random.nextInt(100));
+      Future<?> request = switch (kind) {
+        case POINT -> point(aid);
+        case INSERT -> insertWithKey(random.nextInt(1_000_000));
+        case BATCH -> pool.withTransaction(conn -> conn.preparedQuery(INSERT).executeBatch(List.of(
+            Tuple.of(key(), random.nextInt(1_000_000)), Tuple.of(key(), random.nextInt(1_000_000)),
+            Tuple.of(key(), random.nextInt(1_000_000))))
+            .map(rows -> check(rows.rowCount() == 1, "batch")));
+        case TRANSACTION -> {
+          int delta = random.nextInt(-5000, 5001);
+          String k = key();
+          yield pool.withTransaction(conn -> conn.preparedQuery(UPDATE).execute(Tuple.of(delta, aid))
+              .compose(updated -> conn.preparedQuery(INSERT).execute(Tuple.of(k, delta)))
+              .map(rows -> check(rows.rowCount() == 1, "transaction")));
+        }
       };
-      query.onComplete(ar -> {
+      request.onComplete(ar -> {
         long done = System.nanoTime();
         if (ar.failed()) {
-          if (errors.getAndIncrement() < 5) System.err.println("query failed: " + ar.cause());
-        } else {
-          // Read the row as a client would, and check it is the one asked for.
-          Row row = ar.result().iterator().next();
-          if (row.getInteger(0) != id || row.getString(1) == null || row.getValue(2) == null) {
-            errors.incrementAndGet();
-          }
-          if (sent >= measureFrom && done <= measureTo) record(done - sent);
+          if (errors.getAndIncrement() < 5) System.err.println(kind + " failed: " + ar.cause());
+        } else if (sent >= measureFrom && done <= measureTo) {
+          record(done - sent);
+          kinds[kind.ordinal()]++;
         }
         next();
       });
+    }
+
+    private Future<?> point(int aid) {
+      Future<RowSet<Row>> query = switch (mode) {
+        case "pool" -> pool.preparedQuery(POINT).execute(Tuple.of(aid));
+        case "connection" -> pool.withConnection(conn -> conn.preparedQuery(POINT).execute(Tuple.of(aid)));
+        default -> pool.withConnection(conn -> {
+          Future<?> timeout = conn.query("SET statement_timeout = 30000").execute();
+          Future<RowSet<Row>> result = conn.preparedQuery(POINT).execute(Tuple.of(aid));
+          return timeout.transform(ignored -> result);
+        });
+      };
+      // Read the row as a client would, and check there is one.
+      return query.map(rows -> {
+        var it = rows.iterator();
+        return check(it.hasNext() && it.next().getValue(0) != null, "point select");
+      });
+    }
+
+    /** An INSERT with an idempotency record, the way the gateway runs a write with an Idempotency-Key. */
+    private Future<?> insertWithKey(int value) {
+      String k = key();
+      String body = "{\"sql\":\"INSERT INTO bench_mixed (k, v) VALUES (?, ?)\",\"params\":[\"" + k + "\"," + value + "]}";
+      String hash = sha256(body);
+      return pool.withTransaction(conn -> conn.preparedQuery(CLAIM)
+          .execute(Tuple.of(k, "query", hash, System.currentTimeMillis()))
+          .compose(claimed -> conn.preparedQuery(INSERT).execute(Tuple.of(k, value)))
+          .compose(inserted -> conn.preparedQuery(COMPLETE)
+              .execute(Tuple.of("{\"rowCount\":0,\"updated\":" + inserted.rowCount() + "}", k))));
+    }
+
+    private String key() {
+      return prefix + "-" + (seq++);
+    }
+
+    private Object check(boolean ok, String what) {
+      if (!ok) throw new IllegalStateException("unexpected answer to a " + what);
+      return Boolean.TRUE;
     }
 
     void record(long nanos) {
