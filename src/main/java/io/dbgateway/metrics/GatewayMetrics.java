@@ -4,6 +4,7 @@ import io.dbgateway.api.Addresses;
 import io.dbgateway.galera.ClusterView;
 import io.dbgateway.galera.GaleraMonitor;
 import io.dbgateway.galera.NodeView;
+import io.dbgateway.logging.AsyncAccessAppender;
 import io.dbgateway.resilience.NodeBreaker;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -34,8 +35,8 @@ import java.util.function.ToDoubleFunction;
 /**
  * The gateway's metrics, in one Prometheus registry per gateway process. Vert.x reports into it (its
  * SQL pools per node, HTTP server, event bus, and the JVM); the gateway adds its own {@code dbgateway_*}
- * meters: the latency of every operation, each node's circuit breaker, each Galera node and the open
- * interactive transactions. {@code docs/operations.md} lists every metric.
+ * meters: the latency of every operation, each node's circuit breaker, each Galera node, the open
+ * interactive transactions and the access lines dropped under overload. {@code docs/operations.md} lists every metric.
  */
 public final class GatewayMetrics {
 
@@ -65,6 +66,11 @@ public final class GatewayMetrics {
             : config;
       }
     });
+    // JVM-wide, as the access log is: the class holds the count, and keeps it reachable for the counter.
+    FunctionCounter.builder("dbgateway.access.log.dropped", AsyncAccessAppender.class, type -> AsyncAccessAppender.dropped())
+        .description("Access lines dropped because the access log's queue was full (the standard output was"
+            + " not read fast enough); WARN and ERROR lines are never dropped")
+        .register(registry);
   }
 
   /** A Vert.x that reports its pools (named per node), HTTP server, event bus and JVM into this registry. */
@@ -83,6 +89,11 @@ public final class GatewayMetrics {
   /** Answers {@code GET /metrics}: the Prometheus text format. */
   public Handler<RoutingContext> scrapeHandler() {
     return PrometheusScrapingHandler.create(registry);
+  }
+
+  /** The Prometheus text {@code GET /metrics} answers now. */
+  String scrape() {
+    return registry.scrape();
   }
 
   /**
