@@ -25,6 +25,7 @@ import io.vertx.micrometer.PrometheusScrapingHandler;
 import io.vertx.micrometer.VertxPrometheusOptions;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -49,6 +50,16 @@ public final class GatewayMetrics {
   /** Vert.x's name for the time a request waited for a pooled connection. */
   private static final String POOL_WAIT = "vertx.pool.queue.time";
 
+  /**
+   * Vert.x HTTP server meters the gateway does not publish: each costs a meter lookup (tags built, the
+   * registry searched) and a record on the event loop for every request, and says nothing the others do
+   * not. {@code vertx.http.server.requests} counts what {@code vertx_http_server_response_time_seconds_count}
+   * counts, with the same labels; the body-size summaries add little to {@code bytes_read} and
+   * {@code bytes_written}. docs/operations.md lists the per-request meters and what they cost.
+   */
+  static final Set<String> NOT_PUBLISHED = Set.of("vertx.http.server.requests", "vertx.http.server.request.bytes",
+      "vertx.http.server.response.bytes");
+
   /** Outcome of an operation that succeeded; failures are labelled with their error code. */
   public static final String OK = "ok";
 
@@ -58,6 +69,7 @@ public final class GatewayMetrics {
   private final ConcurrentMap<List<String>, Timer> operations = new ConcurrentHashMap<>();
 
   public GatewayMetrics() {
+    registry.config().meterFilter(MeterFilter.deny(id -> NOT_PUBLISHED.contains(id.getName())));
     registry.config().meterFilter(new MeterFilter() {
       @Override
       public DistributionStatisticConfig configure(Meter.Id id, DistributionStatisticConfig config) {
