@@ -35,7 +35,7 @@ import org.slf4j.event.KeyValuePair;
  * ({@link LogContext#current()}) into the event's key-value pairs, where {@link JsonLayout} and
  * {@link RequestIdConverter} find them ({@link LogContext#of(ILoggingEvent)}).
  *
- * <p>At the end of the process ({@link #flushAll(Duration)}, or the JVM's shutdown hooks) it writes out
+ * <p>At the end of the process ({@link #flushAll()}, or the JVM's shutdown hooks) it writes out
  * what is queued, waiting at most {@code maxFlushTime} ms, and from then on writes every event on the
  * thread that logs it, so the last lines are not lost to the JVM exiting.
  *
@@ -87,6 +87,16 @@ public final class AsyncAccessAppender extends UnsynchronizedAppenderBase<ILoggi
     boolean flushed = true;
     for (AsyncAccessAppender appender : STARTED) {
       flushed &= appender.drainAndWriteSynchronously(deadline);
+    }
+    return flushed;
+  }
+
+  /** {@link #flushAll(Duration)}, each appender waiting at most its own {@code maxFlushTime}. */
+  public static boolean flushAll() {
+    boolean flushed = true;
+    for (AsyncAccessAppender appender : STARTED) {
+      flushed &= appender.drainAndWriteSynchronously(System.nanoTime()
+          + TimeUnit.MILLISECONDS.toNanos(appender.maxFlushTime));
     }
     return flushed;
   }
