@@ -3,6 +3,7 @@ package io.dbgateway.bootstrap;
 import io.dbgateway.config.ConfigLoader;
 import io.dbgateway.config.GatewayConfig;
 import io.dbgateway.config.InvalidConfigException;
+import io.dbgateway.logging.AsyncAccessAppender;
 import io.dbgateway.metrics.GatewayMetrics;
 import io.dbgateway.named.NamedQueries;
 import io.vertx.core.Vertx;
@@ -55,6 +56,8 @@ public final class GatewayApplication {
           } else {
             log.warn("closing took longer than {} ms; exiting with work still open", closeLimitMs);
           }
+          // halt skips the shutdown hooks, the access log's among them: write out its queue first.
+          AsyncAccessAppender.flushAll();
           Runtime.getRuntime().halt(0);
         }, "db-gateway-shutdown").start();
       });

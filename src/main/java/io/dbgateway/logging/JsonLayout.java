@@ -13,8 +13,9 @@ import org.slf4j.event.KeyValuePair;
 /**
  * One compact JSON object per log event, on one line: {@code timestamp}, {@code level}, {@code logger},
  * {@code thread}, {@code message}, then {@code requestId} and {@code keyId} when the event belongs to a
- * request (see {@link LogContext}), the event's SLF4J key-value pairs, and {@code exception} (the stack
- * trace, for the operator; clients never see it).
+ * request (see {@link LogContext#of(ILoggingEvent)}), the event's SLF4J key-value pairs, and
+ * {@code exception} (the stack trace, for the operator; clients never see it). It may lay an event out
+ * on the thread that logged it or later on another ({@link AsyncAccessAppender}).
  */
 public final class JsonLayout extends LayoutBase<ILoggingEvent> {
 
@@ -30,17 +31,18 @@ public final class JsonLayout extends LayoutBase<ILoggingEvent> {
     field(json, "logger", event.getLoggerName());
     field(json, "thread", event.getThreadName());
     field(json, "message", event.getFormattedMessage());
-    LogContext context = LogContext.current();
+    // The logging context's, or the event's own pairs: a line logged after the request's context is gone,
+    // or laid out later by the access log's AsyncAccessAppender, which copied the context into them.
+    LogContext context = LogContext.of(event);
     String requestId = context == null ? null : context.requestId();
     String keyId = context == null ? null : context.keyId();
-    field(json, "requestId", requestId);
-    field(json, "keyId", keyId);
+    field(json, LogContext.REQUEST_ID, requestId);
+    field(json, LogContext.KEY_ID, keyId);
     List<KeyValuePair> pairs = event.getKeyValuePairs();
     if (pairs != null) {
       for (KeyValuePair pair : pairs) {
-        // An event may name its request itself (a line logged after the request's context is gone).
-        boolean taken = FIXED.contains(pair.key) || pair.key.equals("requestId") && requestId != null
-            || pair.key.equals("keyId") && keyId != null;
+        boolean taken = FIXED.contains(pair.key) || pair.key.equals(LogContext.REQUEST_ID) && requestId != null
+            || pair.key.equals(LogContext.KEY_ID) && keyId != null;
         if (!taken) {
           value(json, pair.key, pair.value);
         }
