@@ -114,6 +114,7 @@ public final class BootstrapVerticle extends VerticleBase {
           streamer = new QueryStreamer(vertx, executor, config.query().streamFetchRows());
           RequestParser parser = new RequestParser(config.query(), config.limits().maxParams());
           operations = new Operations(executor, parser, transactions, namedQueries, metrics);
+          DatabaseVerticle.registerCodec(vertx);
           return vertx.deployVerticle(() -> new DatabaseVerticle(operations), instances());
         })
         .compose(db -> vertx.deployVerticle(

@@ -56,6 +56,8 @@ public final class AsyncAccessAppender extends UnsynchronizedAppenderBase<ILoggi
   private static final LongAdder DROPPED = new LongAdder();
   private static final Set<AsyncAccessAppender> STARTED = ConcurrentHashMap.newKeySet();
   private static final int BATCH = 256;
+  /** How long the writer thread sleeps when it finds the queue empty: the most an access line waits. */
+  private static final long IDLE_POLL_MS = 10;
 
   private final AppenderAttachableImpl<ILoggingEvent> appenders = new AppenderAttachableImpl<>();
   /** Events queued or being written by the worker, not yet written. */
@@ -209,6 +211,7 @@ public final class AsyncAccessAppender extends UnsynchronizedAppenderBase<ILoggi
     outstanding.decrementAndGet();
     if (synchronous || event.getLevel().isGreaterOrEqual(Level.WARN)) {
       appenders.appendLoopOnAppenders(event);
+      flushAppenders();
     } else {
       DROPPED.increment();
       droppedHere.increment();
@@ -246,8 +249,12 @@ public final class AsyncAccessAppender extends UnsynchronizedAppenderBase<ILoggi
     List<ILoggingEvent> batch = new ArrayList<>(BATCH);
     try {
       while (true) {
-        batch.add(queue.take());
-        queue.drainTo(batch, BATCH - 1);
+        if (queue.drainTo(batch, BATCH) == 0) {
+          // Poll rather than wait in take(): a thread that logs then never has to wake this one, which
+          // would cost it a futex call and a context switch for every access line.
+          Thread.sleep(IDLE_POLL_MS);
+          continue;
+        }
         write(batch);
       }
     } catch (InterruptedException e) {
@@ -264,11 +271,24 @@ public final class AsyncAccessAppender extends UnsynchronizedAppenderBase<ILoggi
         appenders.appendLoopOnAppenders(event);
       } catch (RuntimeException e) {
         addError("an appender failed to write an access line", e);
-      } finally {
-        outstanding.decrementAndGet();
       }
     }
+    flushAppenders();
+    outstanding.addAndGet(-batch.size());
     batch.clear();
+  }
+
+  /** Writes out what buffering appenders ({@link BatchingStdoutAppender}) hold: once a batch, not once a line. */
+  private void flushAppenders() {
+    appenders.iteratorForAppenders().forEachRemaining(appender -> {
+      if (appender instanceof ch.qos.logback.core.OutputStreamAppender<?> stream && stream.getOutputStream() != null) {
+        try {
+          stream.getOutputStream().flush();
+        } catch (java.io.IOException e) {
+          addError("could not write access lines", e);
+        }
+      }
+    });
   }
 
   /**

@@ -97,7 +97,9 @@ public final class GatewayMetrics {
     return Vertx.builder()
         .with(new VertxOptions().setMetricsOptions(options)
             // One event loop per core, each with its own lane of connections (db.ConnectionSource).
-            .setEventLoopPoolSize(io.dbgateway.db.Pools.EVENT_LOOPS))
+            .setEventLoopPoolSize(io.dbgateway.db.Pools.EVENT_LOOPS)
+            // epoll on Linux when its native library loads (netty-transport-native-epoll); NIO elsewhere.
+            .setPreferNativeTransport(true))
         .withMetrics(new MicrometerMetricsFactory(registry))
         .build();
   }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dbgateway.api.Addresses;
 import io.dbgateway.auth.Caller;
-import io.dbgateway.db.DatabaseVerticle;
 import io.dbgateway.error.Problem;
 import io.dbgateway.http.AccessLog;
 import io.dbgateway.tck.Engine;
@@ -116,7 +115,7 @@ class RequestIdTest {
     String id = "internal-" + UUID.randomUUID();
     DeliveryOptions headers = new Caller("ops-key", io.dbgateway.auth.Role.WRITE).addTo(new DeliveryOptions())
         .addHeader(RequestId.BUS_HEADER, id);
-    try (JsonLogCapture lines = JsonLogCapture.of(DatabaseVerticle.class)) {
+    try (JsonLogCapture lines = JsonLogCapture.of(io.dbgateway.operations.Operations.class)) {
       // Not a JSON object: no adapter sends this, so the verticle fails in a way it did not foresee.
       ReplyException failure = null;
       try {

@@ -44,7 +44,7 @@ class ShippedLogbackConfigTest {
       assertThat(async.isFlushOnExit()).isTrue();
       List<Appender<ILoggingEvent>> behind = new ArrayList<>();
       async.iteratorForAppenders().forEachRemaining(behind::add);
-      assertThat(behind).singleElement().isInstanceOf(ConsoleAppender.class);
+      assertThat(behind).singleElement().isInstanceOf(BatchingStdoutAppender.class);
 
       Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
       assertThat(appenders(root)).singleElement().isInstanceOf(ConsoleAppender.class);
