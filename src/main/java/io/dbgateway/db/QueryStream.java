@@ -174,12 +174,7 @@ public final class QueryStream {
     if (keep == 0) {
       return;
     }
-    Buffer buffer = Buffer.buffer(keep * 64);
-    for (int i = 0; i < keep; i++) {
-      Object row = streamer.statements().row(rows.get(i), columns, format);
-      buffer.appendBuffer(row instanceof JsonArray array ? array.toBuffer() : ((JsonObject) row).toBuffer())
-          .appendByte((byte) '\n');
-    }
+    Buffer buffer = encode(rows, keep);
     sent += keep;
     unflushed++;
     out.write(buffer).onComplete(written -> {
@@ -188,6 +183,24 @@ public final class QueryStream {
       clientReady();
     });
   }
+
+  /** The first {@code keep} rows as NDJSON lines, written by one generator into one buffer. */
+  private Buffer encode(List<Row> rows, int keep) {
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream(keep * 64);
+    try (com.fasterxml.jackson.core.JsonGenerator out = LINES.createGenerator(bytes)) {
+      for (int i = 0; i < keep; i++) {
+        streamer.statements().writeRow(rows.get(i), columns, format, out);
+        out.writeRaw('\n');
+      }
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e); // writing to memory: not expected
+    }
+    return Buffer.buffer(bytes.toByteArray());
+  }
+
+  /** Writes JSON values one after the other with nothing between them: each row ends its own line. */
+  private static final com.fasterxml.jackson.core.JsonFactory LINES =
+      new com.fasterxml.jackson.core.JsonFactory().setRootValueSeparator(null);
 
   /** Waits until the client took enough for another read: a buffer flushed, or the write queue drained. */
   private void waitForClient() {

@@ -21,6 +21,8 @@ import io.dbgateway.sql.PlaceholderRewriter;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.json.jackson.JacksonCodec;
+import com.fasterxml.jackson.core.JsonGenerator;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.SqlResult;
@@ -208,6 +210,30 @@ public final class StatementRunner {
   /** One row as JSON: an object by column name, or an array in column order. */
   Object row(Row row, List<ColumnDescriptor> columns, ResultFormat format) {
     return format == ResultFormat.ARRAYS ? asArray(row, columns) : asObject(row, columns);
+  }
+
+  /**
+   * Writes one row as JSON straight to {@code out}, as {@link #row} would make it, without building the
+   * row's JsonObject first: the path of streamed rows.
+   */
+  void writeRow(Row row, List<ColumnDescriptor> columns, ResultFormat format, JsonGenerator out) throws java.io.IOException {
+    boolean arrays = format == ResultFormat.ARRAYS;
+    if (arrays) {
+      out.writeStartArray();
+    } else {
+      out.writeStartObject();
+    }
+    for (int i = 0; i < columns.size(); i++) {
+      if (!arrays) {
+        out.writeFieldName(columns.get(i).name());
+      }
+      JacksonCodec.encodeJson(dialect.toJson(row.getValue(i), columns.get(i)), out);
+    }
+    if (arrays) {
+      out.writeEndArray();
+    } else {
+      out.writeEndObject();
+    }
   }
 
   private JsonObject asObject(Row row, List<ColumnDescriptor> columns) {
