@@ -49,6 +49,10 @@ public final class StreamingQueryRoute {
   }
 
   private static boolean wantsNdjson(RoutingContext ctx) {
+    String accept = ctx.request().getHeader("Accept");
+    if (accept == null || !accept.toLowerCase(Locale.ROOT).contains(NDJSON)) {
+      return false; // the common case, decided without parsing the header
+    }
     for (MIMEHeader accepted : ctx.parsedHeaders().accept()) {
       if (NDJSON.equals(accepted.value().toLowerCase(Locale.ROOT)) && accepted.weight() > 0) {
         return true;
