@@ -52,6 +52,9 @@ public final class AccessLog implements Handler<RoutingContext> {
   }
 
   private static void line(RoutingContext ctx, String id, long start, boolean completed) {
+    if (!log.isInfoEnabled()) {
+      return; // silenced by the operator: build nothing
+    }
     double ms = Math.round((System.nanoTime() - start) / 10_000.0) / 100.0;
     String method = ctx.request().method().name();
     String path = ctx.request().path();
@@ -69,6 +72,8 @@ public final class AccessLog implements Handler<RoutingContext> {
     if (!completed) {
       line = line.addKeyValue("aborted", true);
     }
-    line.log("{} {} {} {} ms{}", method, path, status, ms, completed ? "" : " (connection closed before the response ended)");
+    // The message is built here rather than from a "{}" pattern: formatting one costs more than the line.
+    line.log(method + " " + path + " " + status + " " + ms + " ms"
+        + (completed ? "" : " (connection closed before the response ended)"));
   }
 }
