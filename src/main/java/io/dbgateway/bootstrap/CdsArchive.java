@@ -171,10 +171,11 @@ public final class CdsArchive {
     }
   }
 
-  /** The end of the gateway's output, to say why it failed. */
+  /** The end of the gateway's output, to say why it failed (without the JVM's notes on archiving). */
   private static String tail(Path log) {
     try {
-      List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+      List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8).stream()
+          .filter(line -> !line.matches("^\\[[^]]*\\]\\[[a-z]+ *\\]\\[cds.*")).toList();
       return "; its last lines:\n  " + String.join("\n  ", lines.subList(Math.max(0, lines.size() - 15), lines.size()));
     } catch (IOException e) {
       return "";
