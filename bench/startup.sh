@@ -21,7 +21,11 @@
 #                       noshare  java -Xshare:off -jar (no class data sharing at all)
 #                     ("default; cds" when the archive exists, else "default"); e.g.
 #                     STARTUP_VARIANTS='cds; serial=-XX:SharedArchiveFile=target/db-gateway.jsa -XX:+UseSerialGC'
+#                     Options that end in "-jar <path>" run that jar instead of STARTUP_JAR, to compare
+#                     builds: 'before=-jar /tmp/old/db-gateway.jar; after=-XX:SharedArchiveFile=... -jar ...'
 #   STARTUP_JAVA_OPTS java options added to every variant (none)
+#   STARTUP_NICE      niceness of the gateway (unset: inherited). As root, a negative one (-15) lets the
+#                     gateway take the CPUs from other work on a shared machine: closer to an idle one
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -33,6 +37,8 @@ IDLE=${STARTUP_IDLE:-3}
 JAR=${STARTUP_JAR:-target/db-gateway.jar}
 JSA=${STARTUP_JSA:-${JAR%.jar}.jsa}
 COMMON_OPTS=${STARTUP_JAVA_OPTS:-}
+NICE=()
+[[ -n ${STARTUP_NICE:-} ]] && NICE=(nice -n "$STARTUP_NICE")
 CLK_TCK=$(getconf CLK_TCK)
 STAMP=$(date -u +%Y%m%dT%H%M%SZ)
 mkdir -p "$ROOT/bench/results"
@@ -78,7 +84,7 @@ for spec in "${specs[@]}"; do
     esac
   fi
   NAMES+=("$name")
-  OPTS[$name]="$opts${COMMON_OPTS:+ $COMMON_OPTS}"
+  OPTS[$name]="${COMMON_OPTS:+$COMMON_OPTS }$opts"
 done
 (( ${#NAMES[@]} > 0 )) || die "STARTUP_VARIANTS names no variant"
 
@@ -114,10 +120,12 @@ one_run() {
   dir=$TMP/$name-$run; mkdir -p "$dir"
   port=$(free_port); url=http://127.0.0.1:$port/health/ready
   out=$dir/gateway.log
-  # shellcheck disable=SC2086 # the options are words
+  local launch="${OPTS[$name]}"
+  [[ " $launch " == *" -jar "* ]] || launch+=" -jar $JAR"
   t0=$EPOCHREALTIME
+  # shellcheck disable=SC2086 # the options are words
   env -i PATH="$PATH" HOME="$HOME" DB_TYPE=sqlite DB_NAME="$dir/gateway.db" GATEWAY_HTTP_PORT="$port" \
-    java ${OPTS[$name]} -jar "$JAR" >"$out" 2>&1 &
+    "${NICE[@]}" java $launch >"$out" 2>&1 &
   GW_PID=$!
   while :; do
     code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$url" || true)
@@ -196,6 +204,7 @@ fmt() { local m lo hi; read -r m lo hi < <(stats $1); echo "$m ($lo–$hi)"; }
   echo "cpu:      $(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)"
   echo "memory:   $(awk '/^MemTotal/ { printf "%.1f GB", $2 / 1048576 }' /proc/meminfo)"
   echo "kernel:   $(uname -sr)"
+  [[ -n ${STARTUP_NICE:-} ]] && echo "nice:     the gateway ran at niceness $STARTUP_NICE"
   echo "load avg: $LOAD_BEFORE before, $(cut -d' ' -f1-3 /proc/loadavg) after (other work on the machine shows here)"
   java -version 2>&1 | sed 's/^/java:     /'
   echo '```'
