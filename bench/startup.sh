@@ -117,7 +117,7 @@ kb_of() { awk -v k="$1:" '$1 == k { print $2 }' "/proc/$2/status"; }
 #   ready_ms cpu_ms rss_mb rss_anon_mb rss_file_mb first_log_ms db_ms migrated_ms ready_log_ms
 one_run() {
   local name=$1 run=$2 dir port url out t0 t1 code ready_ms cpu_ms rss anon file
-  dir=$TMP/$name-$run; mkdir -p "$dir"
+  dir=$TMP/$name-$run-${3:-0}; mkdir -p "$dir"
   port=$(free_port); url=http://127.0.0.1:$port/health/ready
   out=$dir/gateway.log
   local launch="${OPTS[$name]}"
@@ -130,7 +130,17 @@ one_run() {
   while :; do
     code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$url" || true)
     [[ $code == 200 ]] && break
-    kill -0 "$GW_PID" 2>/dev/null || { cat "$out" >&2; die "$name: the gateway exited during start-up"; }
+    if ! kill -0 "$GW_PID" 2>/dev/null; then
+      # Another process took the free port between the check and the bind: try again on another one.
+      if grep -q "Address already in use" "$out" && (( ${3:-0} < 3 )); then
+        wait "$GW_PID" 2>/dev/null || true
+        GW_PID=
+        log "$name: port $port was taken meanwhile; again on another port"
+        one_run "$name" "$run" $(( ${3:-0} + 1 ))
+        return
+      fi
+      cat "$out" >&2; die "$name: the gateway exited during start-up"
+    fi
     (( $(ms_between "$t0" "$EPOCHREALTIME") < 60000 )) || die "$name: not ready after 60 s"
     sleep 0.02
   done
