@@ -82,6 +82,8 @@ public final class CdsArchive {
     env.put("DB_NAME", work.resolve("training.db").toString());
     env.put("GATEWAY_HTTP_HOST", "127.0.0.1");
     env.put("GATEWAY_HTTP_PORT", Integer.toString(port));
+    // This client keeps its connections open, and the gateway would wait the whole drain time for them.
+    env.put("GATEWAY_SHUTDOWN_DRAIN_MS", "1000");
     Process gateway = builder.start();
     try {
       String base = "http://127.0.0.1:" + port;
