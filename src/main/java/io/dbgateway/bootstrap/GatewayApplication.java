@@ -94,6 +94,16 @@ public final class GatewayApplication {
     }
   }
 
+  /**
+   * Whether the server could not listen: NIO reports a {@link BindException}, Netty's epoll transport an
+   * {@code IOException} whose message names the bind call and the address in use.
+   */
+  private static boolean isBindFailure(Throwable root) {
+    return root instanceof BindException
+        || root instanceof java.io.IOException && root.getMessage() != null && root.getMessage().startsWith("bind(")
+        && root.getMessage().contains("Address already in use");
+  }
+
   /** The one line an operator sees when start-up fails. */
   static String oneLine(Throwable failure, GatewayConfig config) {
     Throwable root = failure;
@@ -103,7 +113,7 @@ public final class GatewayApplication {
     String text;
     if (failure instanceof StartupException) {
       text = failure.getMessage();
-    } else if (root instanceof BindException) {
+    } else if (isBindFailure(root)) {
       text = "start-up failed: cannot listen on " + config.http().host() + ":" + config.http().port()
           + " (GATEWAY_HTTP_HOST / GATEWAY_HTTP_PORT): " + root.getMessage();
     } else {
