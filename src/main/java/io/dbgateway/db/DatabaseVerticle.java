@@ -36,9 +36,13 @@ public final class DatabaseVerticle extends VerticleBase {
     this.operations = operations;
   }
 
-  /** Registers the reply codec on {@code vertx}'s event bus, once, before the first instance starts. */
+  /** Registers the reply codec on {@code vertx}'s event bus before the first instance starts; once is enough. */
   public static void registerCodec(io.vertx.core.Vertx vertx) {
-    vertx.eventBus().registerCodec(new ReplyCodec());
+    try {
+      vertx.eventBus().registerCodec(new ReplyCodec());
+    } catch (IllegalStateException alreadyRegistered) {
+      // a gateway deployed again on the same Vert.x: the codec is there already
+    }
   }
 
   @Override

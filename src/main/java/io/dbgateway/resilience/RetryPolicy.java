@@ -28,21 +28,21 @@ public final class RetryPolicy {
   }
 
   public <T> Future<T> run(String unit, Supplier<Future<T>> attempt, Predicate<Throwable> safeToRetry) {
-    Promise<T> promise = Promise.promise();
-    run(unit, attempt, safeToRetry, 1, promise);
-    return promise.future();
+    return run(unit, attempt, safeToRetry, 1);
   }
 
-  private <T> void run(String unit, Supplier<Future<T>> attempt, Predicate<Throwable> safe, int number, Promise<T> promise) {
-    attempt.get().onComplete(promise::complete, failure -> {
+  /** Attempt {@code number}; a success passes straight through, with no promise of its own. */
+  private <T> Future<T> run(String unit, Supplier<Future<T>> attempt, Predicate<Throwable> safe, int number) {
+    return attempt.get().recover(failure -> {
       if (number >= maxAttempts || !safe.test(failure)) {
-        promise.fail(failure);
-        return;
+        return Future.failedFuture(failure);
       }
       long delay = delayBefore(number + 1);
       log.info("{} attempt {}/{} failed safely ({}); retrying in {} ms", unit, number, maxAttempts,
           failure.getMessage(), delay);
-      vertx.setTimer(Math.max(1, delay), id -> run(unit, attempt, safe, number + 1, promise));
+      Promise<T> next = Promise.promise();
+      vertx.setTimer(Math.max(1, delay), id -> run(unit, attempt, safe, number + 1).onComplete(next));
+      return next.future();
     });
   }
 
