@@ -1,6 +1,7 @@
 package io.dbgateway.http;
 
 import io.dbgateway.auth.ApiKeys;
+import io.dbgateway.auth.AuthFailures;
 import io.dbgateway.auth.Caller;
 import io.dbgateway.error.ErrorCode;
 import io.dbgateway.error.GatewayException;
@@ -33,14 +34,17 @@ public final class AuthHandler implements Handler<RoutingContext> {
   private final ApiKeys keys;
   private final SigV4 sigV4;
   private final boolean dataApi;
+  private final AuthFailures failures;
 
   /**
    * @param dataApi whether this handler guards Data API paths, where SigV4 is accepted as well
+   * @param failures the failed attempts of every client address, shared by the whole process
    */
-  public AuthHandler(ApiKeys keys, SigV4 sigV4, boolean dataApi) {
+  public AuthHandler(ApiKeys keys, SigV4 sigV4, boolean dataApi, AuthFailures failures) {
     this.keys = keys;
     this.sigV4 = sigV4;
     this.dataApi = dataApi;
+    this.failures = failures;
   }
 
   @Override
@@ -82,10 +86,18 @@ public final class AuthHandler implements Handler<RoutingContext> {
     return Optional.empty();
   }
 
-  private static void refuse(RoutingContext ctx, Problem problem) {
+  /** Answers a failed authentication: at once, or a while later when its address keeps failing. */
+  private void refuse(RoutingContext ctx, Problem problem) {
     if (problem.code() == ErrorCode.UNAUTHORIZED) {
       ctx.response().putHeader("WWW-Authenticate", "Bearer");
     }
-    Problems.send(ctx, problem);
+    var remote = ctx.request().remoteAddress();
+    long delayMs = failures.failed(remote == null ? null : remote.hostAddress());
+    if (delayMs == 0) {
+      Problems.send(ctx, problem);
+      return;
+    }
+    Problem slowed = problem.withRetryAfter((int) Math.max(1, (delayMs + 999) / 1000));
+    ctx.vertx().setTimer(delayMs, id -> Problems.send(ctx, slowed));
   }
 }

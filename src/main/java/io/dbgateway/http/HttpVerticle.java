@@ -69,8 +69,8 @@ public final class HttpVerticle extends VerticleBase {
     router.get("/health/ready").handler(HealthCheckHandler.createWithHealthChecks(readiness));
     ApiKeys keys = new ApiKeys(config.security().apiKeys());
     AuthHandler.SigV4 sigV4 = new SigV4Verifier(keys, Clock.systemUTC())::verify;
-    guard(router.route("/v1/*"), new AuthHandler(keys, sigV4, false));
-    AuthHandler dataApiAuth = new AuthHandler(keys, sigV4, true);
+    guard(router.route("/v1/*"), new AuthHandler(keys, sigV4, false, metrics.authFailures()));
+    AuthHandler dataApiAuth = new AuthHandler(keys, sigV4, true, metrics.authFailures());
     DATA_API_PATHS.forEach(path -> guard(router.route(path), dataApiAuth));
     new StreamingQueryRoute(streamer, operations).mount(router);
     HttpOperations calls = new HttpOperations(operations);

@@ -69,6 +69,7 @@ public final class GatewayMetrics {
   /** Vert.x keeps registries by name, JVM-wide: each gateway needs its own (tests run several in one JVM). */
   private final String registryName = "dbgateway-" + UUID.randomUUID();
   private final ConcurrentMap<List<String>, Timer> operations = new ConcurrentHashMap<>();
+  private final io.dbgateway.auth.AuthFailures authFailures = new io.dbgateway.auth.AuthFailures(System::nanoTime);
 
   public GatewayMetrics() {
     registry.config().meterFilter(MeterFilter.deny(id -> NOT_PUBLISHED.contains(id.getName())));
@@ -85,6 +86,14 @@ public final class GatewayMetrics {
         .description("Access lines dropped because the access log's queue was full (the standard output was"
             + " not read fast enough); WARN and ERROR lines are never dropped")
         .register(registry);
+    FunctionCounter.builder("dbgateway.auth.failures", authFailures, f -> f.failures() - f.slowed())
+        .description("Failed authentications (a missing, unknown or wrong credential), by whether their answer"
+            + " was delayed because their client address kept failing")
+        .tag("slowed", "false").register(registry);
+    FunctionCounter.builder("dbgateway.auth.failures", authFailures, f -> f.slowed())
+        .description("Failed authentications (a missing, unknown or wrong credential), by whether their answer"
+            + " was delayed because their client address kept failing")
+        .tag("slowed", "true").register(registry);
   }
 
   /** A Vert.x that reports its pools (named per node), HTTP server, event bus and JVM into this registry. */
@@ -102,6 +111,11 @@ public final class GatewayMetrics {
             .setPreferNativeTransport(true))
         .withMetrics(new MicrometerMetricsFactory(registry))
         .build();
+  }
+
+  /** The failed authentications of this gateway (every HTTP instance shares them), counted here. */
+  public io.dbgateway.auth.AuthFailures authFailures() {
+    return authFailures;
   }
 
   /** Answers {@code GET /metrics}: the Prometheus text format. */

@@ -63,6 +63,41 @@ class HttpAuthTest {
     assertThat(r.json().getString("code")).isEqualTo("UNAUTHORIZED");
   }
 
+  /**
+   * Failures from one address past their burst are answered late, with Retry-After, and counted; a valid
+   * key from the same address is never held back. A gateway of its own: the other tests fail too.
+   */
+  @Test
+  void repeatedFailuresFromOneAddressAreSlowedButAValidKeyIsNot() {
+    GatewayUnderTest own = GatewayUnderTest.start(sqlite(dir.resolve("slowed.db"), Map.of(
+        "GATEWAY_API_KEYS", "writer:write:" + WRITE_SECRET)));
+    try {
+      Response first = own.post("/v1/query", SELECT_ONE, bearer("wrong-secret-0123456789"));
+      assertThat(first.status()).isEqualTo(401);
+      assertThat(first.header("Retry-After")).as("within the burst: answered at once").isNull();
+      Response slowed = null;
+      for (int i = 0; i < 10 * io.dbgateway.auth.AuthFailures.BURST && slowed == null; i++) {
+        Response r = own.post("/v1/query", SELECT_ONE, bearer("wrong-secret-0123456789"));
+        assertThat(r.status()).isEqualTo(401);
+        slowed = r.header("Retry-After") == null ? null : r;
+      }
+      assertThat(slowed).as("a failure past the burst is slowed").isNotNull();
+      assertThat(slowed.header("Retry-After")).isEqualTo("1");
+      assertThat(slowed.json().getString("code")).isEqualTo("UNAUTHORIZED");
+
+      Response valid = own.post("/v1/query", SELECT_ONE, bearer(WRITE_SECRET));
+      assertThat(valid.status()).as(valid.body()).isEqualTo(200);
+      assertThat(valid.header("Retry-After")).isNull();
+
+      io.dbgateway.testing.Scrape scrape = io.dbgateway.testing.Scrape.of(own);
+      assertThat(scrape.value("dbgateway_auth_failures_total", Map.of("slowed", "true"))).isGreaterThanOrEqualTo(1);
+      assertThat(scrape.value("dbgateway_auth_failures_total", Map.of("slowed", "false")))
+          .isGreaterThanOrEqualTo(io.dbgateway.auth.AuthFailures.BURST - 1);
+    } finally {
+      own.close();
+    }
+  }
+
   @Test
   void aWrongSecretAnAlmostRightOneAndOtherSchemesAre401() {
     for (Map<String, String> headers : List.of(bearer("wrong-secret-0123456789"), bearer(WRITE_SECRET + "x"),
