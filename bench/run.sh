@@ -24,6 +24,9 @@
 #             (size BENCH_POOL_SIZE, the gateway's pool settings), BENCH_CONCURRENCY in flight;
 #           - the gateway (java -jar, DB_POOL_SIZE=BENCH_POOL_SIZE) driven by
 #             wrk -tBENCH_WRK_THREADS -cBENCH_CONCURRENCY --latency -s bench/query.lua, POST /v1/query.
+#           - the floor: bench/src/bench/FloorServer.java, a bare Vert.x HTTP server with a pool per core,
+#             answering the same request with the same JSON and nothing else, driven by the same wrk;
+#             what any Vert.x service pays here, to read the gateway's CPU against (no target).
 #           Prints req/s, p50/p99 (pgbench: its latency average), CPU per request, non-2xx, and the
 #           verdicts: gateway/pgbench >= 0.45, gateway/direct pool >= 0.75, the gateway's CPU <= 50 µs per
 #           request, the gateway's p99 <= 10 ms, no non-2xx answer.
@@ -296,6 +299,7 @@ CP=$(cat "$WORK/cp.txt")
 # providers); BusBench runs on the gateway jar itself.
 javac -d "$WORK/classes" -cp "$CP" bench/src/bench/DirectPoolBench.java
 javac -d "$WORK/bus-classes" -cp "$JAR" bench/src/bench/BusBench.java
+javac -d "$WORK/floor-classes" -cp "$JAR" bench/src/bench/FloorServer.java
 
 PG_PORT=$(free_port)
 log "starting a throwaway PostgreSQL ($("$PGBIN/postgres" --version)) on 127.0.0.1:$PG_PORT in $WORK"
@@ -424,6 +428,29 @@ part_point() {
   [[ $PROFILE == 1 ]] && profile_gateway "$url"
   gateway_stop
 
+  # 4. the floor: the same exchange through a bare Vert.x HTTP server and pool (FloorServer.java)
+  local fl_port fl_pid
+  fl_port=$(free_port)
+  java -cp "$WORK/floor-classes:$JAR" -Dport="$fl_port" -Dpg.port="$PG_PORT" -Dpool.size="$POOL_SIZE" \
+    -Dlogback.configurationFile="$ROOT/bench/logback-bench.xml" bench.FloorServer >"$WORK/floor.log" 2>&1 &
+  fl_pid=$!
+  for _ in $(seq 1 100); do grep -q READY "$WORK/floor.log" && break; sleep 0.2; done
+  grep -q READY "$WORK/floor.log" || { cat "$WORK/floor.log" >&2; die "the floor server did not start"; }
+  log "floor: wrk warm-up ${WARMUP}s, then ${DURATION}s"
+  "${WRK[@]}" -d"${WARMUP}s" "http://127.0.0.1:$fl_port/" >/dev/null
+  "${WRK[@]}" -d"${DURATION}s" --latency "http://127.0.0.1:$fl_port/" >"$WORK/wrk-floor.txt" &
+  BG_PID=$!
+  window_cpu "$EPOCHREALTIME" "$BG_PID" "$fl_pid"
+  wait "$BG_PID" || die "wrk failed"
+  BG_PID=
+  kill "$fl_pid" 2>/dev/null; wait "$fl_pid" 2>/dev/null || true
+  parse_wrk "$WORK/wrk-floor.txt"
+  local f_rps=$WRK_RPS f_us
+  f_us=$(cpu_us "$W_SERVER" "$W_SECS" "$f_rps")
+  POINT_ROWS+=("$(printf '| floor: bare Vert.x HTTP server + pool (FloorServer) | %.0f | %.2f | %.2f | %s | non-2xx: %s |' \
+    "$f_rps" "$WRK_P50" "$WRK_P99" "$WRK_N" "$WRK_NON2XX")")
+  POINT_CPU+=("| floor (FloorServer) | $(cpu_use "$W_CLIENT" "$W_SECS" "$f_rps") (wrk) | $(cpu_use "$W_SERVER" "$W_SECS" "$f_rps") | $(cpu_use "$W_PG" "$W_SECS" "$f_rps") |")
+
   local r_pgb r_direct
   r_pgb=$(ratio "$g_rps" "$p_tps"); r_direct=$(ratio "$g_rps" "$D_RPS")
   VERDICTS+=("| point select: gateway / pgbench (req/s) | **$r_pgb** | ≥ 0.45 | $(verdict "$r_pgb >= 0.45") |")
@@ -444,6 +471,8 @@ part_point() {
     echo "(pgbench reports no percentiles: its column shows its latency average. Its tps excludes its connection time.)"
     echo
     echo "- gateway / pgbench: **$r_pgb**; gateway / direct pool: **$r_direct**; direct pool / pgbench: $(ratio "$D_RPS" "$p_tps")"
+    echo "- the floor, a bare Vert.x HTTP server and pool doing the same exchange (no router, keys, metrics, log,"
+    echo "  breaker or deadlines): $f_us µs of CPU per request against the gateway's $g_us µs; floor / pgbench: $(ratio "$f_rps" "$p_tps")"
     echo
     echo "CPU in cores (and µs of CPU per request), sampled inside the measured window:"
     echo
