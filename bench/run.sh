@@ -297,8 +297,8 @@ log "resolving the project's classpath and compiling the bench classes"
 CP=$(cat "$WORK/cp.txt")
 # The direct pool runs on the project's dependencies alone (no gateway code, no gateway service
 # providers); BusBench runs on the gateway jar itself.
-javac -d "$WORK/classes" -cp "$CP" bench/src/bench/DirectPoolBench.java
-javac -d "$WORK/bus-classes" -cp "$JAR" bench/src/bench/BusBench.java
+javac -d "$WORK/classes" -cp "$CP" bench/src/bench/DirectPoolBench.java bench/src/bench/Measured.java
+javac -d "$WORK/bus-classes" -cp "$JAR" bench/src/bench/BusBench.java bench/src/bench/Measured.java
 javac -d "$WORK/floor-classes" -cp "$JAR" bench/src/bench/FloorServer.java
 
 PG_PORT=$(free_port)

@@ -67,8 +67,8 @@ public final class BusBench {
     Arrays.sort(all);
     double seconds = measureNs / 1e9;
     System.out.printf("RESULT rps=%.1f p50_ms=%.3f p90_ms=%.3f p99_ms=%.3f max_ms=%.3f requests=%d errors=%d%n",
-        all.length / seconds, ms(all, 0.50), ms(all, 0.90),
-        ms(all, 0.99), all.length == 0 ? 0.0 : all[all.length - 1] / 1e6, all.length,
+        all.length / seconds, Measured.ms(all, 0.50), Measured.ms(all, 0.90),
+        Measured.ms(all, 0.99), all.length == 0 ? 0.0 : all[all.length - 1] / 1e6, all.length,
         outcome.errors());
     try {
       vertx.close().await(30, TimeUnit.SECONDS);
@@ -78,17 +78,6 @@ public final class BusBench {
     System.exit(outcome.errors() == 0 && all.length > 0 ? 0 : 1);
   }
 
-  /** Prints the measured window in wall-clock seconds, so the script can sample CPU inside it. */
-  static void window(long fromNanos, long toNanos) {
-    double now = System.currentTimeMillis() / 1e3, nanoNow = System.nanoTime();
-    System.out.printf("WINDOW from=%.3f to=%.3f%n", now + (fromNanos - nanoNow) / 1e9, now + (toNanos - nanoNow) / 1e9);
-  }
-
-  static double ms(long[] sorted, double q) {
-    if (sorted.length == 0) return 0;
-    int i = (int) Math.ceil(q * sorted.length) - 1;
-    return sorted[Math.max(0, Math.min(i, sorted.length - 1))] / 1e6;
-  }
 
   /** Keeps {@code concurrency} requests in flight from one event loop, and records their latencies. */
   static final class Load extends VerticleBase {
@@ -113,7 +102,7 @@ public final class BusBench {
       long start = System.nanoTime();
       measureFrom = start + warmupNs;
       measureTo = measureFrom + measureNs;
-      window(measureFrom, measureTo);
+      Measured.window(measureFrom, measureTo);
       running = concurrency;
       for (int i = 0; i < concurrency; i++) {
         next();

@@ -112,7 +112,7 @@ public final class DirectPoolBench {
     long start = System.nanoTime();
     long measureFrom = start + warmupNs;
     long measureTo = measureFrom + measureNs;
-    window(measureFrom, measureTo);
+    Measured.window(measureFrom, measureTo);
     Worker[] workers = new Worker[concurrency];
     CountDownLatch finished = new CountDownLatch(concurrency);
     AtomicLong errors = new AtomicLong();
@@ -147,24 +147,13 @@ public final class DirectPoolBench {
       for (Kind k : Kind.values()) mix.append(' ').append(k.name().toLowerCase()).append('=').append(kinds[k.ordinal()]);
     }
     System.out.printf("RESULT rps=%.1f p50_ms=%.3f p90_ms=%.3f p99_ms=%.3f max_ms=%.3f requests=%d errors=%d%s%n",
-        total / seconds, ms(all, 0.50), ms(all, 0.90), ms(all, 0.99),
+        total / seconds, Measured.ms(all, 0.50), Measured.ms(all, 0.90), Measured.ms(all, 0.99),
         all.length == 0 ? 0.0 : all[all.length - 1] / 1e6, total, errors.get(), mix);
     pool.close().await();
     vertx.close().await();
     System.exit(errors.get() == 0 && total > 0 ? 0 : 1);
   }
 
-  /** Prints the measured window in wall-clock seconds, so the script can sample CPU inside it. */
-  static void window(long fromNanos, long toNanos) {
-    double now = System.currentTimeMillis() / 1e3, nanoNow = System.nanoTime();
-    System.out.printf("WINDOW from=%.3f to=%.3f%n", now + (fromNanos - nanoNow) / 1e9, now + (toNanos - nanoNow) / 1e9);
-  }
-
-  static double ms(long[] sorted, double q) {
-    if (sorted.length == 0) return 0;
-    int i = (int) Math.ceil(q * sorted.length) - 1;
-    return sorted[Math.max(0, Math.min(i, sorted.length - 1))] / 1e6;
-  }
 
   static String sha256(String text) {
     try {

@@ -61,7 +61,7 @@ public final class FloorServer extends VerticleBase {
     vertx.deployVerticle(FloorServer::new, new DeploymentOptions().setInstances(cores))
         .onSuccess(id -> System.out.println("READY"))
         .onFailure(failure -> {
-          failure.printStackTrace();
+          System.err.println("the floor server did not start: " + failure);
           System.exit(1);
         });
   }
