@@ -185,7 +185,8 @@ public final class BootstrapVerticle extends VerticleBase {
   /** A node's pools and breaker, named as results report it: host:port, or the SQLite file. */
   private Route route(HostAndPort node) {
     ConnectionSource connections =
-        Pools.create(vertx, config.database(), config.pool(), node, config.query().defaultTimeoutMs());
+        Pools.create(vertx, config.database(), config.pool(), node, config.query().defaultTimeoutMs(),
+            config.transactions().maxOpen());
     NodeBreaker breaker = new NodeBreaker(vertx, connections.node(), config.resilience());
     metrics.breaker(breaker);
     return new Route(connections.node(), connections, breaker);

@@ -144,13 +144,34 @@ public final class ConfigLoader {
     TransactionConfig transactions = new TransactionConfig(
         Duration.ofMillis(integer("transactions.idleTimeoutMs", 100, 86_400_000)),
         Duration.ofMillis(integer("transactions.maxLifetimeMs", 100, 86_400_000)),
-        integer("transactions.maxOpen", 1, 1_000_000),
-        integer("transactions.maxOpenPerKey", 1, 1_000_000));
+        0, 0);
+    transactions = transactionShare(transactions, poolSize);
     Integer bridgePort = values.containsKey("eventBusBridgePort") ? integer("eventBusBridgePort", 0, 65_535) : null;
     return new GatewayConfig(database, pool, http, query, resilience, galera, security, limits, transactions,
         bridgePort, folder("migrations"),
         bool("migrationsBaseline"),
         folder("queries"));
+  }
+
+  /**
+   * The share of the pool interactive transactions may hold: by default half of it, and per key half of
+   * that; set explicitly, never the whole pool (short operations always keep a connection), and never
+   * more per key than in all.
+   */
+  private TransactionConfig transactionShare(TransactionConfig transactions, int poolSize) {
+    int maxOpen = values.containsKey("transactions.maxOpen")
+        ? integer("transactions.maxOpen", 1, 1_000_000) : Math.max(1, poolSize / 2);
+    if (maxOpen > Math.max(1, poolSize - 1)) {
+      problems.add(envOf("transactions.maxOpen") + " (" + maxOpen + ") must be below " + envOf("db.poolSize") + " ("
+          + poolSize + "), so that interactive transactions never hold every connection (1 is allowed with a pool of 1)");
+    }
+    int perKey = values.containsKey("transactions.maxOpenPerKey")
+        ? integer("transactions.maxOpenPerKey", 1, 1_000_000) : Math.max(1, maxOpen / 2);
+    if (perKey > maxOpen) {
+      problems.add(envOf("transactions.maxOpenPerKey") + " (" + perKey + ") is above " + envOf("transactions.maxOpen")
+          + " (" + maxOpen + ")");
+    }
+    return new TransactionConfig(transactions.idleTimeout(), transactions.maxLifetime(), maxOpen, perKey);
   }
 
   /**

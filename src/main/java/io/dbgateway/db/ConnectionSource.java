@@ -1,21 +1,39 @@
 package io.dbgateway.db;
 
+import io.dbgateway.error.ErrorCode;
+import io.dbgateway.error.Failures;
+import io.dbgateway.error.GatewayException;
+import io.dbgateway.error.Problem;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Where statements get a connection to one node.
+ * Where statements get a connection to one node, and give it back.
  *
  * <p>A server's connections are split into <em>lanes</em>, one pool per event loop: each pool is built
  * with {@code eventLoopSize(0)}, so its connections live on the loop of the requests that opened them,
  * and each event-loop thread always takes its connections from its own lane. A request therefore runs
  * from the HTTP parse to the reply on the one event loop that accepted it, with no hand-off to another
  * thread. The lanes' sizes add up to the configured pool size (see {@link #laneSizes}).
+ *
+ * <p>Every connection lent is counted in its lane until {@link #giveBack}, so that:
+ * <ul>
+ *   <li>a wait for a connection that times out while every connection of the lane is lent is <em>load</em>:
+ *       it fails with 503 {@code UNAVAILABLE} and {@code Retry-After}, and never counts against the node's
+ *       circuit breaker. A wait that times out while the lane still has room means the database did not
+ *       give a new connection in time: that one does count (a server that accepts TCP and never answers
+ *       shows only this way);</li>
+ *   <li>interactive transactions hold at most their share of each lane ({@link #transactionShares}), so
+ *       short operations always keep connections; a transaction past every lane's share is refused at
+ *       once.</li>
+ * </ul>
  *
  * <p>SQLite has one lane: a writer pool of one connection, and read-only connections in a pool of their
  * own that read-only work uses.
@@ -26,23 +44,48 @@ public final class ConnectionSource {
   private static final ThreadLocal<Integer> LANE_OF_THREAD = new ThreadLocal<>();
   private static final AtomicInteger NEXT_LANE = new AtomicInteger();
 
-  private final List<Pool> lanes;
-  private final Pool reader;
+  /** One pool, its size, how many of its connections are lent, and how many hold a transaction. */
+  private static final class Lane {
+    final Pool pool;
+    final int size;
+    final int transactionShare;
+    final AtomicInteger lent = new AtomicInteger();
+    final AtomicInteger transactions = new AtomicInteger();
+
+    Lane(Pool pool, int size, int transactionShare) {
+      this.pool = pool;
+      this.size = size;
+      this.transactionShare = transactionShare;
+    }
+  }
+
+  /** What a lent connection holds: its lane, and whether an interactive transaction has it. */
+  private record Lease(Lane lane, boolean transaction) {}
+
+  private final List<Lane> lanes;
+  private final Lane reader;
   private final String node;
+  private final Map<SqlConnection, Lease> lent = new ConcurrentHashMap<>();
 
   /**
    * @param lanes the writer pools, one per lane (a single one for SQLite)
+   * @param sizes each lane's size, in the same order
    * @param reader where read-only work goes, or null to use the lanes
+   * @param readerSize the reader pool's size (ignored without one)
+   * @param maxTransactions how many interactive transactions may hold a connection at once, shared out
+   *     among the lanes (and given to the reader pool whole)
    * @param node the node these pools reach, reported in every result
    */
-  public ConnectionSource(List<Pool> lanes, Pool reader, String node) {
-    this.lanes = List.copyOf(lanes);
-    this.reader = reader;
+  public ConnectionSource(List<Pool> lanes, List<Integer> sizes, Pool reader, int readerSize, int maxTransactions,
+      String node) {
+    List<Integer> shares = transactionShares(sizes, maxTransactions);
+    List<Lane> built = new ArrayList<>(lanes.size());
+    for (int i = 0; i < lanes.size(); i++) {
+      built.add(new Lane(lanes.get(i), sizes.get(i), shares.get(i)));
+    }
+    this.lanes = List.copyOf(built);
+    this.reader = reader == null ? null : new Lane(reader, readerSize, Math.min(readerSize, maxTransactions));
     this.node = node;
-  }
-
-  public static ConnectionSource single(Pool pool, String node) {
-    return new ConnectionSource(List.of(pool), null, node);
   }
 
   /** The node these pools reach, reported in every result: host:port, or the SQLite file. */
@@ -50,12 +93,89 @@ public final class ConnectionSource {
     return node;
   }
 
-  /** A connection of the calling event loop's lane; read-only work may use the read pool. */
+  /** A connection of the calling event loop's lane (read-only work may use the read pool); give it back with {@link #giveBack}. */
   public Future<SqlConnection> connection(boolean readOnly) {
-    return (readOnly && reader != null ? reader : lane()).getConnection();
+    return lend(readOnly && reader != null ? reader : lane(), false);
   }
 
-  private Pool lane() {
+  /**
+   * A connection for an interactive transaction: from the calling loop's lane while that lane holds
+   * fewer transactions than its share, else from the first lane that does.
+   *
+   * @throws GatewayException 503 at once when every lane holds its share
+   */
+  public Future<SqlConnection> transactionConnection(boolean readOnly) {
+    Lane own = readOnly && reader != null ? reader : lane();
+    Lane chosen = claimTransaction(own) ? own : null;
+    for (int i = 0; chosen == null && own != reader && i < lanes.size(); i++) {
+      chosen = claimTransaction(lanes.get(i)) ? lanes.get(i) : null;
+    }
+    if (chosen == null) {
+      return Future.failedFuture(new GatewayException(Failures.unavailable("every connection that interactive"
+          + " transactions may hold is held (half of DB_POOL_SIZE by default, GATEWAY_TX_MAX_OPEN); commit or roll"
+          + " back one, or wait for one to time out")));
+    }
+    Lane lane = chosen;
+    return lend(lane, true).onFailure(failure -> lane.transactions.decrementAndGet());
+  }
+
+  private static boolean claimTransaction(Lane lane) {
+    while (true) {
+      int held = lane.transactions.get();
+      if (held >= lane.transactionShare) {
+        return false;
+      }
+      if (lane.transactions.compareAndSet(held, held + 1)) {
+        return true;
+      }
+    }
+  }
+
+  private Future<SqlConnection> lend(Lane lane, boolean transaction) {
+    return lane.pool.getConnection().transform(got -> {
+      if (got.succeeded()) {
+        lane.lent.incrementAndGet();
+        lent.put(got.result(), new Lease(lane, transaction));
+        return Future.succeededFuture(got.result());
+      }
+      if (Failures.isPoolWaitTimeout(got.cause()) && lane.lent.get() >= lane.size) {
+        return Future.failedFuture(busy(lane));
+      }
+      return Future.failedFuture(got.cause());
+    });
+  }
+
+  /** The answer when every connection of a lane stayed lent through a whole wait: load, not failure. */
+  private GatewayException busy(Lane lane) {
+    return new GatewayException(new Problem(ErrorCode.UNAVAILABLE, "all " + lane.size + " connections of this"
+        + " gateway's pool to " + node + " stayed in use for the whole wait (GATEWAY_POOL_WAIT_TIMEOUT_MS): the"
+        + " gateway is at capacity; retry shortly", null, null, null, true, Failures.RETRY_AFTER_SECONDS));
+  }
+
+  /** Gives a connection back to its pool: a transaction's connection frees its lane's share too. */
+  public Future<Void> giveBack(SqlConnection conn) {
+    Lease lease = lent.remove(conn);
+    if (lease != null) {
+      lease.lane().lent.decrementAndGet();
+      if (lease.transaction()) {
+        lease.lane().transactions.decrementAndGet();
+      }
+    }
+    return conn.close();
+  }
+
+  /** The connections lent now to work other than interactive transactions: shutdown cancels what they still run. */
+  public List<SqlConnection> runningWork() {
+    List<SqlConnection> running = new ArrayList<>();
+    lent.forEach((conn, lease) -> {
+      if (!lease.transaction()) {
+        running.add(conn);
+      }
+    });
+    return running;
+  }
+
+  private Lane lane() {
     if (lanes.size() == 1) {
       return lanes.get(0);
     }
@@ -83,11 +203,34 @@ public final class ConnectionSource {
     return sizes;
   }
 
+  /**
+   * How many connections of each lane interactive transactions may hold: {@code maxTransactions} shared
+   * out in proportion to the lanes' sizes (rounded down, the remainder to the lanes with room), never more
+   * than a lane has.
+   */
+  public static List<Integer> transactionShares(List<Integer> laneSizes, int maxTransactions) {
+    int total = laneSizes.stream().mapToInt(Integer::intValue).sum();
+    List<Integer> shares = new ArrayList<>(laneSizes.size());
+    int given = 0;
+    for (int size : laneSizes) {
+      int share = total == 0 ? 0 : Math.min(size, (int) ((long) size * maxTransactions / total));
+      shares.add(share);
+      given += share;
+    }
+    for (int i = 0; given < maxTransactions && i < shares.size(); i++) {
+      if (shares.get(i) < laneSizes.get(i)) {
+        shares.set(i, shares.get(i) + 1);
+        given++;
+      }
+    }
+    return shares;
+  }
+
   public Future<Void> close() {
     List<Future<Void>> closing = new ArrayList<>();
-    lanes.forEach(pool -> closing.add(pool.close()));
+    lanes.forEach(lane -> closing.add(lane.pool.close()));
     if (reader != null) {
-      closing.add(reader.close());
+      closing.add(reader.pool.close());
     }
     return Future.join(closing).mapEmpty();
   }

@@ -92,7 +92,7 @@ public final class InteractiveTransactions {
           // A connection that came after the breaker gave up must not stay in a transaction.
           Future<SqlConnection> late = opening.get();
           if (late != null) {
-            late.onSuccess(conn -> OpenTransaction.giveBack(conn, readOnly, dialect));
+            late.onSuccess(conn -> OpenTransaction.giveBack(route, conn, readOnly, dialect));
           }
           registry.release(caller.keyId());
           if (Failures.isNodeNotReady(failure)) {
@@ -104,11 +104,11 @@ public final class InteractiveTransactions {
 
   /** A connection of {@code route} inside a fresh transaction. */
   private Future<SqlConnection> open(Route route, boolean readOnly) {
-    return route.connections().connection(readOnly)
-        .recover(failure -> Future.failedFuture(new NotSentException(failure)))
+    return route.connections().transactionConnection(readOnly)
+        .recover(failure -> Future.failedFuture(failure instanceof GatewayException ? failure : new NotSentException(failure)))
         .compose(conn -> conn.query(dialect.beginTransaction(readOnly)).execute()
             .transform(begun -> begun.succeeded() ? Future.succeededFuture(conn)
-                : OpenTransaction.giveBack(conn, readOnly, dialect).transform(v -> Future.failedFuture(begun.cause()))));
+                : OpenTransaction.giveBack(route, conn, readOnly, dialect).transform(v -> Future.failedFuture(begun.cause()))));
   }
 
   public Future<JsonObject> query(QueryRequest request, Caller caller) {

@@ -9,8 +9,6 @@ import io.vertx.core.Future;
 import io.vertx.sqlclient.SqlConnection;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
 /**
@@ -26,8 +24,6 @@ final class NodeAccess {
   private final NodeRouter router;
   private final RetryPolicy retries;
   private final long poolWaitMs;
-  /** Connections running work now, so shutdown can cancel what is still running after the drain. */
-  private final Set<SqlConnection> inUse = ConcurrentHashMap.newKeySet();
 
   NodeAccess(StatementRunner statements, NodeRouter router, RetryPolicy retries, long poolWaitMs) {
     this.statements = statements;
@@ -86,23 +82,26 @@ final class NodeAccess {
         });
   }
 
-  /** A connection of the route, counted in use until {@link #release}; failing to get one sent nothing. */
+  /**
+   * A connection of the route, lent until {@link #release}. Failing to get one sent nothing, except that
+   * a pool at capacity answers its own 503 ({@link ConnectionSource}), which is not retried.
+   */
   Future<SqlConnection> borrow(Route route, boolean readOnly) {
     return route.connections().connection(readOnly)
-        .recover(failure -> Future.failedFuture(new NotSentException(failure)))
-        .onSuccess(inUse::add);
+        .recover(failure -> Future.failedFuture(failure instanceof GatewayException ? failure : new NotSentException(failure)));
   }
 
-  void release(SqlConnection conn) {
-    inUse.remove(conn);
-    conn.close();
+  void release(Route route, SqlConnection conn) {
+    route.connections().giveBack(conn);
   }
 
   /** Asks the database to stop every statement still running on a borrowed connection. */
   Future<Void> cancelInFlight() {
     List<Future<Void>> cancels = new ArrayList<>();
-    for (SqlConnection conn : inUse) {
-      cancels.add(dialect.cancel(conn).recover(failure -> Future.succeededFuture()));
+    for (Route route : router.routes()) {
+      for (SqlConnection conn : route.connections().runningWork()) {
+        cancels.add(dialect.cancel(conn).recover(failure -> Future.succeededFuture()));
+      }
     }
     return Future.join(cancels).mapEmpty();
   }

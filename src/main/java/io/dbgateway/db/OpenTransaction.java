@@ -209,7 +209,7 @@ final class OpenTransaction {
     if (released.future().isComplete()) {
       return Future.succeededFuture();
     }
-    Future<Void> givenBack = committed ? conn.close() : giveBack(conn, readOnly, dialect);
+    Future<Void> givenBack = committed ? route.connections().giveBack(conn) : giveBack(route, conn, readOnly, dialect);
     return givenBack.transform(closed -> {
       registry.release(owner);
       released.tryComplete();
@@ -221,7 +221,8 @@ final class OpenTransaction {
    * Rolls back and returns {@code conn} to the pool, as it came: the dialect's end of a transaction also
    * undoes what its begin set on the session. A failure only means there is nothing left to undo.
    */
-  static Future<Void> giveBack(SqlConnection conn, boolean readOnly, Dialect dialect) {
-    return conn.query(dialect.endTransaction(readOnly, false)).execute().transform(done -> conn.close());
+  static Future<Void> giveBack(Route route, SqlConnection conn, boolean readOnly, Dialect dialect) {
+    return conn.query(dialect.endTransaction(readOnly, false)).execute()
+        .transform(done -> route.connections().giveBack(conn));
   }
 }

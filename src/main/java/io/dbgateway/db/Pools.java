@@ -24,10 +24,14 @@ public final class Pools {
 
   private Pools() {}
 
+  /**
+   * @param maxTransactions how many interactive transactions may hold a connection of this node at once
+   *     ({@code GATEWAY_TX_MAX_OPEN}), shared out among the lanes
+   */
   public static ConnectionSource create(Vertx vertx, DatabaseConfig db, PoolConfig pool, HostAndPort node,
-      long defaultTimeoutMs) {
+      long defaultTimeoutMs, int maxTransactions) {
     if (db.type() == io.dbgateway.config.DbType.SQLITE) {
-      return sqlite(vertx, db, pool);
+      return sqlite(vertx, db, pool, maxTransactions);
     }
     List<Integer> sizes = ConnectionSource.laneSizes(pool.size(), EVENT_LOOPS);
     List<Pool> lanes = new ArrayList<>(sizes.size());
@@ -41,7 +45,7 @@ public final class Pools {
         case SQLITE -> throw new AssertionError("SQLite has its own pools");
       });
     }
-    return new ConnectionSource(lanes, null, node.toString());
+    return new ConnectionSource(lanes, sizes, null, 0, maxTransactions, node.toString());
   }
 
   /**
@@ -129,10 +133,12 @@ public final class Pools {
   }
 
   /** SQLite in WAL mode: one writer connection, and read connections that the database keeps read-only. */
-  private static ConnectionSource sqlite(Vertx vertx, DatabaseConfig db, PoolConfig pool) {
+  private static ConnectionSource sqlite(Vertx vertx, DatabaseConfig db, PoolConfig pool, int maxTransactions) {
     String file = db.sqliteFile().toString();
     Pool writer = JDBCPool.pool(vertx, new SqliteDataSource(file, false), options(pool, "sqlite-writer", 1));
     Pool reader = JDBCPool.pool(vertx, new SqliteDataSource(file, true), options(pool, "sqlite-reader", pool.size()));
-    return new ConnectionSource(List.of(writer), reader, file);
+    // The one writer connection may hold a write transaction (SQLite has one writer at a time, whatever the
+    // pool); read-only transactions take their share of the readers.
+    return new ConnectionSource(List.of(writer), List.of(1), reader, pool.size(), maxTransactions, file);
   }
 }

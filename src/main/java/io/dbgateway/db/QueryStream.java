@@ -271,7 +271,7 @@ public final class QueryStream {
       return Future.succeededFuture();
     }
     released = true;
-    return cursor.close().transform(closed -> streamer.end(conn, readOnly, commit));
+    return cursor.close().transform(closed -> streamer.end(route, conn, readOnly, commit));
   }
 
   /** Writes the error line; answers the problem's code. */

@@ -95,7 +95,7 @@ public final class QueryStreamer {
                   .compose(cursor -> firstRows(cursor, statement.sql(), maxRows)
                       .map(first -> new QueryStream(this, route, conn, cursor, first, request, caller, maxRows, start))
                       .recover(failure -> cursor.close().transform(closed -> Future.failedFuture(failure))))
-                  .recover(failure -> end(conn, readOnly, false).transform(ended -> Future.failedFuture(failure))));
+                  .recover(failure -> end(route, conn, readOnly, false).transform(ended -> Future.failedFuture(failure))));
           attempts.add(attempt);
           return attempt;
         })
@@ -121,9 +121,9 @@ public final class QueryStreamer {
   }
 
   /** Ends the transaction and gives the connection back, whatever the outcome of the end. */
-  Future<Void> end(SqlConnection conn, boolean readOnly, boolean commit) {
+  Future<Void> end(Route route, SqlConnection conn, boolean readOnly, boolean commit) {
     return conn.query(dialect.endTransaction(readOnly, commit)).execute().<Void>mapEmpty()
-        .andThen(done -> nodes.release(conn));
+        .andThen(done -> nodes.release(route, conn));
   }
 
   void fetched(int rows) {

@@ -95,8 +95,9 @@ public final class SqlExecutor {
     } catch (GatewayException e) {
       return Future.failedFuture(e);
     }
-    return route.breaker().call(poolWaitMs, () -> route.connections().connection(false)
-            .compose(conn -> conn.query("SELECT 1").execute().andThen(done -> conn.close())))
+    ConnectionSource source = route.connections();
+    return route.breaker().call(poolWaitMs, () -> source.connection(false)
+            .compose(conn -> conn.query("SELECT 1").execute().andThen(done -> source.giveBack(conn))))
         .<Void>mapEmpty()
         .recover(statements::fail);
   }
@@ -111,16 +112,18 @@ public final class SqlExecutor {
 
   /** Forgets idempotency keys older than {@code retention}. */
   public Future<Integer> sweepIdempotencyKeys(Duration retention) {
-    return writerConnection().compose(conn -> idempotency.sweep(conn, retention).andThen(done -> conn.close()));
+    return onWriter(conn -> idempotency.sweep(conn, retention));
   }
 
-  /** A connection to the node that takes writes; lookups there see every acknowledged write. */
-  private Future<SqlConnection> writerConnection() {
+  /** Runs {@code work} on a connection to the node that takes writes; lookups there see every acknowledged write. */
+  private <T> Future<T> onWriter(java.util.function.Function<SqlConnection, Future<T>> work) {
+    ConnectionSource source;
     try {
-      return router.route(true, true).connections().connection(false);
+      source = router.route(true, true).connections();
     } catch (GatewayException e) {
       return Future.failedFuture(e);
     }
+    return source.connection(false).compose(conn -> work.apply(conn).andThen(done -> source.giveBack(conn)));
   }
 
   /**
@@ -145,12 +148,12 @@ public final class SqlExecutor {
         .compose(conn -> {
           if (!unit.transactional()) {
             // One statement: the database's own statement timeout ends it; its outcome is its answer.
-            return run(() -> autocommit(conn, route.node(), work)).andThen(done -> nodes.release(conn));
+            return run(() -> autocommit(conn, route.node(), work)).andThen(done -> nodes.release(route, conn));
           }
           UnitDeadline.Watch watch = deadline.watch(vertx, () -> dialect.cancel(conn));
           Future<Outcome> result = run(() -> inTransaction(conn, route.node(), unit.readOnly(), key, work, watch));
           // The connection goes back once the work has truly ended (rolled back, after a deadline).
-          result.onComplete(done -> nodes.release(conn));
+          result.onComplete(done -> nodes.release(route, conn));
           return watch.answer(result);
         })
         .recover(failure -> key != null && failure instanceof OutcomeUnknownException
@@ -252,8 +255,7 @@ public final class SqlExecutor {
    * whether the work committed: if it did, answer its result; if not, the unit is safe to run again.
    */
   private Future<Outcome> resolveUnknownOutcome(IdempotencyKey key, Throwable unknown) {
-    return writerConnection()
-        .compose(conn -> idempotency.find(conn, key.key()).andThen(done -> conn.close()))
+    return onWriter(conn -> idempotency.find(conn, key.key()))
         .transform(found -> {
           if (found.failed()) {
             return Future.failedFuture(unknown);

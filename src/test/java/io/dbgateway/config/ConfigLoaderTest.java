@@ -53,6 +53,32 @@ class ConfigLoaderTest {
     throw new AssertionError("expected InvalidConfigException for " + List.of(keyValues));
   }
 
+  // ---- the transactions' share of the pool ----
+
+  @Test
+  void transactionsGetHalfThePoolAndEachKeyHalfOfThatByDefault() {
+    TransactionConfig ten = load("DB_POOL_SIZE", "10").transactions();
+    assertThat(ten.maxOpen()).isEqualTo(5);
+    assertThat(ten.maxOpenPerKey()).isEqualTo(2);
+    TransactionConfig one = load("DB_POOL_SIZE", "1").transactions();
+    assertThat(one.maxOpen()).isEqualTo(1);
+    assertThat(one.maxOpenPerKey()).isEqualTo(1);
+    TransactionConfig set = load("DB_POOL_SIZE", "10", "GATEWAY_TX_MAX_OPEN", "9", "GATEWAY_TX_MAX_OPEN_PER_KEY", "9")
+        .transactions();
+    assertThat(set.maxOpen()).isEqualTo(9);
+    assertThat(set.maxOpenPerKey()).isEqualTo(9);
+  }
+
+  @Test
+  void transactionSharesThatCouldHoldTheWholePoolAreRefusedAtStartUp() {
+    assertThat(invalid("DB_POOL_SIZE", "10", "GATEWAY_TX_MAX_OPEN", "10").getMessage())
+        .contains("GATEWAY_TX_MAX_OPEN (10) must be below DB_POOL_SIZE (10)");
+    assertThat(invalid("DB_POOL_SIZE", "10", "GATEWAY_TX_MAX_OPEN", "4", "GATEWAY_TX_MAX_OPEN_PER_KEY", "5")
+        .getMessage()).contains("GATEWAY_TX_MAX_OPEN_PER_KEY (5) is above GATEWAY_TX_MAX_OPEN (4)");
+    assertThat(invalid("DB_POOL_SIZE", "4", "GATEWAY_TX_MAX_OPEN_PER_KEY", "3").getMessage())
+        .contains("GATEWAY_TX_MAX_OPEN_PER_KEY (3) is above GATEWAY_TX_MAX_OPEN (2)");
+  }
+
   // ---- folders ----
 
   @Test

@@ -407,6 +407,38 @@ public abstract class InteractiveTransactionTck {
   }
 
   @Test
+  void transactionsHoldAtMostHalfThePoolAndOneMoreIsRefusedAtOnce() {
+    // A pool of four: transactions may hold two of its connections (the default share), and the third
+    // begin is refused at once rather than after the pool's (long) wait.
+    Map<String, String> env = new HashMap<>(engine().env());
+    env.put("DB_POOL_SIZE", "4");
+    env.put("GATEWAY_TX_MAX_OPEN_PER_KEY", "2");
+    env.put("GATEWAY_POOL_WAIT_TIMEOUT_MS", "20000");
+    GatewayUnderTest gw = GatewayUnderTest.start(env);
+    try {
+      String one = begin(gw, true);
+      String two = begin(gw, true);
+      long start = System.nanoTime();
+      Response third = gw.post("/v1/transactions", new JsonObject().put("readOnly", true).put("consistency", "strong"));
+      long waitedMs = (System.nanoTime() - start) / 1_000_000;
+      assertProblem(third, 503, "UNAVAILABLE");
+      assertThat(third.header("Retry-After")).isNotNull();
+      assertThat(waitedMs).as("refused without waiting for a connection").isLessThan(10_000);
+
+      // Short operations still have the rest of the pool.
+      for (int i = 0; i < 4; i++) {
+        assertThat(gw.post("/v1/query", new JsonObject().put("sql", "SELECT 1 AS one")).status()).isEqualTo(200);
+      }
+      assertThat(rollback(gw, one).status()).isEqualTo(200);
+      String again = begin(gw, true);
+      assertThat(rollback(gw, two).status()).isEqualTo(200);
+      assertThat(rollback(gw, again).status()).isEqualTo(200);
+    } finally {
+      gw.close();
+    }
+  }
+
+  @Test
   void aReadOnlyTransactionGivesItsConnectionBackReadWrite() throws SQLException {
     // One connection: every request below uses the one the read-only transactions held.
     Map<String, String> env = new HashMap<>(engine().env());

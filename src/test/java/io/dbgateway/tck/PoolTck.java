@@ -122,4 +122,37 @@ public abstract class PoolTck {
     Response total = gateway.post("/v1/query", new JsonObject().put("sql", "SELECT COUNT(*) AS n FROM " + table));
     assertThat(total.json().getJsonArray("rows").getJsonObject(0).getInteger("n")).isEqualTo(20);
   }
+  @Test
+  void aPoolBusyPastItsWaitShedsWith503AndNeverOpensTheBreaker() throws Exception {
+    // One connection, a short wait, and a breaker that would open at the first failure it counted.
+    Map<String, String> env = new HashMap<>(engine().env());
+    env.put("DB_POOL_SIZE", "1");
+    env.put("GATEWAY_POOL_WAIT_TIMEOUT_MS", "600");
+    env.put("GATEWAY_BREAKER_MAX_FAILURES", "1");
+    GatewayUnderTest busy = GatewayUnderTest.start(env);
+    try {
+      JsonObject quick = new JsonObject().put("sql", "SELECT 1 AS one");
+      String node = busy.post("/v1/query", quick).json().getString("node");
+      CompletableFuture<Response> holding = busy.postAsync("/v1/query",
+          new JsonObject().put("sql", slowStatement()).put("timeoutMs", 3500));
+      Thread.sleep(400);
+      for (int i = 0; i < 2; i++) {
+        Response shed = busy.post("/v1/query", quick);
+        assertThat(shed.status()).as(shed.body()).isEqualTo(503);
+        assertThat(shed.json().getString("code")).isEqualTo("UNAVAILABLE");
+        assertThat(shed.json().getString("detail")).contains("stayed in use", "at capacity");
+        assertThat(shed.header("retry-after")).isEqualTo("1");
+      }
+      assertThat(holding).as("the connection was still held while the others were shed").isNotDone();
+      assertThat(holding.get().status()).isEqualTo(504);
+
+      Response after = busy.post("/v1/query", quick);
+      assertThat(after.status()).as("the breaker stayed closed: " + after.body()).isEqualTo(200);
+      Scrape scrape = Scrape.of(busy);
+      assertThat(scrape.value("dbgateway_breaker_opened_total", Map.of("node", node))).isZero();
+      assertThat(scrape.value("dbgateway_breaker_state", Map.of("node", node))).isZero();
+    } finally {
+      busy.close();
+    }
+  }
 }
