@@ -1,5 +1,7 @@
 package io.dbgateway.http;
 
+import io.dbgateway.metrics.HttpServerMeters;
+
 import io.dbgateway.api.Addresses;
 import io.dbgateway.logging.LogContext;
 import io.dbgateway.logging.RequestId;
@@ -25,15 +27,28 @@ public final class AccessLog implements Handler<RoutingContext> {
   private static final String REQUEST_ID = "dbgateway.requestId";
   private static final String OPERATION = "dbgateway.operation";
 
+  private final HttpServerMeters meters;
+
+  /** @param meters where each request is counted when it begins and ends ({@code vertx_http_server_*}) */
+  public AccessLog(HttpServerMeters meters) {
+    this.meters = meters;
+  }
+
   @Override
   public void handle(RoutingContext ctx) {
     long start = System.nanoTime();
+    int method = HttpServerMeters.methodIndex(ctx.request().method().name());
+    meters.requestBegan(method);
     String id = RequestId.accept(ctx.request().getHeader(RequestId.HTTP_HEADER));
     ctx.put(REQUEST_ID, id);
     LogContext.enter(id, null);
     ctx.response().putHeader(RequestId.HTTP_HEADER, id);
     // Over HTTP/2 the stream may report closed before the end: the response having ended is what counts.
-    ctx.addEndHandler(done -> line(ctx, id, start, done.succeeded() || ctx.response().ended()));
+    ctx.addEndHandler(done -> {
+      meters.requestEnded(method, ctx.response().getStatusCode(), System.nanoTime() - start,
+          ctx.request().bytesRead(), ctx.response().bytesWritten());
+      line(ctx, id, start, done.succeeded() || ctx.response().ended());
+    });
     ctx.next();
   }
 

@@ -62,7 +62,7 @@ public final class HttpVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     router = Router.router(vertx);
-    router.route().order(-1).handler(new AccessLog());
+    router.route().order(-1).handler(new AccessLog(metrics.httpServer()));
     router.get(OpenApiHandler.PATH).handler(new OpenApiHandler());
     router.get("/metrics").handler(metrics.scrapeHandler()); // no auth: bind or firewall it to an internal network
     router.get("/health/live").handler(HealthCheckHandler.createWithHealthChecks(liveness));
@@ -79,6 +79,10 @@ public final class HttpVerticle extends VerticleBase {
     router.route().last().handler(ctx -> Problems.send(ctx, Problem.of(ErrorCode.NOT_FOUND, "no such endpoint: " + ctx.request().path())));
     router.route().failureHandler(this::failure);
     return vertx.createHttpServer(serverOptions())
+        .connectionHandler(connection -> {
+          metrics.httpServer().connectionOpened();
+          connection.closeHandler(closed -> metrics.httpServer().connectionClosed());
+        })
         .requestHandler(router)
         .listen()
         .andThen(listening -> server = listening.result())
