@@ -24,9 +24,9 @@ public final class JsonLayout extends LayoutBase<ILoggingEvent> {
 
   @Override
   public String doLayout(ILoggingEvent event) {
-    StringBuilder json = new StringBuilder(256);
+    StringBuilder json = new StringBuilder(512);
     json.append('{');
-    field(json, "timestamp", Instant.ofEpochMilli(event.getTimeStamp()).toString());
+    field(json, "timestamp", timestamp(event.getTimeStamp()));
     field(json, "level", event.getLevel().toString());
     field(json, "logger", event.getLoggerName());
     field(json, "thread", event.getThreadName());
@@ -53,6 +53,27 @@ public final class JsonLayout extends LayoutBase<ILoggingEvent> {
       field(json, "exception", ThrowableProxyUtil.asString(thrown));
     }
     return json.append('}').append(CoreConstants.LINE_SEPARATOR).toString();
+  }
+
+  /** The last second formatted, kept because lines come many to a second: formatting an instant costs more than the rest of a line. */
+  private record Second(long epochSecond, String prefix) {}
+
+  private volatile Second lastSecond = new Second(Long.MIN_VALUE, "");
+
+  /** {@code epochMillis} as {@link Instant#toString()} writes it: UTC, and a fraction only when it is not zero. */
+  String timestamp(long epochMillis) {
+    long second = Math.floorDiv(epochMillis, 1000);
+    int millis = (int) Math.floorMod(epochMillis, 1000);
+    Second cached = lastSecond;
+    if (cached.epochSecond() != second) {
+      String whole = Instant.ofEpochSecond(second).toString(); // "...:SSZ"
+      cached = new Second(second, whole.substring(0, whole.length() - 1));
+      lastSecond = cached;
+    }
+    if (millis == 0) {
+      return cached.prefix() + 'Z';
+    }
+    return cached.prefix() + '.' + (char) ('0' + millis / 100) + (char) ('0' + millis / 10 % 10) + (char) ('0' + millis % 10) + 'Z';
   }
 
   @Override
@@ -89,6 +110,10 @@ public final class JsonLayout extends LayoutBase<ILoggingEvent> {
 
   private static void quote(StringBuilder json, String text) {
     json.append('"');
+    if (plain(text)) {
+      json.append(text).append('"');
+      return;
+    }
     for (int i = 0; i < text.length(); i++) {
       char c = text.charAt(i);
       switch (c) {
@@ -107,5 +132,16 @@ public final class JsonLayout extends LayoutBase<ILoggingEvent> {
       }
     }
     json.append('"');
+  }
+
+  /** Whether {@code text} needs no escape: the common case, appended whole. */
+  private static boolean plain(String text) {
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c < 0x20 || c == '"' || c == '\\' || c == '\u2028' || c == '\u2029') {
+        return false;
+      }
+    }
+    return true;
   }
 }

@@ -68,6 +68,16 @@ class JsonLayoutTest {
   }
 
   @Test
+  void timestampsAreWrittenAsInstantWritesThemAcrossSecondsAndWholeSeconds() {
+    JsonLayout layout = new JsonLayout();
+    long[] times = {1_764_900_000_000L, 1_764_900_000_001L, 1_764_900_000_010L, 1_764_900_000_999L,
+        1_764_900_001_000L, 1_764_900_001_500L, 1_764_899_999_999L, 0L, -1L, 1_764_900_001_120L};
+    for (long millis : times) {
+      assertThat(layout.timestamp(millis)).as("%d", millis).isEqualTo(Instant.ofEpochMilli(millis).toString());
+    }
+  }
+
+  @Test
   void aFailureCarriesItsStackTraceInOneField() {
     LoggingEvent event = new LoggingEvent(Logger.class.getName(), logger, Level.ERROR, "failed", new IllegalStateException("boom"),
         null);
