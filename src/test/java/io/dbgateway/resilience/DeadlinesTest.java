@@ -1,0 +1,75 @@
+package io.dbgateway.resilience;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The coarse deadline of every database call: swept on each event loop instead of a timer per call. */
+class DeadlinesTest {
+
+  private Vertx vertx;
+
+  @BeforeEach
+  void start() {
+    vertx = Vertx.vertx();
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    vertx.close().await(10, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void workThatNeverEndsFailsAfterItsDeadlineAndAtMostOneSweepLate() throws Exception {
+    CompletableFuture<Throwable> failed = new CompletableFuture<>();
+    long start = System.nanoTime();
+    vertx.runOnContext(v -> Deadlines.coarse(vertx, Promise.<String>promise().future(), 150,
+            () -> new IllegalStateException("expired"))
+        .onComplete(done -> failed.complete(done.cause())));
+    assertThat(failed.get(10, TimeUnit.SECONDS)).hasMessage("expired");
+    long waitedMs = (System.nanoTime() - start) / 1_000_000;
+    assertThat(waitedMs).isGreaterThanOrEqualTo(150).isLessThan(150 + Deadlines.SWEEP_MS + 1_000);
+  }
+
+  @Test
+  void workThatEndsFirstAnswersItsOwnOutcomeAndIsNeverExpired() throws Exception {
+    AtomicInteger expired = new AtomicInteger();
+    CompletableFuture<String> answers = new CompletableFuture<>();
+    CompletableFuture<String> failures = new CompletableFuture<>();
+    vertx.runOnContext(v -> {
+      Promise<String> ok = Promise.promise();
+      Deadlines.coarse(vertx, ok.future(), 100, () -> {
+        expired.incrementAndGet();
+        return new IllegalStateException("expired");
+      }).onSuccess(answers::complete);
+      Promise<String> bad = Promise.promise();
+      Deadlines.coarse(vertx, bad.future(), 100, () -> {
+        expired.incrementAndGet();
+        return new IllegalStateException("expired");
+      }).onFailure(failure -> failures.complete(failure.getMessage()));
+      vertx.setTimer(20, id -> {
+        ok.complete("done");
+        bad.fail("refused");
+      });
+    });
+    assertThat(answers.get(10, TimeUnit.SECONDS)).isEqualTo("done");
+    assertThat(failures.get(10, TimeUnit.SECONDS)).isEqualTo("refused");
+    Thread.sleep(100 + 3 * Deadlines.SWEEP_MS);
+    assertThat(expired).as("the sweep drops ended work without expiring it").hasValue(0);
+  }
+
+  @Test
+  void offAnEventLoopItStillExpires() throws Exception {
+    Future<String> answer = Deadlines.coarse(vertx, Promise.<String>promise().future(), 50,
+        () -> new IllegalStateException("expired"));
+    assertThat(answer.toCompletionStage().toCompletableFuture()).failsWithin(10, TimeUnit.SECONDS);
+  }
+}
