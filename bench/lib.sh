@@ -25,6 +25,37 @@ ensure_jar() {
   [[ -f $1 ]] || die "no gateway jar at $1"
 }
 
+# PostgreSQL refuses to run as root: run its tools as the postgres user when we are root.
+as_pg() {
+  if [[ $(id -u) -eq 0 ]]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+# The PostgreSQL server binaries (initdb, pg_ctl, postgres): on PATH, else the newest installed.
+PGBIN=$(dirname "$(command -v initdb 2>/dev/null || ls -d /usr/lib/postgresql/*/bin/initdb 2>/dev/null | sort -V | tail -1)")
+
+# Starts a throwaway PostgreSQL in <dir>/pg on a free port of 127.0.0.1 (trust auth, no fsync), logging
+# to <dir>/pg.log: pg_start <dir>. Sets PGDATA, PG_PORT, PG (the connection arguments of psql and
+# pgbench) and PSQL (psql on the database postgres, stopping at the first error). Stop it with pg_stop.
+pg_start() {
+  local dir=$1
+  PGDATA=$dir/pg
+  PG_PORT=$(free_port)
+  log "starting a throwaway PostgreSQL ($("$PGBIN/postgres" --version)) on 127.0.0.1:$PG_PORT in $dir"
+  [[ $(id -u) -eq 0 ]] && chown postgres: "$dir"
+  as_pg "$PGBIN/initdb" -D "$PGDATA" -U postgres -A trust -E UTF8 --locale=C --no-sync >"$dir/initdb.log"
+  as_pg "$PGBIN/pg_ctl" -D "$PGDATA" -l "$dir/pg.log" -w -t 60 start \
+    -o "-p $PG_PORT -c listen_addresses=127.0.0.1 -c unix_socket_directories=$dir" >/dev/null
+  PG=(-h 127.0.0.1 -p "$PG_PORT" -U postgres)
+  PSQL=(psql -X -q -v ON_ERROR_STOP=1 "${PG[@]}" -d postgres)
+}
+
+# Stops the PostgreSQL of pg_start, if it runs.
+pg_stop() {
+  if [[ -n ${PGDATA:-} && -f $PGDATA/postmaster.pid ]]; then
+    as_pg "$PGBIN/pg_ctl" -D "$PGDATA" -m immediate -w stop >/dev/null 2>&1 || true
+  fi
+}
+
 # Starts the gateway in the background and waits until it is ready; sets GW_PID.
 #   gateway_start <log file> <jar> <port> [java option...] -- [VAR=value...]
 # The environment is clean, so no GATEWAY_*/DB_* of the caller (API keys, TLS, ...) changes the run.

@@ -105,16 +105,11 @@ has_part() { [[ " $PARTS " == *" $1 "* ]]; }
 for tool in wrk curl java javac jcmd psql pgbench ss awk; do
   command -v "$tool" >/dev/null || die "$tool is not installed"
 done
-PGBIN=$(dirname "$(command -v initdb 2>/dev/null || ls -d /usr/lib/postgresql/*/bin/initdb | sort -V | tail -1)")
 if awk -v l="${LOAD_BEFORE%% *}" 'BEGIN { exit !(l >= 1) }'; then
   LOAD_WARNING="the 1-minute load average was ${LOAD_BEFORE%% *} before the run (>= 1): other work on the machine disturbs these figures"
   log "WARNING: $LOAD_WARNING"
 fi
 
-# PostgreSQL refuses to run as root: run its tools as the postgres user when we are root.
-as_pg() {
-  if [[ $(id -u) -eq 0 ]]; then runuser -u postgres -- "$@"; else "$@"; fi
-}
 
 # User+system CPU ticks of one process, into the variable TICKS (empty when it is gone). Builtins only:
 # on 2 loaded cores, every fork while sampling would shift the window.
@@ -215,7 +210,7 @@ parse_wrk() {
 field() { sed -nE "s/.* $1=([^ ]+).*/\1/p" <<<"$2"; }
 
 WORK=$(mktemp -d /tmp/dbgw-bench.XXXXXX)
-PGDATA=$WORK/pg
+PGDATA=
 GW_PID=
 BG_PID=      # a bench JVM, wrk or pgbench running in the background
 NON2XX_TOTAL=0
@@ -273,9 +268,7 @@ cleanup() {
   local rc=$?
   if [[ -n $BG_PID ]] && kill -0 "$BG_PID" 2>/dev/null; then kill "$BG_PID" 2>/dev/null || true; wait "$BG_PID" 2>/dev/null || true; fi
   gateway_stop
-  if [[ -f $PGDATA/postmaster.pid ]]; then
-    as_pg "$PGBIN/pg_ctl" -D "$PGDATA" -m immediate -w stop >/dev/null 2>&1 || true
-  fi
+  pg_stop
   if [[ $rc -ne 0 && -z $FAILED_PART ]]; then
     log "logs of the failed run (part: $CURRENT_PART):"
     { tail -n 20 "$WORK/pg.log"; for f in "$WORK"/gateway-*.log "$WORK"/bus.txt; do
@@ -301,14 +294,7 @@ javac -d "$WORK/classes" -cp "$CP" bench/src/bench/DirectPoolBench.java bench/sr
 javac -d "$WORK/bus-classes" -cp "$JAR" bench/src/bench/BusBench.java bench/src/bench/Measured.java
 javac -d "$WORK/floor-classes" -cp "$JAR" bench/src/bench/FloorServer.java
 
-PG_PORT=$(free_port)
-log "starting a throwaway PostgreSQL ($("$PGBIN/postgres" --version)) on 127.0.0.1:$PG_PORT in $WORK"
-[[ $(id -u) -eq 0 ]] && chown postgres: "$WORK"
-as_pg "$PGBIN/initdb" -D "$PGDATA" -U postgres -A trust -E UTF8 --locale=C --no-sync >"$WORK/initdb.log"
-as_pg "$PGBIN/pg_ctl" -D "$PGDATA" -l "$WORK/pg.log" -w -t 60 start \
-  -o "-p $PG_PORT -c listen_addresses=127.0.0.1 -c unix_socket_directories=$WORK" >/dev/null
-PG=(-h 127.0.0.1 -p "$PG_PORT" -U postgres)
-PSQL=(psql -X -q -v ON_ERROR_STOP=1 "${PG[@]}" -d postgres)
+pg_start "$WORK"
 # The tables live in their own schema, found through the database's search_path: the gateway's
 # Flyway refuses to migrate a non-empty "public" schema that has no history table.
 "${PSQL[@]}" <<SQL
