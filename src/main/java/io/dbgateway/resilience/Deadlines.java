@@ -45,7 +45,7 @@ public final class Deadlines {
     Watched watched = new Watched(System.nanoTime() + ms * 1_000_000, answer, expired);
     sweep.watching.add(watched);
     work.onComplete(done -> {
-      watched.ended = true;
+      watched.end();
       if (done.succeeded()) {
         answer.tryComplete(done.result());
       } else {
@@ -58,14 +58,24 @@ public final class Deadlines {
   /** Work one event loop waits on, until it ends or its deadline passes. */
   private static final class Watched {
     final long deadlineNanos;
-    final Promise<?> answer;
-    final Supplier<Throwable> expired;
+    Promise<?> answer;
+    Supplier<Throwable> expired;
     boolean ended;
 
     Watched(long deadlineNanos, Promise<?> answer, Supplier<Throwable> expired) {
       this.deadlineNanos = deadlineNanos;
       this.answer = answer;
       this.expired = expired;
+    }
+
+    /**
+     * The work ended (or expired): nothing more to do, and nothing kept until the sweep drops it. The
+     * answer holds the work's result (a streamed chunk of rows, say), which must not outlive its reader.
+     */
+    void end() {
+      ended = true;
+      answer = null;
+      expired = null;
     }
   }
 
@@ -80,10 +90,11 @@ public final class Deadlines {
           continue;
         }
         if (now - watched.deadlineNanos >= 0) {
-          watched.ended = true;
+          Promise<?> answer = watched.answer;
           Throwable failure = watched.expired.get();
+          watched.end();
           if (failure != null) {
-            watched.answer.tryFail(failure);
+            answer.tryFail(failure);
           }
           continue;
         }

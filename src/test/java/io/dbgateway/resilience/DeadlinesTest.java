@@ -67,6 +67,30 @@ class DeadlinesTest {
   }
 
   @Test
+  void endedWorkKeepsNothingReachableUntilTheSweep() throws Exception {
+    // All on the event loop, in one task, so the sweep cannot run in between: the list must not hold the
+    // result (a streamed chunk of rows, say) of work that has ended.
+    CompletableFuture<Boolean> collected = new CompletableFuture<>();
+    vertx.runOnContext(v -> {
+      java.lang.ref.WeakReference<byte[]> result = endedWork();
+      for (int i = 0; i < 10 && result.get() != null; i++) {
+        System.gc();
+      }
+      collected.complete(result.get() == null);
+    });
+    assertThat(collected.get(30, TimeUnit.SECONDS)).isTrue();
+  }
+
+  /** Work watched with a long deadline, ended with a result; only a weak reference to the result is left. */
+  private java.lang.ref.WeakReference<byte[]> endedWork() {
+    Promise<byte[]> work = Promise.promise();
+    Deadlines.coarse(vertx, work.future(), 60_000, () -> new IllegalStateException("expired"));
+    byte[] result = new byte[1 << 20];
+    work.complete(result);
+    return new java.lang.ref.WeakReference<>(result);
+  }
+
+  @Test
   void offAnEventLoopItStillExpires() throws Exception {
     Future<String> answer = Deadlines.coarse(vertx, Promise.<String>promise().future(), 50,
         () -> new IllegalStateException("expired"));
