@@ -147,8 +147,12 @@ public final class SqlExecutor {
     return nodes.borrow(route, unit.readOnly())
         .compose(conn -> {
           if (!unit.transactional()) {
-            // One statement: the database's own statement timeout ends it; its outcome is its answer.
-            return run(() -> autocommit(conn, route.node(), work)).andThen(done -> nodes.release(route, conn));
+            // One statement: the database's own statement timeout ends it, and its outcome is its answer.
+            // Should it run past the unit's deadline anyway (a caller turned the session's timeout off), the
+            // gateway cancels it on the server then: its deadlines never depend on session settings.
+            Future<Outcome> result = run(() -> autocommit(conn, route.node(), work));
+            deadline.cancelOnOverrun(vertx, result, () -> dialect.cancel(conn));
+            return result.andThen(done -> nodes.release(route, conn));
           }
           UnitDeadline.Watch watch = deadline.watch(vertx, () -> dialect.cancel(conn));
           Future<Outcome> result = run(() -> inTransaction(conn, route.node(), unit.readOnly(), key, work, watch));

@@ -55,6 +55,19 @@ final class UnitDeadline {
   }
 
   /**
+   * Runs {@code cancel} if {@code work} is still running once the deadline has passed (checked by the
+   * event loop's coarse sweep, so up to {@code Deadlines.SWEEP_MS} late); the work's own outcome stays its
+   * answer (a cancelled statement answers 504). For single statements, which the database's own timeout
+   * normally ends first.
+   */
+  void cancelOnOverrun(Vertx vertx, Future<?> work, Runnable cancel) {
+    Deadlines.coarse(vertx, work, remainingMs(), () -> {
+      cancel.run();
+      return null;
+    });
+  }
+
+  /**
    * One transaction's run against this deadline. {@link #mayCommit} is asked before COMMIT is sent; the
    * answer is {@code work}'s outcome, or the 504 of {@link #expired} once the deadline passes first.
    */

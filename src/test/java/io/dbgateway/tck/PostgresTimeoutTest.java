@@ -28,6 +28,49 @@ class PostgresTimeoutTest extends TimeoutTck {
     }
   }
 
+  /**
+   * A caller that turns the session's statement timeout off (for the session, or for its transaction)
+   * still gets a 504 at its deadline: the gateway cancels the statement on the server itself, nothing is
+   * left running, and the one pooled connection serves the next request.
+   */
+  @org.junit.jupiter.api.Test
+  void aStatementTimeoutTurnedOffBySQLStillEndsAtTheGatewaysDeadline() throws Exception {
+    java.util.Map<String, String> env = new java.util.HashMap<>(engine().env());
+    env.put("DB_POOL_SIZE", "1");
+    GatewayUnderTest gateway = GatewayUnderTest.start(env);
+    try (Connection direct = engine().jdbc()) {
+      var off = gateway.post("/v1/query", new io.vertx.core.json.JsonObject()
+          .put("sql", "SELECT set_config('statement_timeout', '0', false) AS off"));
+      org.assertj.core.api.Assertions.assertThat(off.status()).as(off.body()).isEqualTo(200);
+      long start = System.nanoTime();
+      var slept = gateway.post("/v1/query", new io.vertx.core.json.JsonObject()
+          .put("sql", "SELECT pg_sleep(60) AS slept").put("timeoutMs", 1000));
+      long tookMs = (System.nanoTime() - start) / 1_000_000;
+      org.assertj.core.api.Assertions.assertThat(slept.status()).as(slept.body()).isEqualTo(504);
+      org.assertj.core.api.Assertions.assertThat(slept.json().getString("code")).isEqualTo("TIMEOUT");
+      org.assertj.core.api.Assertions.assertThat(tookMs).as("ended at the deadline, not after the sleep").isLessThan(20_000);
+
+      var inTransaction = gateway.post("/v1/transaction", new io.vertx.core.json.JsonObject().put("timeoutMs", 1000)
+          .put("statements", new io.vertx.core.json.JsonArray()
+              .add(new io.vertx.core.json.JsonObject().put("sql", "SELECT set_config('statement_timeout', '0', true) AS off"))
+              .add(new io.vertx.core.json.JsonObject().put("sql", "SELECT pg_sleep(60) AS slept"))));
+      org.assertj.core.api.Assertions.assertThat(inTransaction.status()).as(inTransaction.body()).isEqualTo(504);
+
+      // The transaction's 504 comes as the cancel is sent; give the server a moment to act on it.
+      long until = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+      int running = stillRunning(direct);
+      while (running > 0 && System.nanoTime() < until) {
+        Thread.sleep(50);
+        running = stillRunning(direct);
+      }
+      org.assertj.core.api.Assertions.assertThat(running).as("nothing left running").isZero();
+      var next = gateway.post("/v1/query", new io.vertx.core.json.JsonObject().put("sql", "SELECT 1 AS one"));
+      org.assertj.core.api.Assertions.assertThat(next.status()).as("the pool is whole: " + next.body()).isEqualTo(200);
+    } finally {
+      gateway.close();
+    }
+  }
+
   @Override
   protected String statementTaking(GatewayUnderTest gateway, long ms) {
     return "SELECT pg_sleep(" + ms / 1000.0 + ")";
