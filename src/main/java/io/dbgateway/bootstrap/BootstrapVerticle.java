@@ -104,6 +104,7 @@ public final class BootstrapVerticle extends VerticleBase {
     HealthChecks readiness = readiness();
     return DatabaseWaiter.forNodes(vertx, config.database(), jdbcNodes()).await()
         .compose(reached -> reached.galera() ? galera(reached) : single(reached))
+        .compose(router -> readOnlyLoginWorks(router).map(router))
         .compose(router -> {
           this.router = router;
           executor = new SqlExecutor(vertx, dialect, router, new RetryPolicy(vertx, config.resilience()),
@@ -182,14 +183,34 @@ public final class BootstrapVerticle extends VerticleBase {
         .mapEmpty();
   }
 
+  /**
+   * With {@code DB_READ_USER} set, that it logs in (to the node strong reads go to: the one node, or the
+   * Galera writer), so a wrong login stops start-up with its reason rather than failing every read later.
+   */
+  private Future<Void> readOnlyLoginWorks(NodeRouter router) {
+    if (config.database().readUser() == null) {
+      return Future.succeededFuture();
+    }
+    Route route = router.route(false, true);
+    ConnectionSource source = route.readConnections();
+    return source.connection(true)
+        .compose(conn -> conn.query("SELECT 1").execute().andThen(done -> source.giveBack(conn)))
+        .<Void>mapEmpty()
+        .recover(failure -> Future.failedFuture(new StartupException("DB_READ_USER could not log in to "
+            + route.node() + ": " + failure.getMessage())));
+  }
+
   /** A node's pools and breaker, named as results report it: host:port, or the SQLite file. */
   private Route route(HostAndPort node) {
     ConnectionSource connections =
         Pools.create(vertx, config.database(), config.pool(), node, config.query().defaultTimeoutMs(),
             config.transactions().maxOpen());
+    ConnectionSource readOnly =
+        Pools.createReadOnly(vertx, config.database(), config.pool(), node, config.query().defaultTimeoutMs(),
+            config.transactions().maxOpen());
     NodeBreaker breaker = new NodeBreaker(vertx, connections.node(), config.resilience());
     metrics.breaker(breaker);
-    return new Route(connections.node(), connections, breaker);
+    return new Route(connections.node(), connections, readOnly, breaker);
   }
 
   private Dialect dialect(String version, boolean galera, Jdbc jdbc) {

@@ -347,8 +347,19 @@ public final class ConfigLoader {
     int maxRetries = integer("db.maxRetries", 1, 1_000);
     Duration retryDelay = Duration.ofMillis(Math.round(decimal("db.retryDelay", 0, 3_600) * 1000));
     Duration retryDelayCap = Duration.ofMillis(Math.round(decimal("db.retryDelayCap", 0, 86_400) * 1000));
+    String readUser = values.containsKey("db.readUser") && !text("db.readUser").isBlank() ? text("db.readUser") : null;
+    String readPass = values.containsKey("db.readPass") ? text("db.readPass") : null;
+    if (readUser == null && readPass != null) {
+      problems.add("DB_READ_PASS is set without DB_READ_USER");
+    }
+    if (readUser != null && readPass == null) {
+      problems.add("DB_READ_USER needs DB_READ_PASS (empty is allowed: DB_READ_PASS=)");
+    }
+    if (readUser != null && type == DbType.SQLITE) {
+      problems.add("DB_READ_USER has no meaning for sqlite: its read-only work already runs on read-only connections");
+    }
     return new DatabaseConfig(type, hosts, name, text("db.user"), text("db.pass"), sqliteFile, sslMode, sslCa,
-        maxRetries, retryDelay, retryDelayCap);
+        maxRetries, retryDelay, retryDelayCap, readUser, readUser == null ? null : readPass);
   }
 
   private List<HostAndPort> parseHosts(String value, int defaultPort) {

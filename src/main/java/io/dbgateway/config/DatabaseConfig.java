@@ -10,6 +10,8 @@ import java.util.List;
  *
  * @param hosts one node, or every node of a Galera cluster
  * @param sqliteFile the database file, for {@link DbType#SQLITE} only
+ * @param readUser a read-only login for read-only work ({@code DB_READ_USER}), or null to use {@code user}
+ * @param readPassword its password
  */
 public record DatabaseConfig(
     DbType type,
@@ -22,10 +24,18 @@ public record DatabaseConfig(
     Path sslCa,
     int maxRetries,
     Duration retryDelay,
-    Duration retryDelayCap) {
+    Duration retryDelayCap,
+    String readUser,
+    String readPassword) {
 
   public DatabaseConfig {
     hosts = List.copyOf(hosts);
+  }
+
+  /** The same target, logging in as the read-only login: what the read pools connect with. */
+  public DatabaseConfig asReadUser() {
+    return new DatabaseConfig(type, hosts, name, readUser, readPassword, sqliteFile, sslMode, sslCa, maxRetries,
+        retryDelay, retryDelayCap, null, null);
   }
 
   /** A description of the target for logs and messages: never the credentials. */
@@ -39,6 +49,7 @@ public record DatabaseConfig(
   @Override
   public String toString() {
     return "DatabaseConfig[" + target() + ", sslMode=" + sslMode + ", maxRetries=" + maxRetries
-        + ", retryDelay=" + retryDelay + ", retryDelayCap=" + retryDelayCap + "]";
+        + ", retryDelay=" + retryDelay + ", retryDelayCap=" + retryDelayCap
+        + (readUser == null ? "" : ", read-only login set") + "]";
   }
 }

@@ -152,6 +152,11 @@ public final class ConnectionSource {
         + " gateway is at capacity; retry shortly", null, null, null, true, Failures.RETRY_AFTER_SECONDS));
   }
 
+  /** Whether {@code conn} was lent by this source and is not back yet. */
+  public boolean lent(SqlConnection conn) {
+    return lent.containsKey(conn);
+  }
+
   /** Gives a connection back to its pool: a transaction's connection frees its lane's share too. */
   public Future<Void> giveBack(SqlConnection conn) {
     Lease lease = lent.remove(conn);

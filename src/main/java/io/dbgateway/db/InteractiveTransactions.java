@@ -104,7 +104,7 @@ public final class InteractiveTransactions {
 
   /** A connection of {@code route} inside a fresh transaction. */
   private Future<SqlConnection> open(Route route, boolean readOnly) {
-    return route.connections().transactionConnection(readOnly)
+    return route.source(readOnly).transactionConnection(readOnly)
         .recover(failure -> Future.failedFuture(failure instanceof GatewayException ? failure : new NotSentException(failure)))
         .compose(conn -> conn.query(dialect.beginTransaction(readOnly)).execute()
             .transform(begun -> begun.succeeded() ? Future.succeededFuture(conn)

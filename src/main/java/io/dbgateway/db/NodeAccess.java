@@ -87,19 +87,19 @@ final class NodeAccess {
    * a pool at capacity answers its own 503 ({@link ConnectionSource}), which is not retried.
    */
   Future<SqlConnection> borrow(Route route, boolean readOnly) {
-    return route.connections().connection(readOnly)
+    return route.source(readOnly).connection(readOnly)
         .recover(failure -> Future.failedFuture(failure instanceof GatewayException ? failure : new NotSentException(failure)));
   }
 
   void release(Route route, SqlConnection conn) {
-    route.connections().giveBack(conn);
+    route.giveBack(conn);
   }
 
   /** Asks the database to stop every statement still running on a borrowed connection. */
   Future<Void> cancelInFlight() {
     List<Future<Void>> cancels = new ArrayList<>();
     for (Route route : router.routes()) {
-      for (SqlConnection conn : route.connections().runningWork()) {
+      for (SqlConnection conn : route.runningWork()) {
         cancels.add(dialect.cancel(conn).recover(failure -> Future.succeededFuture()));
       }
     }

@@ -21,7 +21,7 @@ public interface NodeRouter {
   List<Route> routes();
 
   default Future<Void> close() {
-    return Future.join(routes().stream().map(r -> r.connections().close()).toList()).mapEmpty();
+    return Future.join(routes().stream().map(Route::close).toList()).mapEmpty();
   }
 
   /** A single server: every unit runs on it. */

@@ -209,7 +209,7 @@ final class OpenTransaction {
     if (released.future().isComplete()) {
       return Future.succeededFuture();
     }
-    Future<Void> givenBack = committed ? route.connections().giveBack(conn) : giveBack(route, conn, readOnly, dialect);
+    Future<Void> givenBack = committed ? route.giveBack(conn) : giveBack(route, conn, readOnly, dialect);
     return givenBack.transform(closed -> {
       registry.release(owner);
       released.tryComplete();
@@ -223,6 +223,6 @@ final class OpenTransaction {
    */
   static Future<Void> giveBack(Route route, SqlConnection conn, boolean readOnly, Dialect dialect) {
     return conn.query(dialect.endTransaction(readOnly, false)).execute()
-        .transform(done -> route.connections().giveBack(conn));
+        .transform(done -> route.giveBack(conn));
   }
 }

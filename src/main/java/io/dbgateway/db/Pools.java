@@ -33,11 +33,28 @@ public final class Pools {
     if (db.type() == io.dbgateway.config.DbType.SQLITE) {
       return sqlite(vertx, db, pool, maxTransactions);
     }
+    return server(vertx, db, pool, node, defaultTimeoutMs, maxTransactions, "");
+  }
+
+  /**
+   * The node's pools that log in as the read-only {@code DB_READ_USER}: as many connections as the main
+   * ones, named {@code <engine>-<node>/read}. Null when no read-only login is configured.
+   */
+  public static ConnectionSource createReadOnly(Vertx vertx, DatabaseConfig db, PoolConfig pool, HostAndPort node,
+      long defaultTimeoutMs, int maxTransactions) {
+    if (db.readUser() == null || db.type() == io.dbgateway.config.DbType.SQLITE) {
+      return null;
+    }
+    return server(vertx, db.asReadUser(), pool, node, defaultTimeoutMs, maxTransactions, "/read");
+  }
+
+  private static ConnectionSource server(Vertx vertx, DatabaseConfig db, PoolConfig pool, HostAndPort node,
+      long defaultTimeoutMs, int maxTransactions, String role) {
     List<Integer> sizes = ConnectionSource.laneSizes(pool.size(), EVENT_LOOPS);
     List<Pool> lanes = new ArrayList<>(sizes.size());
     for (int lane = 0; lane < sizes.size(); lane++) {
       // Lane 0 keeps the node's plain pool name, so a pool of one lane is named as it always was.
-      String suffix = lane == 0 ? "" : "/lane" + lane;
+      String suffix = role + (lane == 0 ? "" : "/lane" + lane);
       PoolOptions options = options(pool, sizes.get(lane), sizes.size()).setEventLoopSize(0);
       lanes.add(switch (db.type()) {
         case POSTGRESQL -> postgres(vertx, db, pool, options.setName("pg-" + node + suffix), node, defaultTimeoutMs);

@@ -1,6 +1,44 @@
 package io.dbgateway.db;
 
 import io.dbgateway.resilience.NodeBreaker;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.SqlConnection;
+import java.util.ArrayList;
+import java.util.List;
 
-/** One database node a unit can run on: its pools and its circuit breaker. */
-public record Route(String node, ConnectionSource connections, NodeBreaker breaker) {}
+/**
+ * One database node a unit can run on: its pools and its circuit breaker.
+ *
+ * @param connections the pools that log in as {@code DB_USER}
+ * @param readConnections the pools that log in as the read-only {@code DB_READ_USER}, or null when it is
+ *     not set: read-only work then uses {@code connections} too
+ */
+public record Route(String node, ConnectionSource connections, ConnectionSource readConnections, NodeBreaker breaker) {
+
+  /** Where work of this kind gets its connection: read-only work on the read-only login when there is one. */
+  public ConnectionSource source(boolean readOnly) {
+    return readOnly && readConnections != null ? readConnections : connections;
+  }
+
+  /** Gives a connection of this route back to the pool it came from. */
+  public Future<Void> giveBack(SqlConnection conn) {
+    if (readConnections != null && readConnections.lent(conn)) {
+      return readConnections.giveBack(conn);
+    }
+    return connections.giveBack(conn);
+  }
+
+  /** The connections lent now to work other than interactive transactions, in every pool of the node. */
+  public List<SqlConnection> runningWork() {
+    List<SqlConnection> running = new ArrayList<>(connections.runningWork());
+    if (readConnections != null) {
+      running.addAll(readConnections.runningWork());
+    }
+    return running;
+  }
+
+  public Future<Void> close() {
+    return readConnections == null ? connections.close()
+        : Future.join(connections.close(), readConnections.close()).mapEmpty();
+  }
+}

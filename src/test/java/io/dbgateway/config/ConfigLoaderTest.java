@@ -53,6 +53,22 @@ class ConfigLoaderTest {
     throw new AssertionError("expected InvalidConfigException for " + List.of(keyValues));
   }
 
+  // ---- the read-only login ----
+
+  @Test
+  void aReadOnlyLoginNeedsItsPasswordIsNeverShownAndIsRefusedForSqlite() {
+    GatewayConfig config = load("DB_READ_USER", "gw_reader", "DB_READ_PASS", "s3cret-read");
+    assertThat(config.database().readUser()).isEqualTo("gw_reader");
+    assertThat(config.database().asReadUser().user()).isEqualTo("gw_reader");
+    assertThat(config.database().asReadUser().password()).isEqualTo("s3cret-read");
+    assertThat(config.database().toString()).doesNotContain("s3cret-read").doesNotContain("gw_reader");
+    assertThat(load().database().readUser()).isNull();
+    assertThat(invalid("DB_READ_USER", "gw_reader").getMessage()).contains("DB_READ_USER needs DB_READ_PASS");
+    assertThat(invalid("DB_READ_PASS", "x").getMessage()).contains("DB_READ_PASS is set without DB_READ_USER");
+    assertThat(invalid("DB_TYPE", "sqlite", "DB_READ_USER", "r", "DB_READ_PASS", "x").getMessage())
+        .contains("DB_READ_USER has no meaning for sqlite");
+  }
+
   // ---- the transactions' share of the pool ----
 
   @Test
