@@ -93,10 +93,15 @@ public final class MySqlDialect implements Dialect {
     return readOnly ? "SET SESSION TRANSACTION READ ONLY; START TRANSACTION READ ONLY" : "START TRANSACTION";
   }
 
-  /** The session goes back to read-write, as the next caller of the pooled connection expects. */
+  /**
+   * The session goes back to read-write, as the next caller of the pooled connection expects, and the
+   * named locks a read-only caller took ({@code GET_LOCK}, which a rollback keeps) are released in the
+   * same message.
+   */
   @Override
   public String endTransaction(boolean readOnly, boolean commit) {
-    return readOnly ? "ROLLBACK; SET SESSION TRANSACTION READ WRITE" : Dialect.super.endTransaction(false, commit);
+    return readOnly ? "ROLLBACK; SET SESSION TRANSACTION READ WRITE; DO RELEASE_ALL_LOCKS()"
+        : Dialect.super.endTransaction(false, commit);
   }
 
   /**

@@ -59,6 +59,15 @@ public final class PostgresDialect implements Dialect {
   }
 
   /**
+   * A read-only transaction is rolled back, which undoes its settings; its session advisory locks
+   * (which a rollback keeps) are released in the same message, so none outlives the request.
+   */
+  @Override
+  public String endTransaction(boolean readOnly, boolean commit) {
+    return readOnly ? "ROLLBACK; SELECT pg_advisory_unlock_all()" : Dialect.super.endTransaction(false, commit);
+  }
+
+  /**
    * Also: two-phase commit, session-level prepared statements (the driver's own live in the same
    * namespace), DISCARD (which would drop them), LISTEN, LOAD and COPY (server files and programs).
    */

@@ -41,4 +41,10 @@ public abstract class MySqlReadOnlyKeyTck extends ReadOnlyKeyTck {
         "USE mysql", "XA START 'dbgw'", "CALL mysql.no_such_procedure()", "HANDLER " + t + " OPEN", "KILL 999999",
         "FLUSH TABLES", "PREPARE p FROM 'DELETE FROM " + t + "'", "EXECUTE p", "DEALLOCATE PREPARE p");
   }
+
+  @org.junit.jupiter.api.Test
+  void aReadKeysNamedLockDoesNotOutliveItsRequest() throws java.sql.SQLException {
+    assertSessionLockIsReleasedWithTheRequest("SELECT GET_LOCK('dbgw_read_lock', 0) AS locked",
+        "SELECT IS_FREE_LOCK('dbgw_read_lock')");
+  }
 }

@@ -52,4 +52,11 @@ class PostgresReadOnlyKeyTest extends ReadOnlyKeyTck {
         withStatus(transaction("DO $$ BEGIN SET transaction_read_only = off; END $$", insert), 400),
         withStatus(transaction("DO $$ BEGIN PERFORM set_config('transaction_read_only', 'off', true); END $$", insert), 400));
   }
+
+  @org.junit.jupiter.api.Test
+  void aReadKeysAdvisoryLockDoesNotOutliveItsRequest() throws java.sql.SQLException {
+    // pg_try_advisory_lock from another session takes the lock when it is free; it is let go at once.
+    assertSessionLockIsReleasedWithTheRequest("SELECT pg_advisory_lock(4242) AS locked",
+        "SELECT pg_try_advisory_lock(4242) AND pg_advisory_unlock(4242)");
+  }
 }

@@ -109,6 +109,21 @@ public abstract class ReadOnlyKeyTck {
     return new Attack(attack.path(), attack.body(), status);
   }
 
+  /**
+   * A READ key takes a session-level lock that a rollback keeps ({@code take}); once the request is
+   * answered, another session finds it free ({@code isFree} answers 1 or true), on the one pooled
+   * connection the lock was taken on.
+   */
+  protected void assertSessionLockIsReleasedWithTheRequest(String take, String isFree) throws SQLException {
+    Response taken = send(query(take), READ_SECRET);
+    assertThat(taken.status()).as(taken.body()).isEqualTo(200);
+    try (java.sql.Connection direct = engine().jdbc(); var s = direct.createStatement(); var rs = s.executeQuery(isFree)) {
+      rs.next();
+      assertThat(rs.getString(1)).as("the lock is free once the request is answered").isIn("1", "t", "true");
+    }
+    assertThePooledConnectionIsClean();
+  }
+
   private Response send(Attack attack, String secret) {
     return gateway.post(attack.path(), attack.body(), Map.of("Authorization", "Bearer " + secret));
   }
