@@ -412,10 +412,33 @@ class GaleraFailoverTest {
   void restartedNodeIsEligibleOnlyAfterTwoPassingProbesAndThenTakesReads() throws Exception {
     // The default poll interval, so the two probes are a second apart.
     startGateway(Map.of("GATEWAY_GALERA_POLL_MS", "1000"));
+    for (int attempt = 1; ; attempt++) {
+      int logMark = monitorLog.mark();
+      try {
+        rejoin(logMark);
+        return;
+      } catch (AssertionError failed) {
+        // On these 2 shared cores the cluster itself sometimes loses its Primary Component while the
+        // restarted node takes its state transfer: every node reports non-Primary, and the gateway
+        // rightly answers 503. That is the cluster, not what this test checks: run the scenario once more
+        // on a whole cluster. The gateway's own faults fail at once, and so does a second loss.
+        boolean clusterLostQuorum = monitorLog.messagesSince(logMark).stream()
+            .anyMatch(m -> m.contains("cluster status is non-Primary"));
+        if (!clusterLostQuorum || attempt == 2) {
+          throw failed;
+        }
+        System.out.println("rejoin: the cluster lost its Primary Component during attempt 1; running it again");
+        awaitTrue(Duration.ofSeconds(180), () -> galera(readiness()).getJsonArray("nodes").stream()
+            .map(JsonObject.class::cast).allMatch(n -> n.getBoolean("eligible")));
+      }
+    }
+  }
+
+  /** One rejoin: a readable non-writer is killed, restarted, and watched until it takes reads again. */
+  private void rejoin(int logMark) throws Exception {
     String writer = awaitWriter(Duration.ofSeconds(20));
     String node = readableNonWriter(writer);
     int eventMark = events.size();
-    int logMark = monitorLog.mark();
 
     cluster.killNode(nodeIndex(node));
     awaitTrue(Duration.ofSeconds(20), () -> !nodeIn(galera(readiness()), node).getBoolean("up"));
