@@ -43,11 +43,6 @@ final class UnitDeadline {
     return Math.max(0, TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime()));
   }
 
-  /** The unit's budget for its statements, as the caller asked ({@code timeoutMs}). */
-  long budgetMs() {
-    return budgetMs;
-  }
-
   GatewayException expired() {
     return new GatewayException(new Problem(ErrorCode.TIMEOUT, "the work ran past its timeout of " + budgetMs
         + " ms: its running statement was cancelled and it was rolled back, so nothing of it committed",
