@@ -23,7 +23,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * from the HTTP parse to the reply on the one event loop that accepted it, with no hand-off to another
  * thread. The lanes' sizes add up to the configured pool size (see {@link #laneSizes}).
  *
- * <p>Every connection lent is counted in its lane until {@link #giveBack}, so that:
+ * <p>Every connection lent is recorded with its lane until {@link #giveBack}, so that:
  * <ul>
  *   <li>a wait for a connection that times out while every connection of the lane is lent is <em>load</em>:
  *       it fails with 503 {@code UNAVAILABLE} and {@code Retry-After}, and never counts against the node's
@@ -44,12 +44,11 @@ public final class ConnectionSource {
   private static final ThreadLocal<Integer> LANE_OF_THREAD = new ThreadLocal<>();
   private static final AtomicInteger NEXT_LANE = new AtomicInteger();
 
-  /** One pool, its size, how many of its connections are lent, and how many hold a transaction. */
+  /** One pool, its size, and how many of its connections hold a transaction. */
   private static final class Lane {
     final Pool pool;
     final int size;
     final int transactionShare;
-    final AtomicInteger lent = new AtomicInteger();
     final AtomicInteger transactions = new AtomicInteger();
 
     Lane(Pool pool, int size, int transactionShare) {
@@ -134,15 +133,25 @@ public final class ConnectionSource {
   private Future<SqlConnection> lend(Lane lane, boolean transaction) {
     return lane.pool.getConnection().transform(got -> {
       if (got.succeeded()) {
-        lane.lent.incrementAndGet();
         lent.put(got.result(), new Lease(lane, transaction));
         return Future.succeededFuture(got.result());
       }
-      if (Failures.isPoolWaitTimeout(got.cause()) && lane.lent.get() >= lane.size) {
+      if (Failures.isPoolWaitTimeout(got.cause()) && lentBy(lane) >= lane.size) {
         return Future.failedFuture(busy(lane));
       }
       return Future.failedFuture(got.cause());
     });
+  }
+
+  /** How many connections {@code lane} has lent now: counted only when a wait times out, off the hot path. */
+  private int lentBy(Lane lane) {
+    int count = 0;
+    for (Lease lease : lent.values()) {
+      if (lease.lane() == lane) {
+        count++;
+      }
+    }
+    return count;
   }
 
   /** The answer when every connection of a lane stayed lent through a whole wait: load, not failure. */
@@ -161,7 +170,6 @@ public final class ConnectionSource {
   public Future<Void> giveBack(SqlConnection conn) {
     Lease lease = lent.remove(conn);
     if (lease != null) {
-      lease.lane().lent.decrementAndGet();
       if (lease.transaction()) {
         lease.lane().transactions.decrementAndGet();
       }

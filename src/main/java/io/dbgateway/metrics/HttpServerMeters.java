@@ -5,8 +5,6 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.util.List;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -25,7 +23,8 @@ public final class HttpServerMeters {
   private static final String OTHER = "OTHER";
 
   private final MeterRegistry registry;
-  private final ConcurrentMap<Integer, Timer> responseTimes = new ConcurrentHashMap<>();
+  /** The response-time timer of each method and status, made on first use (a race makes the same meter twice: harmless). */
+  private final Timer[][] responseTimes = new Timer[METHODS.size() + 1][1000];
   private final AtomicLong[] activeRequests = new AtomicLong[METHODS.size() + 1];
   private final AtomicLong activeConnections = new AtomicLong();
   private final Counter bytesRead;
@@ -68,12 +67,17 @@ public final class HttpServerMeters {
   /** A request began earlier with {@link #requestBegan} ended, answered {@code status} after {@code nanos}. */
   public void requestEnded(int methodIndex, int status, long nanos, long requestBytes, long responseBytes) {
     activeRequests[methodIndex].decrementAndGet();
-    responseTimes.computeIfAbsent(methodIndex << 10 | (status & 0x3ff), key -> Timer.builder("vertx.http.server.response.time")
-            .description("Request processing time")
-            .tag("method", label(methodIndex))
-            .tag("code", Integer.toString(status))
-            .register(registry))
-        .record(nanos, TimeUnit.NANOSECONDS);
+    int code = status >= 0 && status < 1000 ? status : 0;
+    Timer timer = responseTimes[methodIndex][code];
+    if (timer == null) {
+      timer = Timer.builder("vertx.http.server.response.time")
+          .description("Request processing time")
+          .tag("method", label(methodIndex))
+          .tag("code", Integer.toString(code))
+          .register(registry);
+      responseTimes[methodIndex][code] = timer;
+    }
+    timer.record(nanos, TimeUnit.NANOSECONDS);
     bytesRead.increment(requestBytes);
     bytesWritten.increment(responseBytes);
   }
