@@ -1,25 +1,23 @@
 package io.dbgateway.bridge;
 
-import io.dbgateway.api.Addresses;
 import io.dbgateway.auth.ApiKeys;
 import io.dbgateway.config.GatewayConfig;
 import io.dbgateway.http.RateLimiter;
 import io.dbgateway.operations.Operations;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.PemKeyCertOptions;
-import io.vertx.ext.bridge.BridgeOptions;
-import io.vertx.ext.bridge.PermittedOptions;
-import io.vertx.ext.eventbus.bridge.tcp.TcpEventBusBridge;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The TCP event-bus bridge, for clients outside the JVM: framed JSON (a 4-byte big-endian length, then
- * UTF-8 JSON) on {@code GATEWAY_EVENTBUS_BRIDGE_PORT}, over TLS when HTTPS is configured. Clients may
- * send to the operation addresses only; nothing is delivered outbound except the replies to their own
- * requests.
+ * UTF-8 JSON, the wire format of vertx-tcp-eventbus-bridge) on {@code GATEWAY_EVENTBUS_BRIDGE_PORT}, over
+ * TLS when HTTPS is configured. Clients may send to the operation addresses only; nothing is delivered
+ * outbound except the replies to their own requests; no frame may be larger than an HTTP body
+ * ({@link BridgeConnection}).
  */
 public final class EventBusBridgeVerticle extends VerticleBase {
 
@@ -27,7 +25,7 @@ public final class EventBusBridgeVerticle extends VerticleBase {
 
   private final GatewayConfig config;
   private final RateLimiter limiter;
-  private TcpEventBusBridge bridge;
+  private NetServer server;
 
   /** @param limiter the per-key request rate, one for the whole process (HTTP shares it) */
   public EventBusBridgeVerticle(GatewayConfig config, RateLimiter limiter) {
@@ -37,12 +35,12 @@ public final class EventBusBridgeVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    BridgeOptions options = new BridgeOptions();
-    Addresses.OPERATIONS.forEach(address -> options.addInboundPermitted(new PermittedOptions().setAddress(address)));
     BridgeGuard guard = new BridgeGuard(new ApiKeys(config.security().apiKeys()), Operations.busReplyTimeoutMs(config),
         limiter);
-    bridge = TcpEventBusBridge.create(vertx, options, serverOptions(), guard);
-    return bridge.listen(config.eventBusBridgePort(), config.http().host())
+    int maxFrameBytes = (int) Math.min(Integer.MAX_VALUE, config.http().maxBodyBytes());
+    server = vertx.createNetServer(serverOptions())
+        .connectHandler(socket -> BridgeConnection.serve(socket, vertx.eventBus(), guard, maxFrameBytes));
+    return server.listen(config.eventBusBridgePort(), config.http().host())
         .onSuccess(listening -> log.info("event-bus bridge listening on {}:{}", config.http().host(),
             config.eventBusBridgePort()));
   }
@@ -60,6 +58,6 @@ public final class EventBusBridgeVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    return bridge == null ? Future.succeededFuture() : bridge.close();
+    return server == null ? Future.succeededFuture() : server.close();
   }
 }

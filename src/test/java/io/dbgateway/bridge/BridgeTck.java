@@ -180,6 +180,43 @@ public abstract class BridgeTck {
     }
   }
 
+  /**
+   * A frame larger than an HTTP body may be (GATEWAY_HTTP_MAX_BODY_BYTES, 1 MiB) is refused from its
+   * length alone, before any of it is read or held: a 413 error frame, then the connection closes.
+   */
+  @Test
+  void aFrameLargerThanTheBodyLimitIsRefusedAndTheConnectionClosed() {
+    try (BridgeClient client = BridgeClient.connect(openPort)) {
+      int announced = 64 * 1024 * 1024;
+      client.writeRaw(java.nio.ByteBuffer.allocate(4).putInt(announced).array());
+      JsonObject err = client.read();
+      assertThat(err.getString("type")).as(err.encode()).isEqualTo("err");
+      assertThat(err.getInteger("failureCode")).isEqualTo(413);
+      JsonObject problem = new JsonObject(err.getString("message"));
+      assertThat(problem.getString("code")).isEqualTo("TOO_LARGE");
+      assertThat(problem.getString("detail")).contains(Integer.toString(announced)).contains("1048576");
+      assertThat(client.closedByPeer()).as("the connection is closed").isTrue();
+    }
+    // Frames within the limit still work, on a new connection.
+    try (BridgeClient client = BridgeClient.connect(openPort)) {
+      String big = "x".repeat(512 * 1024);
+      JsonObject ok = sendFrame(Addresses.QUERY, new JsonObject(), sql("SELECT ? AS big", big));
+      assertThat(replyBody(ok, client.exchange(ok)).getJsonArray("rows").getJsonObject(0).getString("big")).hasSize(big.length());
+    }
+  }
+
+  @Test
+  void aFrameThatIsNotJsonAnswersAnErrorFrameAndTheConnectionGoesOn() {
+    try (BridgeClient client = BridgeClient.connect(openPort)) {
+      byte[] junk = "{not json".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      client.writeRaw(java.nio.ByteBuffer.allocate(4 + junk.length).putInt(junk.length).put(junk).array());
+      JsonObject err = client.read();
+      assertThat(err.getString("type")).isEqualTo("err");
+      assertThat(err.getString("message")).isEqualTo("invalid_json");
+      assertThat(client.exchange(new JsonObject().put("type", "ping")).getString("type")).isEqualTo("pong");
+    }
+  }
+
   @Test
   void publishIsRefusedAndRunsNothing() {
     String table = Engine.uniqueTable("bridge_pub");

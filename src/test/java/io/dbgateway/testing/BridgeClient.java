@@ -74,6 +74,25 @@ public final class BridgeClient implements AutoCloseable {
     }
   }
 
+  /** Writes raw bytes, such as a length prefix with no frame after it. */
+  public void writeRaw(byte[] bytes) {
+    try {
+      out.write(bytes);
+      out.flush();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Whether the bridge closed the connection: the next read finds the end of the stream. */
+  public boolean closedByPeer() {
+    try {
+      return in.read() < 0;
+    } catch (IOException e) {
+      return true; // reset by the peer
+    }
+  }
+
   public JsonObject read() {
     try {
       byte[] json = new byte[in.readInt()];
