@@ -204,10 +204,10 @@ public final class BootstrapVerticle extends VerticleBase {
   private Route route(HostAndPort node) {
     ConnectionSource connections =
         Pools.create(vertx, config.database(), config.pool(), node, config.query().defaultTimeoutMs(),
-            config.transactions().maxOpen());
+            config.transactions().maxOpen(), dialect.sessionReset());
     ConnectionSource readOnly =
         Pools.createReadOnly(vertx, config.database(), config.pool(), node, config.query().defaultTimeoutMs(),
-            config.transactions().maxOpen());
+            config.transactions().maxOpen(), dialect.sessionReset());
     NodeBreaker breaker = new NodeBreaker(vertx, connections.node(), config.resilience());
     metrics.breaker(breaker);
     return new Route(connections.node(), connections, readOnly, breaker);

@@ -95,6 +95,15 @@ public final class ConfigLoader {
     }
   }
 
+  /** {@code GATEWAY_SESSION_RESET}: {@code auto} (after work that may have changed the session) or {@code always}. */
+  private boolean resetEverySession() {
+    String mode = text("pool.sessionReset").trim().toLowerCase(Locale.ROOT);
+    if (!mode.equals("auto") && !mode.equals("always")) {
+      problems.add(envOf("pool.sessionReset") + " must be auto or always, not '" + text("pool.sessionReset") + "'");
+    }
+    return mode.equals("always");
+  }
+
   private GatewayConfig parse() {
     DatabaseConfig database = parseDatabase();
     int poolSize = integer("db.poolSize", 1, 10_000);
@@ -104,7 +113,8 @@ public final class ConfigLoader {
         Duration.ofMillis(integer("pool.waitTimeoutMs", 1, 3_600_000)),
         Duration.ofSeconds(integer("pool.idleTimeoutSeconds", 0, 86_400)),
         Duration.ofSeconds(integer("pool.maxLifetimeSeconds", 0, 604_800)),
-        Duration.ofMillis(integer("pool.connectTimeoutMs", 1, 600_000)));
+        Duration.ofMillis(integer("pool.connectTimeoutMs", 1, 600_000)),
+        resetEverySession());
     HttpConfig http = new HttpConfig(
         text("http.host"), integer("http.port", 0, 65_535), integer("http.maxBodyBytes", 1, Integer.MAX_VALUE));
     int maxRowsLimit = integer("query.maxRowsLimit", 1, Integer.MAX_VALUE);

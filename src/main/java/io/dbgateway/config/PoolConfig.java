@@ -11,6 +11,8 @@ import java.time.Duration;
  * @param idleTimeout an idle connection is closed after this
  * @param maxLifetime a connection is replaced after this, so stale ones do not linger
  * @param connectTimeout how long opening one connection may take
+ * @param resetEverySession whether every connection's session is reset before it is lent again
+ *     ({@code GATEWAY_SESSION_RESET=always}), not only after work whose SQL may have changed it ({@code auto})
  */
 public record PoolConfig(
     int size,
@@ -18,4 +20,5 @@ public record PoolConfig(
     Duration waitTimeout,
     Duration idleTimeout,
     Duration maxLifetime,
-    Duration connectTimeout) {}
+    Duration connectTimeout,
+    boolean resetEverySession) {}

@@ -37,6 +37,8 @@ public record Setting(String key, String env, String defaultValue, String meanin
       new Setting("pool.maxLifetimeSeconds", "GATEWAY_POOL_MAX_LIFETIME", "1800",
           "a connection is replaced after this many seconds"),
       new Setting("pool.connectTimeoutMs", "GATEWAY_POOL_CONNECT_TIMEOUT_MS", "5000", "how long opening one connection may take"),
+      new Setting("pool.sessionReset", "GATEWAY_SESSION_RESET", "auto",
+          "when a pooled connection's session is reset before it is lent again: `auto`, after work whose SQL may have changed it; `always`, after every unit (for keys that may create functions, triggers or views that change the session)"),
       new Setting("http.host", "GATEWAY_HTTP_HOST", "127.0.0.1", "where HTTP listens (the Docker image sets `0.0.0.0`)"),
       new Setting("http.port", "GATEWAY_HTTP_PORT", "8080", "the HTTP port"),
       new Setting("http.maxBodyBytes", "GATEWAY_HTTP_MAX_BODY_BYTES", "1048576", "the largest request body; larger ones get 413"),

@@ -6,6 +6,14 @@ import io.dbgateway.error.GatewayException;
 import io.dbgateway.error.Problem;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.sqlclient.impl.SocketConnectionBase;
+import java.util.concurrent.TimeUnit;
+import io.vertx.sqlclient.internal.Connection;
+import io.vertx.sqlclient.internal.SqlConnectionInternal;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
 import java.util.ArrayList;
@@ -40,6 +48,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class ConnectionSource {
 
+  private static final Logger log = LoggerFactory.getLogger(ConnectionSource.class);
+  private static final long DISCARD_WAIT_MS = 5_000;
+
   /** The lane number of each event-loop thread, handed out in the order threads first ask. */
   private static final ThreadLocal<Integer> LANE_OF_THREAD = new ThreadLocal<>();
   private static final AtomicInteger NEXT_LANE = new AtomicInteger();
@@ -64,7 +75,21 @@ public final class ConnectionSource {
   private final List<Lane> lanes;
   private final Lane reader;
   private final String node;
+  private final SessionReset reset;
+  private final boolean resetEverySession;
   private final Map<SqlConnection, Lease> lent = new ConcurrentHashMap<>();
+
+  /**
+   * Puts a session back as a new connection has it: settings, locks, temporary tables, prepared
+   * statements, cursors, listeners, variables, an open transaction. A failed reset closes the connection.
+   */
+  @FunctionalInterface
+  public interface SessionReset {
+    /** No reset: the session is closed instead, and the pool opens a new one when it needs it. */
+    SessionReset REOPEN = conn -> Future.failedFuture("reopened, not reset");
+
+    Future<Void> reset(SqlConnection conn);
+  }
 
   /**
    * @param lanes the writer pools, one per lane (a single one for SQLite)
@@ -74,9 +99,11 @@ public final class ConnectionSource {
    * @param maxTransactions how many interactive transactions may hold a connection at once, shared out
    *     among the lanes (and given to the reader pool whole)
    * @param node the node these pools reach, reported in every result
+   * @param reset how a session that work may have changed is put back before the connection is lent again
+   * @param resetEverySession whether every session is reset, not only those work may have changed
    */
   public ConnectionSource(List<Pool> lanes, List<Integer> sizes, Pool reader, int readerSize, int maxTransactions,
-      String node) {
+      String node, SessionReset reset, boolean resetEverySession) {
     List<Integer> shares = transactionShares(sizes, maxTransactions);
     List<Lane> built = new ArrayList<>(lanes.size());
     for (int i = 0; i < lanes.size(); i++) {
@@ -85,6 +112,8 @@ public final class ConnectionSource {
     this.lanes = List.copyOf(built);
     this.reader = reader == null ? null : new Lane(reader, readerSize, Math.min(readerSize, maxTransactions));
     this.node = node;
+    this.reset = reset;
+    this.resetEverySession = resetEverySession;
   }
 
   /** The node these pools reach, reported in every result: host:port, or the SQLite file. */
@@ -166,15 +195,69 @@ public final class ConnectionSource {
     return lent.containsKey(conn);
   }
 
-  /** Gives a connection back to its pool: a transaction's connection frees its lane's share too. */
+  /** Gives a connection back to its pool, as {@link #giveBack(SqlConnection, boolean)} with an unchanged session. */
   public Future<Void> giveBack(SqlConnection conn) {
-    Lease lease = lent.remove(conn);
-    if (lease != null) {
-      if (lease.transaction()) {
-        lease.lane().transactions.decrementAndGet();
+    return giveBack(conn, false);
+  }
+
+  /**
+   * Gives a connection back to its pool: a transaction's connection frees its lane's share too. A
+   * session the work may have changed ({@link io.dbgateway.sql.SessionEffects}), or every session with
+   * {@code GATEWAY_SESSION_RESET=always}, is reset first; if that fails the connection is closed, and
+   * never lent again.
+   */
+  public Future<Void> giveBack(SqlConnection conn, boolean sessionChanged) {
+    if (!sessionChanged && !resetEverySession) {
+      return returnToPool(conn);
+    }
+    return reset.reset(conn).transform(done -> {
+      if (done.succeeded()) {
+        return returnToPool(conn);
       }
+      if (reset != SessionReset.REOPEN) {
+        log.warn("closed a connection to {} whose session could not be reset: {}", node, done.cause().getMessage());
+      }
+      return discard(conn);
+    });
+  }
+
+  private Future<Void> returnToPool(SqlConnection conn) {
+    Lease lease = lent.remove(conn);
+    if (lease != null && lease.transaction()) {
+      lease.lane().transactions.decrementAndGet();
     }
     return conn.close();
+  }
+
+  /**
+   * Closes a lent connection for good: the pool forgets it and opens a new one when it needs one. For a
+   * statement that outlived its deadline and could not be cancelled, and a session that could not be reset.
+   */
+  public Future<Void> discard(SqlConnection conn) {
+    Connection pooled = ((SqlConnectionInternal) conn).unwrap();
+    Connection underlying = pooled.unwrap();
+    Future<Void> forgotten;
+    if (underlying instanceof SocketConnectionBase socket) {
+      // The socket is closed at once, not after what it still runs (a statement past its deadline). The
+      // pool forgets a connection right after telling its holder it closed: only then is it given back,
+      // so the pool cannot lend it again.
+      Promise<Void> removed = Promise.promise();
+      conn.closeHandler(v -> Vertx.currentContext().runOnContext(x -> removed.tryComplete()));
+      if (socket.isValid()) {
+        // Closed from the head of the pipeline: the driver's own close would send Terminate and wait for the
+        // server to end the connection, which it does only after the statement it runs.
+        socket.socket().channelHandlerContext().pipeline().firstContext().close();
+      } else {
+        removed.tryComplete();
+      }
+      forgotten = removed.future().timeout(DISCARD_WAIT_MS, TimeUnit.MILLISECONDS);
+    } else {
+      // A JDBC connection does not tell its pool it closed: tell it here.
+      Promise<Void> closed = Promise.promise();
+      underlying.close((Connection.Holder) pooled, closed);
+      forgotten = closed.future().andThen(done -> ((Connection.Holder) pooled).handleClosed());
+    }
+    return forgotten.transform(done -> returnToPool(conn).otherwiseEmpty());
   }
 
   /** The connections lent now to work other than interactive transactions: shutdown cancels what they still run. */

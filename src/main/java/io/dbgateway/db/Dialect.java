@@ -54,6 +54,15 @@ public interface Dialect {
   }
 
   /**
+   * Phrases a READ caller may not use anywhere in a statement: locking reads the database allows in a
+   * read-only transaction, which would block writers for as long as the caller's transaction lasts.
+   * None by default: PostgreSQL refuses every {@code FOR UPDATE}/{@code FOR SHARE} in one.
+   */
+  default java.util.Set<String> readOnlyRefusedAnywhere() {
+    return java.util.Set.of();
+  }
+
+  /**
    * Driver values for the JSON values bound to a statement's placeholders. By default JSON documents are
    * bound as their text, which the server parses into JSON columns; other values go as they are.
    */
@@ -140,6 +149,13 @@ public interface Dialect {
   default Future<Void> cancel(SqlConnection connection) {
     return Future.succeededFuture();
   }
+
+  /**
+   * How a pooled connection's session is put back as a new connection has it, after work that may have
+   * changed it: settings, session locks, temporary tables, prepared statements, cursors, listeners,
+   * variables and an open transaction all go.
+   */
+  ConnectionSource.SessionReset sessionReset();
 
   /** What a failed statement left of the explicit transaction it ran in. */
   enum AfterFailure {

@@ -92,7 +92,7 @@ public final class InteractiveTransactions {
           // A connection that came after the breaker gave up must not stay in a transaction.
           Future<SqlConnection> late = opening.get();
           if (late != null) {
-            late.onSuccess(conn -> OpenTransaction.giveBack(route, conn, readOnly, dialect));
+            late.onSuccess(conn -> OpenTransaction.giveBack(route, conn, readOnly, dialect, false));
           }
           registry.release(caller.keyId());
           if (Failures.isNodeNotReady(failure)) {
@@ -108,7 +108,7 @@ public final class InteractiveTransactions {
         .recover(failure -> Future.failedFuture(failure instanceof GatewayException ? failure : new NotSentException(failure)))
         .compose(conn -> conn.query(dialect.beginTransaction(readOnly)).execute()
             .transform(begun -> begun.succeeded() ? Future.succeededFuture(conn)
-                : OpenTransaction.giveBack(route, conn, readOnly, dialect).transform(v -> Future.failedFuture(begun.cause()))));
+                : OpenTransaction.giveBack(route, conn, readOnly, dialect, false).transform(v -> Future.failedFuture(begun.cause()))));
   }
 
   public Future<JsonObject> query(QueryRequest request, Caller caller) {
@@ -132,7 +132,7 @@ public final class InteractiveTransactions {
           + " begin the transaction with readOnly instead");
     }
     Route route = tx.route();
-    return tx.statement(conn -> route.breaker().call(timeMs, () -> work.apply(conn, route.node())))
+    return tx.statement(work.changesSession(), conn -> route.breaker().call(timeMs, () -> work.apply(conn, route.node())))
         .recover(statements::fail);
   }
 

@@ -74,6 +74,27 @@ public final class MySqlDialect implements Dialect {
     return "SET time_zone = '+00:00'";
   }
 
+  /**
+   * {@code COM_RESET_CONNECTION}: the server rolls back, drops temporary tables, releases table and named
+   * locks, forgets user variables and prepared statements (the driver forgets its own with them), and
+   * takes session variables back to the global defaults; then the session setup runs again.
+   */
+  @Override
+  public ConnectionSource.SessionReset sessionReset() {
+    return conn -> io.vertx.mysqlclient.MySQLConnection.cast(conn).resetConnection()
+        .compose(reset -> conn.query(sessionSetup()).execute())
+        .mapEmpty();
+  }
+
+  /**
+   * {@code KILL QUERY} from a connection of its own: the statement stops, its transaction goes on (the
+   * gateway rolls it back), and the connection stays usable.
+   */
+  @Override
+  public Future<Void> cancel(SqlConnection connection) {
+    return MySqlConnectionIds.killQuery(connection);
+  }
+
   @Override
   public DbType type() {
     return DbType.MYSQL;
@@ -113,6 +134,12 @@ public final class MySqlDialect implements Dialect {
   public java.util.Set<String> readOnlyRefused() {
     return Dialect.union(TRANSACTION_AND_SESSION, "XA", "LOCK", "UNLOCK", "USE", "CALL", "KILL", "FLUSH", "HANDLER",
         "PREPARE", "EXECUTE", "DEALLOCATE", "SHUTDOWN", "INSTALL", "UNINSTALL", "LOAD");
+  }
+
+  /** MariaDB and MySQL let a read-only transaction take shared row locks, which block every writer of the rows. */
+  @Override
+  public java.util.Set<String> readOnlyRefusedAnywhere() {
+    return java.util.Set.of("LOCK IN SHARE MODE", "FOR SHARE");
   }
 
   @Override

@@ -91,8 +91,18 @@ final class NodeAccess {
         .recover(failure -> Future.failedFuture(failure instanceof GatewayException ? failure : new NotSentException(failure)));
   }
 
-  void release(Route route, SqlConnection conn) {
-    route.giveBack(conn);
+  /** Gives the connection back; a session the work may have changed is reset first. */
+  void release(Route route, SqlConnection conn, boolean sessionChanged) {
+    route.giveBack(conn, sessionChanged);
+  }
+
+  /**
+   * Stops the statement running on {@code conn}: the server cancels it, and if the cancel cannot be sent
+   * the connection is closed, which ends the statement too. Never left to session settings a caller
+   * could have changed.
+   */
+  void stop(Route route, SqlConnection conn) {
+    dialect.cancel(conn).onFailure(failure -> route.discard(conn));
   }
 
   /** Asks the database to stop every statement still running on a borrowed connection. */
@@ -100,7 +110,7 @@ final class NodeAccess {
     List<Future<Void>> cancels = new ArrayList<>();
     for (Route route : router.routes()) {
       for (SqlConnection conn : route.runningWork()) {
-        cancels.add(dialect.cancel(conn).recover(failure -> Future.succeededFuture()));
+        cancels.add(dialect.cancel(conn).recover(failure -> route.discard(conn)).otherwiseEmpty());
       }
     }
     return Future.join(cancels).mapEmpty();

@@ -47,6 +47,8 @@ final class OpenTransaction {
   private boolean gone;
   /** A statement failed and the database (PostgreSQL) now accepts only a rollback. */
   private boolean aborted;
+  /** A statement sent may have changed the session: it is reset when the transaction ends. */
+  private volatile boolean sessionChanged;
 
   OpenTransaction(String id, String owner, boolean readOnly, Route route, SqlConnection conn, Context context,
       Vertx vertx, TransactionConfig limits, Dialect dialect, TransactionRegistry registry) {
@@ -99,8 +101,15 @@ final class OpenTransaction {
     });
   }
 
-  /** Runs a statement on the transaction's connection, after every operation that arrived before it. */
-  <T> Future<T> statement(Function<SqlConnection, Future<T>> work) {
+  /**
+   * Runs a statement on the transaction's connection, after every operation that arrived before it.
+   *
+   * @param changesSession whether it may leave state on the session, which is then reset at the end
+   */
+  <T> Future<T> statement(boolean changesSession, Function<SqlConnection, Future<T>> work) {
+    if (changesSession) {
+      sessionChanged = true;
+    }
     return enqueue(false, () -> work.apply(conn).andThen(done -> {
       if (done.failed()) {
         afterFailure(done.cause());
@@ -191,7 +200,11 @@ final class OpenTransaction {
     close();
     gone = true;
     if (cancelRunning) {
-      dialect.cancel(conn).onFailure(failure -> log.debug("could not cancel the running statement: {}", failure.getMessage()));
+      // A cancel that cannot be sent closes the connection, which ends the statement as surely.
+      dialect.cancel(conn).onFailure(failure -> {
+        log.debug("could not cancel the running statement, closing its connection: {}", failure.getMessage());
+        route.discard(conn);
+      });
     }
     tail = tail.transform(previous -> release(false));
   }
@@ -209,7 +222,8 @@ final class OpenTransaction {
     if (released.future().isComplete()) {
       return Future.succeededFuture();
     }
-    Future<Void> givenBack = committed ? route.giveBack(conn) : giveBack(route, conn, readOnly, dialect);
+    Future<Void> givenBack = committed ? route.giveBack(conn, sessionChanged)
+        : giveBack(route, conn, readOnly, dialect, sessionChanged);
     return givenBack.transform(closed -> {
       registry.release(owner);
       released.tryComplete();
@@ -221,8 +235,9 @@ final class OpenTransaction {
    * Rolls back and returns {@code conn} to the pool, as it came: the dialect's end of a transaction also
    * undoes what its begin set on the session. A failure only means there is nothing left to undo.
    */
-  static Future<Void> giveBack(Route route, SqlConnection conn, boolean readOnly, Dialect dialect) {
+  static Future<Void> giveBack(Route route, SqlConnection conn, boolean readOnly, Dialect dialect,
+      boolean sessionChanged) {
     return conn.query(dialect.endTransaction(readOnly, false)).execute()
-        .transform(done -> route.giveBack(conn));
+        .transform(done -> route.giveBack(conn, sessionChanged));
   }
 }

@@ -27,13 +27,14 @@ public final class Pools {
   /**
    * @param maxTransactions how many interactive transactions may hold a connection of this node at once
    *     ({@code GATEWAY_TX_MAX_OPEN}), shared out among the lanes
+   * @param reset how the engine puts a session back as new ({@link Dialect#sessionReset})
    */
   public static ConnectionSource create(Vertx vertx, DatabaseConfig db, PoolConfig pool, HostAndPort node,
-      long defaultTimeoutMs, int maxTransactions) {
+      long defaultTimeoutMs, int maxTransactions, ConnectionSource.SessionReset reset) {
     if (db.type() == io.dbgateway.config.DbType.SQLITE) {
-      return sqlite(vertx, db, pool, maxTransactions);
+      return sqlite(vertx, db, pool, maxTransactions, reset);
     }
-    return server(vertx, db, pool, node, defaultTimeoutMs, maxTransactions, "");
+    return server(vertx, db, pool, node, defaultTimeoutMs, maxTransactions, "", reset);
   }
 
   /**
@@ -41,15 +42,15 @@ public final class Pools {
    * ones, named {@code <engine>-<node>/read}. Null when no read-only login is configured.
    */
   public static ConnectionSource createReadOnly(Vertx vertx, DatabaseConfig db, PoolConfig pool, HostAndPort node,
-      long defaultTimeoutMs, int maxTransactions) {
+      long defaultTimeoutMs, int maxTransactions, ConnectionSource.SessionReset reset) {
     if (db.readUser() == null || db.type() == io.dbgateway.config.DbType.SQLITE) {
       return null;
     }
-    return server(vertx, db.asReadUser(), pool, node, defaultTimeoutMs, maxTransactions, "/read");
+    return server(vertx, db.asReadUser(), pool, node, defaultTimeoutMs, maxTransactions, "/read", reset);
   }
 
   private static ConnectionSource server(Vertx vertx, DatabaseConfig db, PoolConfig pool, HostAndPort node,
-      long defaultTimeoutMs, int maxTransactions, String role) {
+      long defaultTimeoutMs, int maxTransactions, String role, ConnectionSource.SessionReset reset) {
     List<Integer> sizes = ConnectionSource.laneSizes(pool.size(), EVENT_LOOPS);
     List<Pool> lanes = new ArrayList<>(sizes.size());
     for (int lane = 0; lane < sizes.size(); lane++) {
@@ -62,7 +63,8 @@ public final class Pools {
         case SQLITE -> throw new AssertionError("SQLite has its own pools");
       });
     }
-    return new ConnectionSource(lanes, sizes, null, 0, maxTransactions, node.toString());
+    return new ConnectionSource(lanes, sizes, null, 0, maxTransactions, node.toString(), reset,
+        pool.resetEverySession());
   }
 
   /**
@@ -128,7 +130,7 @@ public final class Pools {
         .with(options)
         .with(transport(pool))
         .connectingTo(connect)
-        .withConnectHandler(conn -> conn.query(MySqlDialect.sessionSetup()).execute().onComplete(done -> conn.close()))
+        .withConnectHandler(conn -> MySqlConnectionIds.setUp(vertx, connect, conn).onComplete(done -> conn.close()))
         .using(vertx)
         .build();
   }
@@ -150,12 +152,14 @@ public final class Pools {
   }
 
   /** SQLite in WAL mode: one writer connection, and read connections that the database keeps read-only. */
-  private static ConnectionSource sqlite(Vertx vertx, DatabaseConfig db, PoolConfig pool, int maxTransactions) {
+  private static ConnectionSource sqlite(Vertx vertx, DatabaseConfig db, PoolConfig pool, int maxTransactions,
+      ConnectionSource.SessionReset reset) {
     String file = db.sqliteFile().toString();
     Pool writer = JDBCPool.pool(vertx, new SqliteDataSource(file, false), options(pool, "sqlite-writer", 1));
     Pool reader = JDBCPool.pool(vertx, new SqliteDataSource(file, true), options(pool, "sqlite-reader", pool.size()));
     // The one writer connection may hold a write transaction (SQLite has one writer at a time, whatever the
     // pool); read-only transactions take their share of the readers.
-    return new ConnectionSource(List.of(writer), List.of(1), reader, pool.size(), maxTransactions, file);
+    return new ConnectionSource(List.of(writer), List.of(1), reader, pool.size(), maxTransactions, file, reset,
+        pool.resetEverySession());
   }
 }

@@ -112,6 +112,29 @@ public final class PostgresDialect implements Dialect {
     return timeout.compose(set -> SqlClientCursor.open(connection, sql, params));
   }
 
+  /**
+   * Everything {@code DISCARD ALL} does, in one message, except {@code DEALLOCATE ALL} and {@code DISCARD
+   * PLANS}: the driver's own prepared statements stay (dropping them would cost every later statement a
+   * Parse), and only those a caller made with {@code PREPARE} go. {@code ROLLBACK} first ends a
+   * transaction a caller's {@code BEGIN} left open. RESET ALL takes every setting back to the session's
+   * start, the default statement timeout included (a startup parameter).
+   */
+  static final String RESET_SESSION = "ROLLBACK; CLOSE ALL; UNLISTEN *; SELECT pg_advisory_unlock_all(); DISCARD TEMP;"
+      + " SET SESSION AUTHORIZATION DEFAULT; RESET ALL; DO $dbgw$ DECLARE n text; BEGIN FOR n IN SELECT name FROM"
+      + " pg_prepared_statements WHERE from_sql LOOP EXECUTE format('DEALLOCATE %I', n); END LOOP; END $dbgw$";
+
+  /**
+   * The notices the reset draws ("there is no transaction in progress") are dropped, as are those of the
+   * statements before it on the same lease: a caller's {@code RAISE WARNING} is not the gateway's log.
+   */
+  @Override
+  public ConnectionSource.SessionReset sessionReset() {
+    return conn -> {
+      io.vertx.pgclient.PgConnection.cast(conn).noticeHandler(notice -> {});
+      return conn.query(RESET_SESSION).execute().mapEmpty();
+    };
+  }
+
   /** A PostgreSQL CancelRequest, sent on a connection of its own: the backend aborts the statement. */
   @Override
   public Future<Void> cancel(SqlConnection connection) {

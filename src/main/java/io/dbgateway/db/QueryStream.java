@@ -50,6 +50,7 @@ public final class QueryStream {
   private final ResultFormat format;
   private final long timeoutMs;
   private final long start;
+  private final boolean sessionChanged;
   /** Rows that may still be sent (maxRows less those sent). */
   private long remaining;
   private long sent;
@@ -68,8 +69,9 @@ public final class QueryStream {
   private long stallTimer = -1;
 
   QueryStream(QueryStreamer streamer, Route route, SqlConnection conn, RowCursor cursor, RowCursor.Chunk first,
-      QueryRequest request, Caller caller, long maxRows, long start) {
+      QueryRequest request, Caller caller, long maxRows, long start, boolean sessionChanged) {
     this.streamer = streamer;
+    this.sessionChanged = sessionChanged;
     this.route = route;
     this.conn = conn;
     this.cursor = cursor;
@@ -271,7 +273,7 @@ public final class QueryStream {
       return Future.succeededFuture();
     }
     released = true;
-    return cursor.close().transform(closed -> streamer.end(route, conn, readOnly, commit));
+    return cursor.close().transform(closed -> streamer.end(route, conn, readOnly, commit, sessionChanged));
   }
 
   /** Writes the error line; answers the problem's code. */

@@ -43,7 +43,7 @@ public final class QueryStreamer {
     this.nodes = executor.nodes();
     this.dialect = nodes.dialect();
     this.statements = nodes.statements();
-    this.guard = new ReadOnlyGuard(dialect.syntax(), dialect.readOnlyRefused());
+    this.guard = new ReadOnlyGuard(dialect.syntax(), dialect.readOnlyRefused(), dialect.readOnlyRefusedAnywhere());
     this.fetchRows = fetchRows;
   }
 
@@ -93,9 +93,11 @@ public final class QueryStreamer {
               conn.query(dialect.beginTransaction(readOnly)).execute()
                   .compose(begun -> dialect.openCursor(conn, statement.sql(), statement.params(), timeoutMs))
                   .compose(cursor -> firstRows(cursor, statement.sql(), maxRows)
-                      .map(first -> new QueryStream(this, route, conn, cursor, first, request, caller, maxRows, start))
+                      .map(first -> new QueryStream(this, route, conn, cursor, first, request, caller, maxRows, start,
+                          statement.changesSession()))
                       .recover(failure -> cursor.close().transform(closed -> Future.failedFuture(failure))))
-                  .recover(failure -> end(route, conn, readOnly, false).transform(ended -> Future.failedFuture(failure))));
+                  .recover(failure -> end(route, conn, readOnly, false, statement.changesSession())
+                      .transform(ended -> Future.failedFuture(failure))));
           attempts.add(attempt);
           return attempt;
         })
@@ -121,9 +123,9 @@ public final class QueryStreamer {
   }
 
   /** Ends the transaction and gives the connection back, whatever the outcome of the end. */
-  Future<Void> end(Route route, SqlConnection conn, boolean readOnly, boolean commit) {
+  Future<Void> end(Route route, SqlConnection conn, boolean readOnly, boolean commit, boolean sessionChanged) {
     return conn.query(dialect.endTransaction(readOnly, commit)).execute().<Void>mapEmpty()
-        .andThen(done -> nodes.release(route, conn));
+        .andThen(done -> nodes.release(route, conn, sessionChanged));
   }
 
   void fetched(int rows) {

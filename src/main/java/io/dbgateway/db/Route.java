@@ -20,12 +20,23 @@ public record Route(String node, ConnectionSource connections, ConnectionSource 
     return readOnly && readConnections != null ? readConnections : connections;
   }
 
-  /** Gives a connection of this route back to the pool it came from. */
+  /** Gives a connection of this route back to the pool it came from, its session unchanged. */
   public Future<Void> giveBack(SqlConnection conn) {
-    if (readConnections != null && readConnections.lent(conn)) {
-      return readConnections.giveBack(conn);
-    }
-    return connections.giveBack(conn);
+    return giveBack(conn, false);
+  }
+
+  /** Gives a connection of this route back to the pool it came from, its session reset first if work may have changed it. */
+  public Future<Void> giveBack(SqlConnection conn, boolean sessionChanged) {
+    return sourceOf(conn).giveBack(conn, sessionChanged);
+  }
+
+  /** Closes a lent connection of this route for good (see {@link ConnectionSource#discard}). */
+  public Future<Void> discard(SqlConnection conn) {
+    return sourceOf(conn).discard(conn);
+  }
+
+  private ConnectionSource sourceOf(SqlConnection conn) {
+    return readConnections != null && readConnections.lent(conn) ? readConnections : connections;
   }
 
   /** The connections lent now to work other than interactive transactions, in every pool of the node. */

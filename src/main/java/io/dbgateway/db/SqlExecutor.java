@@ -151,13 +151,13 @@ public final class SqlExecutor {
             // Should it run past the unit's deadline anyway (a caller turned the session's timeout off), the
             // gateway cancels it on the server then: its deadlines never depend on session settings.
             Future<Outcome> result = run(() -> autocommit(conn, route.node(), work));
-            deadline.cancelOnOverrun(vertx, result, () -> dialect.cancel(conn));
-            return result.andThen(done -> nodes.release(route, conn));
+            deadline.cancelOnOverrun(vertx, result, () -> nodes.stop(route, conn));
+            return result.andThen(done -> nodes.release(route, conn, work.changesSession()));
           }
-          UnitDeadline.Watch watch = deadline.watch(vertx, () -> dialect.cancel(conn));
+          UnitDeadline.Watch watch = deadline.watch(vertx, () -> nodes.stop(route, conn));
           Future<Outcome> result = run(() -> inTransaction(conn, route.node(), unit.readOnly(), key, work, watch));
           // The connection goes back once the work has truly ended (rolled back, after a deadline).
-          result.onComplete(done -> nodes.release(route, conn));
+          result.onComplete(done -> nodes.release(route, conn, work.changesSession()));
           return watch.answer(result);
         })
         .recover(failure -> key != null && failure instanceof OutcomeUnknownException

@@ -105,6 +105,15 @@ public final class SqliteDialect implements Dialect {
     return work.andThen(done -> vertx.cancelTimer(timer));
   }
 
+  /**
+   * A SQLite session keeps temporary objects, attached files and PRAGMAs, which no one statement resets:
+   * the connection is closed instead, and the next one opens as configured.
+   */
+  @Override
+  public ConnectionSource.SessionReset sessionReset() {
+    return ConnectionSource.SessionReset.REOPEN;
+  }
+
   @Override
   public Future<Void> cancel(SqlConnection connection) {
     interrupt(jdbcConnection(connection));

@@ -18,6 +18,7 @@ import io.dbgateway.resilience.RetrySafety.NotSentException;
 import io.dbgateway.resilience.RetrySafety.OutcomeUnknownException;
 import io.dbgateway.sql.ParsedStatement;
 import io.dbgateway.sql.PlaceholderRewriter;
+import io.dbgateway.sql.SessionEffects;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -39,8 +40,17 @@ import java.util.function.BiFunction;
  */
 public final class StatementRunner {
 
-  /** The work of an operation, given its connection and the name of the node it runs on. */
-  public interface Work extends BiFunction<SqlConnection, String, Future<JsonObject>> {}
+  /**
+   * The work of an operation, given its connection and the name of the node it runs on.
+   *
+   * @param changesSession whether its SQL may leave state on the session ({@link SessionEffects}), so the
+   *     connection's session is reset before it is lent again
+   */
+  public record Work(boolean changesSession, BiFunction<SqlConnection, String, Future<JsonObject>> run) {
+    public Future<JsonObject> apply(SqlConnection conn, String node) {
+      return run.apply(conn, node);
+    }
+  }
 
   private final Dialect dialect;
 
@@ -56,8 +66,8 @@ public final class StatementRunner {
     Prepared statement = prepare(request.statement(), null);
     Limits limits = request.limits();
     long start = System.nanoTime();
-    return (conn, node) -> run(conn, node, statement, limits, request.columnMetadata())
-        .map(result -> result.withElapsedMs(elapsedMs(start)).toJson());
+    return new Work(statement.changesSession(), (conn, node) -> run(conn, node, statement, limits, request.columnMetadata())
+        .map(result -> result.withElapsedMs(elapsedMs(start)).toJson()));
   }
 
   /**
@@ -72,14 +82,14 @@ public final class StatementRunner {
     }
     long timeoutMs = request.limits().timeoutMs();
     long start = System.nanoTime();
-    return (conn, node) -> {
+    return new Work(changesSession(parsed.sql()), (conn, node) -> {
       List<Future<SqlResult<RowCollector.Rows>>> executions = new ArrayList<>();
       for (Tuple tuple : tuples) {
         executions.add(dialect.execute(conn, parsed.sql(), tuple, timeoutMs, RowCollector.atMost(0)));
       }
       return Future.join(executions).transform(done -> batchResult(executions))
           .map(json -> json.put("node", node).put("elapsedMs", elapsedMs(start)));
-    };
+    });
   }
 
   /** The statements one after the other; the first failure stops them and names its index. */
@@ -90,7 +100,8 @@ public final class StatementRunner {
     }
     Limits limits = request.limits();
     long start = System.nanoTime();
-    return (conn, node) -> {
+    boolean changesSession = statements.stream().anyMatch(Prepared::changesSession);
+    return new Work(changesSession, (conn, node) -> {
       JsonArray results = new JsonArray();
       Future<Void> chain = Future.succeededFuture();
       for (int i = 0; i < statements.size(); i++) {
@@ -104,7 +115,7 @@ public final class StatementRunner {
       }
       return chain.map(v -> new JsonObject().put("results", results).put("node", node)
           .put("elapsedMs", elapsedMs(start)));
-    };
+    });
   }
 
   /**
@@ -133,13 +144,19 @@ public final class StatementRunner {
     return problem;
   }
 
-  /** A statement in the driver's placeholder style, with its values bound. */
-  record Prepared(String sql, Tuple params) {}
+  /** A statement in the driver's placeholder style, with its values bound, and whether it may change the session. */
+  record Prepared(String sql, Tuple params, boolean changesSession) {}
 
   /** Rewrites the placeholders and binds the values; a bad value fails here, naming {@code index}. */
   Prepared prepare(Statement statement, Integer index) {
     ParsedStatement parsed = parse(statement.sql(), statement.paramTypes());
-    return new Prepared(parsed.sql(), bind(parsed, statement.params(), statement.paramTypes(), index));
+    return new Prepared(parsed.sql(), bind(parsed, statement.params(), statement.paramTypes(), index),
+        changesSession(parsed.sql()));
+  }
+
+  /** Whether {@code sql} may leave state on its session for the connection's next caller. */
+  boolean changesSession(String sql) {
+    return SessionEffects.mayChangeSession(sql, dialect.syntax());
   }
 
   /** The statement rewritten for the driver, with the dialect's cast after each placeholder of a declared type. */

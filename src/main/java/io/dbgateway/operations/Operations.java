@@ -53,7 +53,8 @@ public final class Operations {
       NamedQueries namedQueries, GatewayMetrics metrics) {
     this.executor = executor;
     this.parser = parser;
-    this.guard = new ReadOnlyGuard(executor.dialect().syntax(), executor.dialect().readOnlyRefused());
+    this.guard = new ReadOnlyGuard(executor.dialect().syntax(), executor.dialect().readOnlyRefused(),
+        executor.dialect().readOnlyRefusedAnywhere());
     this.transactions = transactions;
     this.namedQueries = namedQueries;
     this.metrics = metrics;

@@ -18,23 +18,43 @@ public final class ReadOnlyGuard {
   private final SqlSyntax syntax;
   private final Set<List<String>> refused;
   private final int longest;
+  private final Set<List<String>> refusedAnywhere;
 
   /** @param refused statement beginnings, one or more words each, such as {@code "COMMIT"} or {@code "CREATE TEMPORARY"} */
   public ReadOnlyGuard(SqlSyntax syntax, Set<String> refused) {
-    this.syntax = syntax;
-    this.refused = refused.stream()
-        .map(words -> List.of(words.toUpperCase(Locale.ROOT).trim().split("\\s+")))
-        .collect(Collectors.toUnmodifiableSet());
-    this.longest = this.refused.stream().mapToInt(List::size).max().orElse(0);
+    this(syntax, refused, Set.of());
   }
 
-  /** The refused beginning {@code sql} has, if any, such as {@code "COMMIT"}. */
+  /**
+   * @param refused statement beginnings, one or more words each, such as {@code "COMMIT"} or {@code "CREATE TEMPORARY"}
+   * @param refusedAnywhere phrases refused wherever they are in a statement, such as {@code "LOCK IN SHARE MODE"}
+   */
+  public ReadOnlyGuard(SqlSyntax syntax, Set<String> refused, Set<String> refusedAnywhere) {
+    this.syntax = syntax;
+    this.refused = words(refused);
+    this.longest = this.refused.stream().mapToInt(List::size).max().orElse(0);
+    this.refusedAnywhere = words(refusedAnywhere);
+  }
+
+  private static Set<List<String>> words(Set<String> phrases) {
+    return phrases.stream()
+        .map(words -> List.of(words.toUpperCase(Locale.ROOT).trim().split("\\s+")))
+        .collect(Collectors.toUnmodifiableSet());
+  }
+
+  /** The refused beginning or phrase {@code sql} has, if any, such as {@code "COMMIT"}. */
   public Optional<String> refusal(String sql) {
-    for (List<String> words : SqlWords.leadingWords(sql, syntax, longest)) {
-      for (int length = 1; length <= words.size(); length++) {
+    int count = refusedAnywhere.isEmpty() ? longest : Integer.MAX_VALUE;
+    for (List<String> words : SqlWords.leadingWords(sql, syntax, count)) {
+      for (int length = 1; length <= Math.min(longest, words.size()); length++) {
         List<String> start = words.subList(0, length);
         if (refused.contains(start)) {
           return Optional.of(String.join(" ", start));
+        }
+      }
+      for (List<String> phrase : refusedAnywhere) {
+        if (java.util.Collections.indexOfSubList(words, phrase) >= 0) {
+          return Optional.of(String.join(" ", phrase));
         }
       }
     }

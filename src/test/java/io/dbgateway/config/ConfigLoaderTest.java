@@ -95,6 +95,15 @@ class ConfigLoaderTest {
         .contains("GATEWAY_TX_MAX_OPEN_PER_KEY (3) is above GATEWAY_TX_MAX_OPEN (2)");
   }
 
+  @Test
+  void sessionsAreResetAfterChangingWorkUnlessEveryResetIsAsked() {
+    assertThat(load().pool().resetEverySession()).isFalse();
+    assertThat(load("GATEWAY_SESSION_RESET", "always").pool().resetEverySession()).isTrue();
+    assertThat(load("GATEWAY_SESSION_RESET", "AUTO").pool().resetEverySession()).isFalse();
+    assertThat(invalid("GATEWAY_SESSION_RESET", "never").getMessage())
+        .contains("GATEWAY_SESSION_RESET must be auto or always, not 'never'");
+  }
+
   // ---- folders ----
 
   @Test

@@ -75,4 +75,22 @@ class ReadOnlyGuardTest {
     // MySQL does not nest block comments: the first */ ends it.
     assertThat(MY.refusal("/* outer /* inner */ COMMIT */")).contains("COMMIT");
   }
+
+  private static final ReadOnlyGuard MY_LOCKS =
+      new ReadOnlyGuard(SqlSyntax.MYSQL, REFUSED, Set.of("LOCK IN SHARE MODE", "FOR SHARE"));
+
+  @ParameterizedTest
+  @ValueSource(strings = {"SELECT * FROM t LOCK IN SHARE MODE", "select id from t where id = 1 for share",
+      "SELECT 1 FROM (SELECT id FROM t /* x */ lock  in share\nmode) s", "SELECT 1; SELECT id FROM t FOR SHARE",
+      "SELECT id FROM t /*! FOR SHARE */"})
+  void refusesALockingPhraseAnywhereInAStatement(String sql) {
+    assertThat(MY_LOCKS.refusal(sql)).as(sql).isPresent();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"SELECT 'LOCK IN SHARE MODE' FROM t", "SELECT for_share, `for share` FROM t",
+      "SELECT id FROM t -- FOR SHARE", "SELECT id FROM t WHERE mode = 1"})
+  void aLockingPhraseInAStringOrANameIsNoLock(String sql) {
+    assertThat(MY_LOCKS.refusal(sql)).as(sql).isEmpty();
+  }
 }

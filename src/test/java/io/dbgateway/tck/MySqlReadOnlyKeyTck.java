@@ -39,7 +39,10 @@ public abstract class MySqlReadOnlyKeyTck extends ReadOnlyKeyTck {
         "SET autocommit = 1", "/*!SET autocommit = 1*/", "/*!50000 COMMIT */",
         "SET STATEMENT tx_read_only = 0 FOR DELETE FROM " + t, "LOCK TABLES " + t + " WRITE", "UNLOCK TABLES",
         "USE mysql", "XA START 'dbgw'", "CALL mysql.no_such_procedure()", "HANDLER " + t + " OPEN", "KILL 999999",
-        "FLUSH TABLES", "PREPARE p FROM 'DELETE FROM " + t + "'", "EXECUTE p", "DEALLOCATE PREPARE p");
+        "FLUSH TABLES", "PREPARE p FROM 'DELETE FROM " + t + "'", "EXECUTE p", "DEALLOCATE PREPARE p",
+        // locking reads the database allows in a read-only transaction: they would block every writer
+        "SELECT * FROM " + t + " LOCK IN SHARE MODE", "SELECT id FROM " + t + " WHERE id = 1 FOR SHARE",
+        "SELECT 1 FROM (SELECT id FROM " + t + " /* x */ lock  in share\nmode) s");
   }
 
   @org.junit.jupiter.api.Test

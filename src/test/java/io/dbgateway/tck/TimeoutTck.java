@@ -23,6 +23,17 @@ public abstract class TimeoutTck {
   /** How many statements like {@link #slowStatement()} the server is still running. */
   protected abstract int stillRunning(Connection connection) throws SQLException;
 
+  /** Counts with {@code running} until it is 0 or 5 s have passed (a cancel takes the server a moment); the last count. */
+  protected static int runningAfterAMoment(java.util.concurrent.Callable<Integer> running) throws Exception {
+    long until = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+    int count = running.call();
+    while (count > 0 && System.nanoTime() < until) {
+      Thread.sleep(50);
+      count = running.call();
+    }
+    return count;
+  }
+
   @Test
   void statementPastItsTimeoutIsCancelledOnTheServer() throws Exception {
     GatewayUnderTest gateway = engine().gateway();

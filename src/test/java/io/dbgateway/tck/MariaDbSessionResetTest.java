@@ -1,0 +1,9 @@
+package io.dbgateway.tck;
+
+class MariaDbSessionResetTest extends MySqlSessionResetTck {
+
+  @Override
+  protected Engine engine() {
+    return Engine.MARIADB;
+  }
+}
