@@ -86,12 +86,14 @@ public final class RoleRules {
   }
 
   /**
-   * The problem {@code caller} gets: the database's own refusal of a write in a read-only transaction
-   * is a 403 for a READ caller, whose role it enforces. A caller who asked for {@code readOnly} itself
-   * keeps the database's answer (400 {@code SQL_ERROR}, SQLSTATE 25006).
+   * The problem {@code caller} gets: the database's own refusal of a write in a read-only transaction,
+   * or of a privilege the read-only login ({@code DB_READ_USER}) lacks, is a 403 for a READ caller, whose
+   * role it enforces. A caller who asked for {@code readOnly} itself keeps the database's answer (400
+   * {@code SQL_ERROR}, SQLSTATE 25006).
    */
   public static Problem forCaller(Caller caller, Problem problem) {
-    if (caller.role() != Role.READ || !READ_ONLY_VIOLATION.equals(problem.sqlState())) {
+    if (caller.role() != Role.READ
+        || !READ_ONLY_VIOLATION.equals(problem.sqlState()) && !io.dbgateway.error.Failures.isPermissionDenied(problem)) {
       return problem;
     }
     return new Problem(ErrorCode.FORBIDDEN, "the key '" + caller.keyId() + "' is read-only: " + problem.detail(),

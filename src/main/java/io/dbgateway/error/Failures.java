@@ -61,6 +61,18 @@ public final class Failures {
       14); // SQLITE_CANTOPEN
 
   /** Galera's "WSREP has not yet prepared node for application use": the node refused the statement. */
+  /** MySQL/MariaDB privilege refusals (SQLSTATE 42000): database, table, column, operation, routine. */
+  private static final java.util.Set<Integer> MYSQL_ACCESS_DENIED = java.util.Set.of(1044, 1142, 1143, 1227, 1370);
+
+  /**
+   * Whether the database refused the statement for want of a privilege: PostgreSQL's
+   * {@code insufficient_privilege} (42501), MySQL/MariaDB's access-denied errors.
+   */
+  public static boolean isPermissionDenied(Problem problem) {
+    return "42501".equals(problem.sqlState())
+        || "42000".equals(problem.sqlState()) && problem.dbCode() != null && MYSQL_ACCESS_DENIED.contains(problem.dbCode());
+  }
+
   public static final int NODE_NOT_READY = 1047;
 
   /** Galera's "Not connected to Primary Component" during COMMIT: whether it committed is unknown. */
