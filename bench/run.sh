@@ -304,11 +304,13 @@ ALTER DATABASE postgres SET search_path = "\$user", public, bench;
 CREATE TABLE bench.bench_mixed (id bigserial PRIMARY KEY, k text NOT NULL, v int NOT NULL);
 -- The direct pool's idempotency records: the same table as the gateway's own dbgateway_idempotency.
 CREATE TABLE bench.bench_idempotency (
-    idem_key     VARCHAR(255) PRIMARY KEY,
+    scope        VARCHAR(255) NOT NULL DEFAULT '',
+    idem_key     VARCHAR(255) NOT NULL,
     operation    VARCHAR(32)  NOT NULL,
     request_hash CHAR(64)     NOT NULL,
     response     TEXT,
-    created_at   BIGINT       NOT NULL);
+    created_at   BIGINT       NOT NULL,
+    PRIMARY KEY (scope, idem_key));
 CREATE INDEX bench_idempotency_created ON bench.bench_idempotency (created_at);
 SQL
 log "pgbench -i -s $SCALE (into schema bench)"

@@ -52,8 +52,8 @@ public final class DirectPoolBench {
   static final String UPDATE = "UPDATE pgbench_accounts SET abalance = abalance + $1 WHERE aid = $2";
   // The same three statements the gateway runs around a request with an Idempotency-Key (in its own table).
   static final String CLAIM =
-      "INSERT INTO bench_idempotency (idem_key, operation, request_hash, created_at) VALUES ($1, $2, $3, $4)";
-  static final String COMPLETE = "UPDATE bench_idempotency SET response = $1 WHERE idem_key = $2";
+      "INSERT INTO bench_idempotency (scope, idem_key, operation, request_hash, created_at) VALUES ('anonymous', $1, $2, $3, $4)";
+  static final String COMPLETE = "UPDATE bench_idempotency SET response = $1 WHERE scope = 'anonymous' AND idem_key = $2";
 
   /** The kinds of request of the mixed workload, and their shares (in %). */
   enum Kind {

@@ -22,6 +22,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Map;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -50,16 +51,28 @@ public final class SigV4Verifier {
   private final ApiKeys keys;
   private final Clock clock;
   private final String service;
+  private final SeenSignatures seen;
 
+  /** A verifier that refuses a signature's second use ({@code seen}: one per process). */
+  public SigV4Verifier(ApiKeys keys, Clock clock, SeenSignatures seen) {
+    this(keys, clock, SERVICE, seen);
+  }
+
+  /** A verifier that remembers only its own signatures. */
   public SigV4Verifier(ApiKeys keys, Clock clock) {
-    this(keys, clock, SERVICE);
+    this(keys, clock, SERVICE, new SeenSignatures(clock::instant));
   }
 
   /** For AWS's published test suite, which signs for the service {@code service}. */
   SigV4Verifier(ApiKeys keys, Clock clock, String service) {
+    this(keys, clock, service, new SeenSignatures(clock::instant));
+  }
+
+  private SigV4Verifier(ApiKeys keys, Clock clock, String service, SeenSignatures seen) {
     this.keys = keys;
     this.clock = clock;
     this.service = service;
+    this.seen = seen;
   }
 
   /** Whether a request claims SigV4, so an auth handler knows to call {@link #verify}. */
@@ -105,8 +118,10 @@ public final class SigV4Verifier {
     if (contentSha != null && contentSha.trim().startsWith("UNSIGNED-PAYLOAD")) {
       throw forbidden("the payload must be signed (X-Amz-Content-Sha256: UNSIGNED-PAYLOAD is refused)");
     }
-    ApiKey key = keys.byId(credential.keyId())
-        .orElseThrow(() -> forbidden("no API key has the access key id '" + credential.keyId() + "'"));
+    // An unknown key id and a wrong signature answer alike, after the same work: the answer must not
+    // tell which access key ids exist.
+    Optional<ApiKey> known = keys.byId(credential.keyId());
+    ApiKey key = known.orElse(NO_SUCH_KEY);
 
     String canonical = canonicalRequest(request.method().name(), request.path(), request.query(),
         headers(request, credential.signedHeaders()), credential.signedHeaders(), sha256Hex(body.getBytes()));
@@ -114,10 +129,11 @@ public final class SigV4Verifier {
         + sha256Hex(canonical.getBytes(StandardCharsets.UTF_8));
     byte[] expected = HEX.formatHex(hmac(signingKey(key.secret(), credential), stringToSign)).getBytes(StandardCharsets.US_ASCII);
     byte[] presented = credential.signature().toLowerCase(Locale.ROOT).getBytes(StandardCharsets.US_ASCII);
-    if (!MessageDigest.isEqual(expected, presented)) {
-      throw forbidden("the request signature does not match the signature computed with the secret of key '"
-          + key.id() + "'; check the secret access key and the signing method");
+    if (!MessageDigest.isEqual(expected, presented) || known.isEmpty()) {
+      throw forbidden(SIGNATURE_REFUSED);
     }
+    // A valid signature is accepted once: it could be sent again until its time leaves the window.
+    seen.firstUse(new String(expected, StandardCharsets.US_ASCII), signedAt.plus(MAX_SKEW));
     return new Caller(key.id(), key.role());
   }
 
@@ -309,6 +325,13 @@ public final class SigV4Verifier {
       throw new IllegalStateException("SHA-256 is missing from this JVM", e);
     }
   }
+
+  static final String SIGNATURE_REFUSED = "the request signature does not verify; check the access key id,"
+      + " the secret access key and the signing method";
+
+  /** Stands in for an unknown access key id, so that refusing it costs what a wrong signature costs. */
+  private static final ApiKey NO_SUCH_KEY = new ApiKey("\u0000unknown", io.dbgateway.auth.Role.READ,
+      "\u0000no secret matches this one\u0000");
 
   private static GatewayException unauthorized(String detail) {
     return GatewayException.of(ErrorCode.UNAUTHORIZED, detail);

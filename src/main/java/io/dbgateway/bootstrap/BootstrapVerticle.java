@@ -63,6 +63,7 @@ public final class BootstrapVerticle extends VerticleBase {
   private final GatewayConfig config;
   /** The per-key request rate: one set of buckets for every HTTP and bridge instance. */
   private final RateLimiter limiter;
+  private final io.dbgateway.http.ClientLimits clients;
   private final GatewayMetrics metrics;
   private final NamedQueries namedQueries;
   private final AtomicBoolean migrated = new AtomicBoolean();
@@ -81,6 +82,7 @@ public final class BootstrapVerticle extends VerticleBase {
   public BootstrapVerticle(GatewayConfig config, GatewayMetrics metrics, NamedQueries namedQueries) {
     this.config = config;
     this.limiter = new RateLimiter(config.limits());
+    this.clients = new io.dbgateway.http.ClientLimits(config.http());
     this.metrics = metrics;
     this.namedQueries = namedQueries;
   }
@@ -108,10 +110,11 @@ public final class BootstrapVerticle extends VerticleBase {
         .compose(router -> {
           this.router = router;
           executor = new SqlExecutor(vertx, dialect, router, new RetryPolicy(vertx, config.resilience()),
-              config.pool().waitTimeout());
+              config.pool().waitTimeout(), config.query().maxResultBytes());
           transactions = new InteractiveTransactions(vertx, executor, config.transactions(), config.pool().waitTimeout(),
               config.query().defaultTimeoutMs());
           metrics.openTransactions(transactions::openCount);
+          metrics.requestBodyBytes(clients::bodyBytesHeld);
           streamer = new QueryStreamer(vertx, executor, config.query().streamFetchRows());
           RequestParser parser = new RequestParser(config.query(), config.limits().maxParams());
           operations = new Operations(executor, parser, transactions, namedQueries, metrics);
@@ -119,11 +122,17 @@ public final class BootstrapVerticle extends VerticleBase {
           return vertx.deployVerticle(() -> new DatabaseVerticle(operations), instances());
         })
         .compose(db -> vertx.deployVerticle(
-            () -> new HttpVerticle(config, liveness, readiness, limiter, metrics, operations, streamer), instances()))
+            () -> new HttpVerticle(config, liveness, readiness, limiter, metrics, operations, streamer, clients),
+            instances()))
         .compose(http -> deployBridge())
         .andThen(deployed -> sweepIdempotencyKeysPeriodically())
         .onSuccess(http -> log.info("DB Gateway ready: {} on {}://{}:{}", config.database().target(),
             config.security().tls() ? "https" : "http", config.http().host(), config.http().port()));
+  }
+
+  /** What clients hold of the HTTP server, for tests that watch it. */
+  public io.dbgateway.http.ClientLimits clients() {
+    return clients;
   }
 
   /** The streaming service, for tests that watch how many rows streams hold. */

@@ -116,7 +116,14 @@ public final class ConfigLoader {
         Duration.ofMillis(integer("pool.connectTimeoutMs", 1, 600_000)),
         resetEverySession());
     HttpConfig http = new HttpConfig(
-        text("http.host"), integer("http.port", 0, 65_535), integer("http.maxBodyBytes", 1, Integer.MAX_VALUE));
+        text("http.host"), integer("http.port", 0, 65_535), integer("http.maxBodyBytes", 1, Integer.MAX_VALUE),
+        integer("http.bodiesInFlightBytes", 1, Integer.MAX_VALUE), integer("http.bodyTimeoutMs", 1, 3_600_000),
+        integer("http.headerTimeoutMs", 1, 3_600_000), integer("http.idleTimeoutSeconds", 0, 86_400),
+        integer("http.maxConnections", 1, 1_000_000), names("http.allowedHosts"), names("http.corsOrigins"));
+    if (http.bodiesInFlightBytes() < http.maxBodyBytes()) {
+      problems.add(envOf("http.bodiesInFlightBytes") + " (" + http.bodiesInFlightBytes() + ") is below "
+          + envOf("http.maxBodyBytes") + " (" + http.maxBodyBytes() + "): no body could be read");
+    }
     int maxRowsLimit = integer("query.maxRowsLimit", 1, Integer.MAX_VALUE);
     int defaultMaxRows = integer("query.defaultMaxRows", 1, Integer.MAX_VALUE);
     long maxTimeout = integer("query.maxTimeoutMs", 1, Integer.MAX_VALUE);
@@ -129,9 +136,15 @@ public final class ConfigLoader {
       problems.add(envOf("query.defaultTimeoutMs") + " (" + defaultTimeout + ") is above "
           + envOf("query.maxTimeoutMs") + " (" + maxTimeout + ")");
     }
+    long longestRequestMs = maxTimeout + pool.waitTimeout().toMillis();
+    if (http.idleTimeoutSeconds() > 0 && http.idleTimeoutSeconds() * 1000L <= longestRequestMs) {
+      problems.add(envOf("http.idleTimeoutSeconds") + " (" + http.idleTimeoutSeconds() + " s) must exceed the longest"
+          + " request, " + envOf("query.maxTimeoutMs") + " plus " + envOf("pool.waitTimeoutMs") + " ("
+          + longestRequestMs + " ms): a connection waiting for its answer would be closed");
+    }
     QueryConfig query = new QueryConfig(
         defaultMaxRows, maxRowsLimit, defaultTimeout, maxTimeout, integer("query.maxStatements", 1, 1_000_000),
-        integer("query.streamFetchRows", 1, 100_000));
+        integer("query.streamFetchRows", 1, 100_000), integer("query.maxResultBytes", 1, Integer.MAX_VALUE));
     ResilienceConfig resilience = new ResilienceConfig(
         integer("breaker.maxFailures", 1, 1_000_000),
         Duration.ofMillis(integer("breaker.failureWindowMs", 1, 3_600_000)),
@@ -402,6 +415,17 @@ public final class ConfigLoader {
       }
     }
     return hosts;
+  }
+
+  /** A comma-separated list, each entry trimmed and lower-cased, empty entries dropped. */
+  private List<String> names(String key) {
+    List<String> names = new ArrayList<>();
+    for (String name : text(key).split(",")) {
+      if (!name.isBlank()) {
+        names.add(name.trim().toLowerCase(Locale.ROOT));
+      }
+    }
+    return names;
   }
 
   private String text(String key) {

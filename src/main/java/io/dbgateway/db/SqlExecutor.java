@@ -39,11 +39,12 @@ public final class SqlExecutor {
   private final IdempotencyStore idempotency;
   private final long poolWaitMs;
 
+  /** @param maxResultBytes the most bytes of row values one buffered answer may hold */
   public SqlExecutor(io.vertx.core.Vertx vertx, Dialect dialect, NodeRouter router, RetryPolicy retries,
-      Duration poolWait) {
+      Duration poolWait, long maxResultBytes) {
     this.vertx = vertx;
     this.dialect = dialect;
-    this.statements = new StatementRunner(dialect);
+    this.statements = new StatementRunner(dialect, maxResultBytes);
     this.router = router;
     this.nodes = new NodeAccess(statements, router, retries, poolWait.toMillis());
     this.idempotency = new IdempotencyStore(dialect.syntax(), dialect.syncWaitPrefix());
@@ -242,7 +243,7 @@ public final class SqlExecutor {
    * one could wait forever (SQLite has a single writer connection; a busy pool has none to spare).
    */
   private Future<Outcome> replay(SqlConnection conn, IdempotencyKey key, Throwable claimFailure) {
-    return idempotency.find(conn, key.key())
+    return idempotency.find(conn, key)
         .compose(recorded -> {
           if (recorded == null || recorded.response() == null) {
             return Future.failedFuture(claimFailure);
@@ -259,7 +260,7 @@ public final class SqlExecutor {
    * whether the work committed: if it did, answer its result; if not, the unit is safe to run again.
    */
   private Future<Outcome> resolveUnknownOutcome(IdempotencyKey key, Throwable unknown) {
-    return onWriter(conn -> idempotency.find(conn, key.key()))
+    return onWriter(conn -> idempotency.find(conn, key))
         .transform(found -> {
           if (found.failed()) {
             return Future.failedFuture(unknown);

@@ -53,9 +53,12 @@ public final class StatementRunner {
   }
 
   private final Dialect dialect;
+  private final long maxResultBytes;
 
-  public StatementRunner(Dialect dialect) {
+  /** @param maxResultBytes the most bytes of row values one buffered answer may hold ({@code GATEWAY_QUERY_MAX_RESULT_BYTES}) */
+  public StatementRunner(Dialect dialect, long maxResultBytes) {
     this.dialect = dialect;
+    this.maxResultBytes = maxResultBytes;
   }
 
   Dialect dialect() {
@@ -66,7 +69,8 @@ public final class StatementRunner {
     Prepared statement = prepare(request.statement(), null);
     Limits limits = request.limits();
     long start = System.nanoTime();
-    return new Work(statement.changesSession(), (conn, node) -> run(conn, node, statement, limits, request.columnMetadata())
+    return new Work(statement.changesSession(), (conn, node) -> run(conn, node, statement, limits, request.columnMetadata(),
+            new RowCollector.Budget(maxResultBytes))
         .map(result -> result.withElapsedMs(elapsedMs(start)).toJson()));
   }
 
@@ -85,7 +89,7 @@ public final class StatementRunner {
     return new Work(changesSession(parsed.sql()), (conn, node) -> {
       List<Future<SqlResult<RowCollector.Rows>>> executions = new ArrayList<>();
       for (Tuple tuple : tuples) {
-        executions.add(dialect.execute(conn, parsed.sql(), tuple, timeoutMs, RowCollector.atMost(0)));
+        executions.add(dialect.execute(conn, parsed.sql(), tuple, timeoutMs, RowCollector.atMost(0, NO_ROWS, () -> {})));
       }
       return Future.join(executions).transform(done -> batchResult(executions))
           .map(json -> json.put("node", node).put("elapsedMs", elapsedMs(start)));
@@ -103,10 +107,11 @@ public final class StatementRunner {
     boolean changesSession = statements.stream().anyMatch(Prepared::changesSession);
     return new Work(changesSession, (conn, node) -> {
       JsonArray results = new JsonArray();
+      RowCollector.Budget budget = new RowCollector.Budget(maxResultBytes); // the results are one answer
       Future<Void> chain = Future.succeededFuture();
       for (int i = 0; i < statements.size(); i++) {
         int index = i;
-        chain = chain.compose(v -> run(conn, node, statements.get(index), limits, false)
+        chain = chain.compose(v -> run(conn, node, statements.get(index), limits, false, budget)
             .recover(failure -> Future.failedFuture(atStatement(failure, index)))
             .map(result -> {
               results.add(result.toJson());
@@ -142,6 +147,15 @@ public final class StatementRunner {
       problem = Failures.unavailable("no database connection available: " + cause.getMessage());
     }
     return problem;
+  }
+
+  /** A batch keeps no rows: its statements' counts are its answer. */
+  private static final RowCollector.Budget NO_ROWS = new RowCollector.Budget(0);
+
+  private GatewayException tooLargeToBuffer() {
+    return new GatewayException(Problem.of(ErrorCode.TOO_LARGE, "the answer holds more than " + maxResultBytes
+        + " bytes of values (GATEWAY_QUERY_MAX_RESULT_BYTES), too many to buffer: stream it with"
+        + " Accept: application/x-ndjson, or ask for fewer rows (maxRows) or columns"));
   }
 
   /** A statement in the driver's placeholder style, with its values bound, and whether it may change the session. */
@@ -193,10 +207,15 @@ public final class StatementRunner {
   }
 
   private Future<QueryResult> run(SqlConnection conn, String node, Prepared statement, Limits limits,
-      boolean columnMetadata) {
+      boolean columnMetadata, RowCollector.Budget budget) {
     return dialect.execute(conn, statement.sql(), statement.params(), limits.timeoutMs(),
-            RowCollector.atMost(limits.maxRows()))
+            RowCollector.atMost(limits.maxRows(), budget, () -> dialect.cancel(conn)))
+        // Past the budget the statement was cancelled: whatever it ended with, the answer was too large.
+        .recover(failure -> Future.failedFuture(budget.exceeded() ? tooLargeToBuffer() : failure))
         .compose(result -> {
+          if (result.value().overBudget()) {
+            return Future.failedFuture(tooLargeToBuffer());
+          }
           List<ColumnDescriptor> columns = result.columnDescriptors() == null ? List.of() : result.columnDescriptors();
           return dialect.describe(statement.sql(), columns)
               .map(described -> toResult(result, described, limits.format(), node, columnMetadata));

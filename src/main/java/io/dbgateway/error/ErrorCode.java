@@ -14,7 +14,11 @@ public enum ErrorCode {
   NOT_FOUND(404, "not-found", "Not found", "NotFoundException"),
   // The Data API has no conflict: a constraint violation is the database's error.
   CONFLICT(409, "conflict", "Conflict", "DatabaseErrorException"),
+  // A request body that stopped arriving (GATEWAY_HTTP_BODY_TIMEOUT_MS).
+  REQUEST_TIMEOUT(408, "request-timeout", "Request timeout", "BadRequestException"),
   TOO_LARGE(413, "too-large", "Payload too large", "BadRequestException"),
+  // A body that is not JSON: what keeps a browser's "simple" cross-origin POST from running anything.
+  UNSUPPORTED_MEDIA_TYPE(415, "unsupported-media-type", "Unsupported media type", "BadRequestException"),
   IDEMPOTENCY_MISMATCH(422, "idempotency-mismatch", "Idempotency key reused with a different body", "BadRequestException"),
   // AWS's generic throttling error, which AWS SDKs retry with back-off.
   RATE_LIMITED(429, "rate-limited", "Rate limited", "ThrottlingException"),

@@ -66,13 +66,36 @@ public final class AccessLog implements Handler<RoutingContext> {
     ctx.put(OPERATION, operation);
   }
 
+  private static final String TRANSACTIONS = "/v1/transactions/";
+  private static final int MAX_LOGGED_PATH = 256;
+
+  /**
+   * The path as the access line shows it: a transaction id cut to its first 6 characters, as the
+   * transaction log shows it (a whole id lets whoever reads the log use the transaction), and a path
+   * past 256 characters cut there.
+   */
+  static String loggedPath(String path) {
+    if (path == null) {
+      return null;
+    }
+    if (path.startsWith(TRANSACTIONS)) {
+      int idStart = TRANSACTIONS.length();
+      int idEnd = path.indexOf('/', idStart);
+      idEnd = idEnd < 0 ? path.length() : idEnd;
+      if (idEnd - idStart > 6) {
+        path = path.substring(0, idStart + 6) + "..." + path.substring(idEnd);
+      }
+    }
+    return path.length() > MAX_LOGGED_PATH ? path.substring(0, MAX_LOGGED_PATH) + "..." : path;
+  }
+
   private static void line(RoutingContext ctx, String id, long start, boolean completed) {
     if (!log.isInfoEnabled()) {
       return; // silenced by the operator: build nothing
     }
     double ms = Math.round((System.nanoTime() - start) / 10_000.0) / 100.0;
     String method = ctx.request().method().name();
-    String path = ctx.request().path();
+    String path = loggedPath(ctx.request().path());
     int status = ctx.response().getStatusCode();
     String keyId = HttpCaller.keyIdIfKnown(ctx);
     String operation = ctx.get(OPERATION);

@@ -16,8 +16,13 @@ import java.util.Optional;
 /**
  * Who is calling: {@code Authorization: Bearer <secret>} on every API path, and on the Data API paths
  * also an AWS SigV4 signature. A missing or wrong credential answers 401; with no keys configured every
- * request is {@link Caller#ANONYMOUS} (start-up allows that only where it is safe). It runs after the
- * body handler, because a SigV4 signature covers the body. Secrets are never logged.
+ * request is {@link Caller#ANONYMOUS} (start-up allows that only where it is safe). Secrets are never
+ * logged.
+ *
+ * <p>It is decided from the headers, before any byte of the body is read: a request without a valid
+ * Bearer key is refused then, and its connection closed, so nothing without a key makes the gateway
+ * hold a body. Only a SigV4 signature, which covers the body, waits for it: {@link #signed()} checks it
+ * once the (bounded) body is read.
  */
 public final class AuthHandler implements Handler<RoutingContext> {
 
@@ -47,6 +52,7 @@ public final class AuthHandler implements Handler<RoutingContext> {
     this.failures = failures;
   }
 
+  /** From the headers alone: the caller, a refusal, or (a SigV4 signature) on to the body. */
   @Override
   public void handle(RoutingContext ctx) {
     if (keys.anonymous()) {
@@ -54,13 +60,19 @@ public final class AuthHandler implements Handler<RoutingContext> {
       ctx.next();
       return;
     }
-    Optional<Caller> caller;
-    try {
-      caller = authenticate(ctx);
-    } catch (GatewayException e) {
-      refuse(ctx, e.problem());
+    java.util.List<String> headers = ctx.request().headers().getAll("Authorization");
+    if (headers.size() > 1) {
+      refuse(ctx, Problem.of(ErrorCode.BAD_REQUEST, "send one Authorization header, not " + headers.size()));
       return;
     }
+    String header = headers.isEmpty() ? null : headers.get(0);
+    String lower = header == null ? "" : header.toLowerCase(Locale.ROOT);
+    if (dataApi && lower.startsWith(AWS_SIGV4)) {
+      ctx.next(); // the signature covers the body: checked by signed(), once the body is read
+      return;
+    }
+    Optional<Caller> caller = lower.startsWith(BEARER)
+        ? keys.authenticate(header.substring(BEARER.length()).trim()) : Optional.empty();
     if (caller.isEmpty()) {
       refuse(ctx, Problem.of(ErrorCode.UNAUTHORIZED, dataApi
           ? "send Authorization: Bearer <secret>, or sign the request with AWS SigV4"
@@ -71,25 +83,33 @@ public final class AuthHandler implements Handler<RoutingContext> {
     ctx.next();
   }
 
-  private Optional<Caller> authenticate(RoutingContext ctx) {
-    String header = ctx.request().getHeader("Authorization");
-    if (header == null) {
-      return Optional.empty();
-    }
-    String lower = header.toLowerCase(Locale.ROOT);
-    if (lower.startsWith(BEARER)) {
-      return keys.authenticate(header.substring(BEARER.length()).trim());
-    }
-    if (dataApi && lower.startsWith(AWS_SIGV4)) {
-      return Optional.of(sigV4.verify(ctx.request(), ctx.body().buffer()));
-    }
-    return Optional.empty();
+  /** After the body: checks a SigV4 signature the headers announced; a request already authenticated goes on. */
+  public Handler<RoutingContext> signed() {
+    return ctx -> {
+      if (HttpCaller.keyIdIfKnown(ctx) != null) {
+        ctx.next();
+        return;
+      }
+      try {
+        HttpCaller.set(ctx, sigV4.verify(ctx.request(), ctx.body().buffer()));
+      } catch (GatewayException e) {
+        refuse(ctx, e.problem());
+        return;
+      }
+      ctx.next();
+    };
   }
 
-  /** Answers a failed authentication: at once, or a while later when its address keeps failing. */
+  /**
+   * Answers a failed authentication: at once, or a while later when its address keeps failing. A body
+   * not read yet never will be: the connection closes after the answer.
+   */
   private void refuse(RoutingContext ctx, Problem problem) {
     if (problem.code() == ErrorCode.UNAUTHORIZED) {
       ctx.response().putHeader("WWW-Authenticate", "Bearer");
+    }
+    if (!ctx.request().isEnded()) {
+      Problems.closeAfterAnswer(ctx);
     }
     var remote = ctx.request().remoteAddress();
     long delayMs = failures.failed(remote == null ? null : remote.hostAddress());

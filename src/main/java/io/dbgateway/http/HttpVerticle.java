@@ -20,7 +20,6 @@ import java.util.concurrent.TimeUnit;
 import io.vertx.ext.healthchecks.HealthChecks;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.healthchecks.HealthCheckHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,6 +36,7 @@ public final class HttpVerticle extends VerticleBase {
   private final GatewayMetrics metrics;
   private final Operations operations;
   private final QueryStreamer streamer;
+  private final ClientLimits clients;
   private HttpServer server;
   private Router router;
 
@@ -47,9 +47,10 @@ public final class HttpVerticle extends VerticleBase {
    * @param limiter the per-key request rate, one for the whole process (every instance shares it)
    * @param operations runs every operation, on the event loop that took its request
    * @param streamer streams {@code Accept: application/x-ndjson} queries through a cursor
+   * @param clients the request bodies and connections of the whole process (every instance shares it)
    */
   public HttpVerticle(GatewayConfig config, HealthChecks liveness, HealthChecks readiness, RateLimiter limiter,
-      GatewayMetrics metrics, Operations operations, QueryStreamer streamer) {
+      GatewayMetrics metrics, Operations operations, QueryStreamer streamer, ClientLimits clients) {
     this.config = config;
     this.liveness = liveness;
     this.readiness = readiness;
@@ -57,21 +58,26 @@ public final class HttpVerticle extends VerticleBase {
     this.metrics = metrics;
     this.operations = operations;
     this.streamer = streamer;
+    this.clients = clients;
   }
 
   @Override
   public Future<?> start() {
     router = Router.router(vertx);
+    ConnectionGuard connections = new ConnectionGuard(vertx, config.http(), clients);
+    router.route().order(-2).handler(connections::requestArrived);
     router.route().order(-1).handler(new AccessLog(metrics.httpServer()));
+    router.route().handler(new BrowserGuard(config.http(), DATA_API_PATHS));
     router.get(OpenApiHandler.PATH).handler(new OpenApiHandler());
     router.get("/metrics").handler(metrics.scrapeHandler()); // no auth: bind or firewall it to an internal network
     router.get("/health/live").handler(HealthCheckHandler.createWithHealthChecks(liveness));
     router.get("/health/ready").handler(HealthCheckHandler.createWithHealthChecks(readiness));
     ApiKeys keys = new ApiKeys(config.security().apiKeys());
-    AuthHandler.SigV4 sigV4 = new SigV4Verifier(keys, Clock.systemUTC())::verify;
-    guard(router.route("/v1/*"), new AuthHandler(keys, sigV4, false, metrics.authFailures()));
+    AuthHandler.SigV4 sigV4 = new SigV4Verifier(keys, Clock.systemUTC(), clients.signatures)::verify;
+    BodyReader bodies = new BodyReader(config.http(), clients.bodies);
+    guard(router.route("/v1/*"), new AuthHandler(keys, sigV4, false, metrics.authFailures()), bodies);
     AuthHandler dataApiAuth = new AuthHandler(keys, sigV4, true, metrics.authFailures());
-    DATA_API_PATHS.forEach(path -> guard(router.route(path), dataApiAuth));
+    DATA_API_PATHS.forEach(path -> guard(router.route(path), dataApiAuth, bodies));
     new StreamingQueryRoute(streamer, operations).mount(router);
     HttpOperations calls = new HttpOperations(operations);
     new V1Routes(calls).mount(router);
@@ -81,7 +87,7 @@ public final class HttpVerticle extends VerticleBase {
     return vertx.createHttpServer(serverOptions())
         .connectionHandler(connection -> {
           metrics.httpServer().connectionOpened();
-          connection.closeHandler(closed -> metrics.httpServer().connectionClosed());
+          connections.opened(connection, () -> metrics.httpServer().connectionClosed());
         })
         .requestHandler(router)
         .listen()
@@ -91,12 +97,13 @@ public final class HttpVerticle extends VerticleBase {
   }
 
   /**
-   * Every API path: the body (bounded), then who is calling, then that caller's request rate. The
-   * body comes first because a SigV4 signature covers it.
+   * Every API path: who is calling, from the headers; the body, bounded (BodyReader); a SigV4 signature,
+   * which covers the body, once it is read; then that caller's request rate.
    */
-  private void guard(io.vertx.ext.web.Route route, AuthHandler auth) {
-    route.handler(BodyHandler.create(false).setBodyLimit(config.http().maxBodyBytes()))
-        .handler(auth)
+  private void guard(io.vertx.ext.web.Route route, AuthHandler auth, BodyReader bodies) {
+    route.handler(auth)
+        .handler(bodies)
+        .handler(auth.signed())
         .handler(this::rateLimit);
   }
 
@@ -110,7 +117,8 @@ public final class HttpVerticle extends VerticleBase {
     // HTTP/1.1 only: an h2c upgrade answered early (a 401 or 429 before the body is read) left clients
     // reading the answer's body as HTTP/2 frames; HTTP/2 is not tested, so it is not offered.
     HttpServerOptions options = new HttpServerOptions().setHost(config.http().host()).setPort(config.http().port())
-        .setHttp2ClearTextEnabled(false);
+        .setHttp2ClearTextEnabled(false)
+        .setIdleTimeout(config.http().idleTimeoutSeconds()).setIdleTimeoutUnit(TimeUnit.SECONDS);
     if (config.security().tls()) {
       options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions()
           .setCertPath(config.security().tlsCert().toString())

@@ -39,6 +39,21 @@ public final class Problems {
     send(ctx, problem, problem.status(), new JsonObject());
   }
 
+  /**
+   * Answers {@code problem}, then closes the connection: for a request whose body is not read (and so
+   * cannot be told from the next request on the connection). Vert.x keeps a connection alive whatever
+   * the answer's own {@code Connection} header says, so it is closed here.
+   */
+  public static void sendAndClose(RoutingContext ctx, Problem problem) {
+    closeAfterAnswer(ctx);
+    send(ctx, problem);
+  }
+
+  /** Closes the request's connection once its answer is written, and says so in the answer. */
+  public static void closeAfterAnswer(RoutingContext ctx) {
+    ConnectionGuard.closeAfterAnswer(ctx);
+  }
+
   /** Answers {@code problem} as problem+json with this status, its body extended with {@code extra}. */
   public static void send(RoutingContext ctx, Problem problem, int status, JsonObject extra) {
     ctx.response().setStatusCode(status).putHeader("Content-Type", PROBLEM_JSON);

@@ -13,15 +13,19 @@ import java.util.LinkedHashMap;
 /**
  * A client's idempotency key with a fingerprint of the request it came with, so the same key with a
  * different body is recognised.
+ *
+ * @param scope the API key id of the caller that sent it ({@code anonymous} for every anonymous caller):
+ *     a key names a request only among that caller's own, so no caller can squat, replay or probe
+ *     another's keys
  */
-public record IdempotencyKey(String key, String operation, String requestHash) {
+public record IdempotencyKey(String scope, String key, String operation, String requestHash) {
 
   /** The body field that carries the key on the event bus; HTTP copies the header into it. */
   public static final String FIELD = "idempotencyKey";
   public static final int MAX_LENGTH = 255;
 
-  /** The key in {@code body}, or null when the request carries none. */
-  public static IdempotencyKey from(String operation, JsonObject body) {
+  /** The key in {@code body}, sent by the caller with API key id {@code scope}, or null when the request carries none. */
+  public static IdempotencyKey from(String operation, JsonObject body, String scope) {
     Object value = body.getValue(FIELD);
     if (value == null) {
       return null;
@@ -31,7 +35,7 @@ public record IdempotencyKey(String key, String operation, String requestHash) {
     }
     JsonObject request = body.copy();
     request.remove(FIELD);
-    return new IdempotencyKey(key, operation, sha256(operation + "\n" + canonical(request)));
+    return new IdempotencyKey(scope, key, operation, sha256(operation + "\n" + canonical(request)));
   }
 
   /**

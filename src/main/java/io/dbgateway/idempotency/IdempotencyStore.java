@@ -29,9 +29,11 @@ public final class IdempotencyStore {
 
   /** @param syncWaitPrefix makes the lookup see every acknowledged write (Galera), or is empty */
   public IdempotencyStore(SqlSyntax syntax, String syncWaitPrefix) {
-    claimSql = native_(syntax, "INSERT INTO dbgateway_idempotency (idem_key, operation, request_hash, created_at) VALUES (?, ?, ?, ?)");
-    completeSql = native_(syntax, "UPDATE dbgateway_idempotency SET response = ? WHERE idem_key = ?");
-    findSql = syncWaitPrefix + native_(syntax, "SELECT operation, request_hash, response FROM dbgateway_idempotency WHERE idem_key = ?");
+    claimSql = native_(syntax, "INSERT INTO dbgateway_idempotency (scope, idem_key, operation, request_hash, created_at)"
+        + " VALUES (?, ?, ?, ?, ?)");
+    completeSql = native_(syntax, "UPDATE dbgateway_idempotency SET response = ? WHERE scope = ? AND idem_key = ?");
+    findSql = syncWaitPrefix + native_(syntax, "SELECT operation, request_hash, response FROM dbgateway_idempotency"
+        + " WHERE scope = ? AND idem_key = ?");
     sweepSql = native_(syntax, "DELETE FROM dbgateway_idempotency WHERE created_at < ?");
   }
 
@@ -42,17 +44,17 @@ public final class IdempotencyStore {
   /** Claims the key in the open transaction; fails with a constraint violation if it was claimed before. */
   public Future<Void> claim(SqlConnection conn, IdempotencyKey key) {
     return conn.preparedQuery(claimSql)
-        .execute(Tuple.of(key.key(), key.operation(), key.requestHash(), System.currentTimeMillis()))
+        .execute(Tuple.of(key.scope(), key.key(), key.operation(), key.requestHash(), System.currentTimeMillis()))
         .mapEmpty();
   }
 
   public Future<Void> complete(SqlConnection conn, IdempotencyKey key, JsonObject response) {
-    return conn.preparedQuery(completeSql).execute(Tuple.of(response.encode(), key.key())).mapEmpty();
+    return conn.preparedQuery(completeSql).execute(Tuple.of(response.encode(), key.scope(), key.key())).mapEmpty();
   }
 
-  /** The committed record of {@code key}, or null if there is none. */
-  public Future<Recorded> find(SqlClient client, String key) {
-    return client.preparedQuery(findSql).execute(Tuple.of(key)).map(IdempotencyStore::recorded);
+  /** The record of {@code key} in its caller's scope, or null if there is none. */
+  public Future<Recorded> find(SqlClient client, IdempotencyKey key) {
+    return client.preparedQuery(findSql).execute(Tuple.of(key.scope(), key.key())).map(IdempotencyStore::recorded);
   }
 
   private static Recorded recorded(RowSet<Row> rows) {

@@ -212,6 +212,14 @@ public final class GatewayMetrics {
         .register(registry);
   }
 
+  /** The bytes of request bodies held in memory now, across the process (bounded by GATEWAY_HTTP_BODIES_IN_FLIGHT_BYTES). */
+  public void requestBodyBytes(Supplier<Number> held) {
+    Gauge.builder("dbgateway.http.request.body.bytes", held, s -> s.get().doubleValue())
+        .description("Bytes of request bodies held in memory now, before and while their requests run")
+        .strongReference(true)
+        .register(registry);
+  }
+
   private static double flag(boolean value) {
     return value ? 1 : 0;
   }

@@ -63,7 +63,7 @@ public final class Operations {
         Addresses.QUERY, (body, caller) -> query(parser.query(body), "query", body, caller),
         Addresses.BATCH, this::batch,
         Addresses.TRANSACTION, (body, caller) ->
-            executor.transaction(parser.transaction(body), IdempotencyKey.from("transaction", body)),
+            executor.transaction(parser.transaction(body), IdempotencyKey.from("transaction", body, scope(caller))),
         Addresses.TX_BEGIN, (body, caller) -> replied(transactions.begin(parser.begin(body), caller)),
         Addresses.TX_COMMIT, (body, caller) -> replied(transactions.commit(parser.endingTxId(body), caller)),
         Addresses.TX_ROLLBACK, (body, caller) -> replied(transactions.rollback(parser.endingTxId(body), caller)),
@@ -157,15 +157,23 @@ public final class Operations {
     return admitted;
   }
 
+  /**
+   * Whose idempotency keys a caller's are among: its API key's. Anonymous callers and the JVM's own code
+   * on the bus share one scope, {@code anonymous}: neither has a key to tell them apart.
+   */
+  private static String scope(Caller caller) {
+    return caller == Caller.TRUSTED ? Caller.ANONYMOUS.keyId() : caller.keyId();
+  }
+
   /** A query on its own, or inside the interactive transaction it names. */
   private Future<Outcome> query(QueryRequest request, String operation, JsonObject body, Caller caller) {
-    return request.txId() == null ? executor.query(request, IdempotencyKey.from(operation, body))
+    return request.txId() == null ? executor.query(request, IdempotencyKey.from(operation, body, scope(caller)))
         : replied(transactions.query(request, caller));
   }
 
   private Future<Outcome> batch(JsonObject body, Caller caller) {
     BatchRequest request = parser.batch(body);
-    return request.txId() == null ? executor.batch(request, IdempotencyKey.from("batch", body))
+    return request.txId() == null ? executor.batch(request, IdempotencyKey.from("batch", body, scope(caller)))
         : replied(transactions.batch(request, caller));
   }
 

@@ -206,6 +206,21 @@ public abstract class BridgeTck {
   }
 
   @Test
+  void malformedFramesAnswerAnErrorFrameAndTheConnectionGoesOn() {
+    try (BridgeClient client = BridgeClient.connect(openPort)) {
+      JsonObject noAddress = client.exchange(new JsonObject().put("type", "send").put("body", sql("SELECT 1 AS one")));
+      assertThat(noAddress.getString("type")).isEqualTo("err");
+      assertThat(noAddress.getString("message")).isEqualTo("missing_address");
+      JsonObject capitals = client.exchange(new JsonObject().put("type", "SEND").put("address", Addresses.QUERY)
+          .put("body", sql("SELECT 1 AS one")));
+      assertThat(capitals.getString("message")).isEqualTo("unknown_type");
+      JsonObject numericType = client.exchange(new JsonObject().put("type", 7).put("address", Addresses.QUERY));
+      assertThat(numericType.getString("message")).isEqualTo("unknown_type");
+      assertThat(client.exchange(new JsonObject().put("type", "ping")).getString("type")).isEqualTo("pong");
+    }
+  }
+
+  @Test
   void aFrameThatIsNotJsonAnswersAnErrorFrameAndTheConnectionGoesOn() {
     try (BridgeClient client = BridgeClient.connect(openPort)) {
       byte[] junk = "{not json".getBytes(java.nio.charset.StandardCharsets.UTF_8);

@@ -51,7 +51,8 @@ class OpenApiDocumentTest {
     try {
       GatewayConfig config = ConfigLoader.load(env);
       HttpVerticle http = new HttpVerticle(config, HealthChecks.create(vertx), HealthChecks.create(vertx),
-          new RateLimiter(config.limits()), new GatewayMetrics(), null, null); // routes only: no operations
+          new RateLimiter(config.limits()), new GatewayMetrics(), null, null,
+          new io.dbgateway.http.ClientLimits(config.http())); // routes only: no operations
       vertx.deployVerticle(http).await(30, TimeUnit.SECONDS);
       Set<String> routed = new TreeSet<>();
       for (Route route : http.router().getRoutes()) {

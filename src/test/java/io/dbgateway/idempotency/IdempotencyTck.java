@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.dbgateway.api.Addresses;
+import io.dbgateway.auth.Caller;
 import io.dbgateway.tck.Engine;
 import io.dbgateway.tck.GatewayUnderTest;
 import io.dbgateway.tck.GatewayUnderTest.Response;
@@ -139,6 +140,36 @@ public abstract class IdempotencyTck {
     assertThat(count("1 = 1")).isEqualTo(1);
     assertThat(count("name = 'first'")).isEqualTo(1);
     assertThat(keyRow(key)).isEqualTo(recorded);
+  }
+
+  /**
+   * Keys are scoped by the API key that used them (issue #12): another caller can neither squat a key
+   * (its use does not make the owner's request a 422), nor replay the owner's recorded answer, nor learn
+   * that the key was used.
+   */
+  @Test
+  void aKeyNamesARequestOnlyAmongItsOwnCallersRequests() throws SQLException {
+    Caller owner = new Caller("owner", io.dbgateway.auth.Role.WRITE);
+    Caller other = new Caller("other", io.dbgateway.auth.Role.WRITE);
+    String squatted = newKey();
+    gateway.request(Addresses.QUERY, insert("squat", 1).put("idempotencyKey", squatted), other);
+    JsonObject owned = gateway.request(Addresses.QUERY, insert("owned", 1).put("idempotencyKey", squatted), owner);
+    assertThat(owned.getLong("updated")).as("the owner's request ran: no 422 for a key another caller used").isEqualTo(1);
+
+    String recorded = newKey();
+    gateway.request(Addresses.QUERY, insert("once-each", 1).put("idempotencyKey", recorded), owner);
+    JsonObject replayedForOwner = gateway.request(Addresses.QUERY,
+        insert("once-each", 1).put("idempotencyKey", recorded), owner);
+    assertThat(replayedForOwner.getLong("updated")).isEqualTo(1);
+    assertThat(count("name = 'once-each'")).as("the owner's repeat is a replay").isEqualTo(1);
+    gateway.request(Addresses.QUERY, insert("once-each", 1).put("idempotencyKey", recorded), other);
+    assertThat(count("name = 'once-each'")).as("another caller's request runs: it is not given the owner's answer")
+        .isEqualTo(2);
+
+    Caller prober = new Caller("prober", io.dbgateway.auth.Role.WRITE);
+    JsonObject probeUsed = gateway.request(Addresses.QUERY, insert("probe-used", 7).put("idempotencyKey", recorded), prober);
+    assertThat(probeUsed.getLong("updated")).as("a key the owner used answers another caller like any new key: no 422")
+        .isEqualTo(1);
   }
 
   @Test

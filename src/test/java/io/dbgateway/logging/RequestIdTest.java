@@ -95,9 +95,9 @@ class RequestIdTest {
         String kind = request.getKey().split("-")[1];
         Response r = switch (kind) {
           case "sql" -> query("SELEC 1", header);
-          case "json" -> gateway.send("POST", "/v1/query", "{\"sql\": ".getBytes(), header);
+          case "json" -> gateway.send("POST", "/v1/query", "{\"sql\": ".getBytes(), json(header));
           case "path" -> gateway.send("GET", "/v1/nothing-here", null, header);
-          default -> gateway.send("POST", "/v1/query", new byte[2 * 1024 * 1024], header);
+          default -> gateway.send("POST", "/v1/query", new byte[2 * 1024 * 1024], json(header));
         };
         assertThat(r.status()).as(r.body()).isEqualTo(request.getValue());
         assertThat(r.header("content-type")).startsWith("application/problem+json");
@@ -134,5 +134,11 @@ class RequestIdTest {
       assertThat(line.getString("keyId")).isEqualTo("ops-key");
       assertThat(line.getString("exception")).as("the stack trace is for the operator").contains("\tat ");
     }
+  }
+
+  private static Map<String, String> json(Map<String, String> headers) {
+    Map<String, String> all = new java.util.HashMap<>(headers);
+    all.put("Content-Type", "application/json");
+    return all;
   }
 }

@@ -79,6 +79,11 @@ public final class GatewayUnderTest {
   }
 
   /** The gateway's streaming service, to watch how many rows its streams hold. */
+  /** The request bodies and connections the gateway holds now. */
+  public io.dbgateway.http.ClientLimits clients() {
+    return bootstrap.clients();
+  }
+
   public io.dbgateway.db.QueryStreamer streamer() {
     return bootstrap.streamer();
   }
