@@ -80,6 +80,8 @@ class BodyFloodTest {
           maxHeld = Math.max(maxHeld, bodyBytesHeld(http, port));
           Thread.sleep(200);
         }
+        assertThat(liveHeapMb(child.pid())).as("the heap after a full GC, during the flood: the gateway's own"
+            + " (about 12 MB) and at most the 64 MiB of bodies it may hold").isLessThan(128);
         if (authorization == null) {
           assertThat(maxHeld).as("no body is read without a key").isZero();
         } else {
@@ -129,6 +131,34 @@ class BodyFloodTest {
     return metrics.lines().filter(l -> l.startsWith("dbgateway_http_request_body_bytes "))
         .mapToLong(l -> (long) Double.parseDouble(l.substring(l.indexOf(' ') + 1))).findFirst()
         .orElseThrow(() -> new AssertionError("no dbgateway_http_request_body_bytes in /metrics"));
+  }
+
+  /** The heap the process uses after a full GC, in MB, by jcmd. */
+  private static long liveHeapMb(long pid) throws Exception {
+    String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
+    run(jcmd, Long.toString(pid), "GC.run");
+    String info = run(jcmd, Long.toString(pid), "GC.heap_info");
+    // G1 reports the whole heap on one line; the serial and parallel collectors one line per generation.
+    long usedKb = 0;
+    java.util.regex.Pattern used = java.util.regex.Pattern.compile("used (\\d+)K");
+    for (String line : info.lines().toList()) {
+      java.util.regex.Matcher m = used.matcher(line);
+      if (m.find() && !line.contains("Metaspace") && !line.contains("class space")) {
+        usedKb += Long.parseLong(m.group(1));
+        if (line.contains("garbage-first heap")) {
+          break;
+        }
+      }
+    }
+    assertThat(usedKb).as(info).isPositive();
+    return usedKb / 1024;
+  }
+
+  private static String run(String... command) throws Exception {
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    return out;
   }
 
   private static int freePort() throws IOException {

@@ -73,6 +73,10 @@ final class ChildGateway implements AutoCloseable {
     assertThat(kill.waitFor()).as("kill -TERM").isZero();
   }
 
+  long pid() {
+    return process.pid();
+  }
+
   boolean isAlive() {
     return process.isAlive();
   }
