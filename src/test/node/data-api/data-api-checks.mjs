@@ -161,6 +161,13 @@ async function all() {
     assert.equal(r.numberOfRecordsUpdated, 2);
   });
 
+  await check("parameters named :0, :1 (as Drizzle's and Kysely's Data API drivers name them) bind", async () => {
+    const r = await execute(`SELECT s FROM ${T} WHERE id = :0 AND s = :1`,
+      [{ name: "0", value: { longValue: 1 } }, { name: "1", value: { stringValue: "both" } }]);
+    assert.equal(r.records.length, 1, JSON.stringify(r));
+    assert.equal(r.records[0][0].stringValue, "both");
+  });
+
   await check("INSERT reports generatedFields where the engine generates keys", async () => {
     const r = await execute(`INSERT INTO ${A} (name) VALUES (:name)`, [{ name: "name", value: { stringValue: "first" } }]);
     assert.equal(r.numberOfRecordsUpdated, 1);

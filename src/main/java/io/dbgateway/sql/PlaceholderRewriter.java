@@ -12,7 +12,10 @@ import java.util.Objects;
  *
  * <p>Text inside string literals, quoted identifiers, comments and (PostgreSQL) dollar-quoted
  * strings is copied untouched, as is a run of colons ({@code x::int} is a cast, not {@code :int}).
- * A named placeholder is {@code :} then {@code [A-Za-z_][A-Za-z0-9_]*}. An unterminated quote or
+ * A named placeholder is {@code :} then {@code [A-Za-z_][A-Za-z0-9_]*}, or {@code :} then digits
+ * ({@code :0}, {@code :12}: the names Drizzle and Kysely give Data API parameters) where the colon does
+ * not follow a word or a bracket, so an array slice ({@code arr[1:2]}) stays as it is; write a slice
+ * without a space before its colon. An unterminated quote or
  * comment runs to the end of the text: nothing after it is a placeholder, and the database gets to
  * report the syntax error.
  *
@@ -74,7 +77,8 @@ public final class PlaceholderRewriter {
         names.add(ParsedStatement.POSITIONAL);
         out.append(dollar ? "$" + names.size() : "?").append(suffix.after(ParsedStatement.POSITIONAL, names.size() - 1));
         i++;
-      } else if (c == ':' && i + 1 < n && isNameStart(sql.charAt(i + 1))) {
+      } else if (c == ':' && i + 1 < n && (isNameStart(sql.charAt(i + 1))
+          || SqlLexer.isAsciiDigit(sql.charAt(i + 1)) && mayStartNumberedName(sql, i))) {
         int stop = i + 2;
         while (stop < n && isNamePart(sql.charAt(stop))) {
           stop++;
@@ -120,6 +124,20 @@ public final class PlaceholderRewriter {
     int stop = SqlLexer.wordEnd(sql, start);
     out.append(sql, start, stop);
     return stop;
+  }
+
+  /**
+   * Whether the {@code :} at {@code colon}, followed by a digit, starts a numbered name ({@code :0}, as
+   * Drizzle's and Kysely's Data API drivers write them) rather than the end of an array slice
+   * ({@code arr[1:2]}, {@code a[i:3]}, {@code b[:4]}): not right after a word or a bracket.
+   */
+  private static boolean mayStartNumberedName(String sql, int colon) {
+    if (colon == 0) {
+      return true;
+    }
+    char before = sql.charAt(colon - 1);
+    // Not after ? either: rewriting :a:1 gives ?:1, which must read the same again.
+    return !SqlLexer.isWordPart(before) && before != '[' && before != ']' && before != ':' && before != '?';
   }
 
   private static boolean isNameStart(char c) {

@@ -25,7 +25,7 @@ class PlaceholderRewriterPropertyTest {
   private static final long SEED = Long.getLong("placeholder.seed", 20_240_917L);
   private static final int CASES_PER_SYNTAX = 20;
   private static final int STATEMENTS_PER_CASE = 300;
-  private static final List<String> NAMES = List.of("id", "name", "user_id", "x", "_p1", "a2", "E");
+  private static final List<String> NAMES = List.of("id", "name", "user_id", "x", "_p1", "a2", "E", "0", "1", "12");
   private static final String MIX = "a statement cannot mix ? and :name placeholders";
   private static final Pattern DOLLAR_NUMBER = Pattern.compile("\\$(\\d+)");
 
@@ -291,7 +291,8 @@ class PlaceholderRewriterPropertyTest {
           syntax.nestedComments() ? "/* ? :x */" : "/*"))) + "*/";
       case "dollar" -> dollarQuoted(r);
       case "native" -> pick(r, List.of("$1", "$2", "$10"));
-      default -> pick(r, List.of("::int", "::text", "x::int", "'1'::jsonb", ":::", "a:::b", "::numeric(10,2)"));
+      default -> pick(r, List.of("::int", "::text", "x::int", "'1'::jsonb", ":::", "a:::b", "::numeric(10,2)",
+          "arr[1:2]", "a[i:3]", "b[:4]", "c[2:]", "x::int[]"));
     };
   }
 

@@ -257,7 +257,7 @@ class PlaceholderRewriterTest {
 
     @ParameterizedTest
     @ValueSource(strings = {
-        ":", "::", ":::", "::::x", "x:::int", "a ::b", ":1", ": x", "?:", "'a':::", "$", "$$", "$a",
+        ":", "::", ":::", "::::x", "x:::int", "a ::b", "a:1", "[:1", ": x", "?:", "'a':::", "$", "$$", "$a",
         "E", "E'", "'", "\"", "`", "/*", "/", "-", "#", "\\", "x:"})
     void oddEdgesNeitherCrashNorFindNames(String sql) {
       for (SqlSyntax syntax : List.of(POSTGRESQL, MYSQL, SQLITE)) {
@@ -270,8 +270,20 @@ class PlaceholderRewriterTest {
     @Test
     void nameIsColonThenIdentifier() {
       ParsedStatement s = PlaceholderRewriter.parse("SELECT :_a1b, :B2, x:y, :1, :é", SQLITE);
-      assertThat(s.parameterNames()).containsExactly("_a1b", "B2", "y");
-      assertThat(s.sql()).isEqualTo("SELECT ?, ?, x?, :1, :é");
+      assertThat(s.parameterNames()).containsExactly("_a1b", "B2", "y", "1");
+      assertThat(s.sql()).isEqualTo("SELECT ?, ?, x?, ?, :é");
+    }
+
+    /** Drizzle's and Kysely's Data API drivers name parameters :0, :1, ...; array slices keep their colon. */
+    @Test
+    void numberedNamesAreNamesButArraySlicesAreNot() {
+      ParsedStatement s = PlaceholderRewriter.parse(
+          "SELECT arr[1:2], a[i:3], b[:4], c[2:], x::int FROM t WHERE id = :0 AND v IN (:1, :12) AND w = :0", POSTGRESQL);
+      assertThat(s.parameterNames()).containsExactly("0", "1", "12", "0");
+      assertThat(s.sql()).isEqualTo(
+          "SELECT arr[1:2], a[i:3], b[:4], c[2:], x::int FROM t WHERE id = $1 AND v IN ($2, $3) AND w = $1");
+      assertThat(s.bind(new io.vertx.core.json.JsonObject().put("0", 5).put("1", "a").put("12", "b")))
+          .containsExactly(5, "a", "b");
     }
 
     @Test
