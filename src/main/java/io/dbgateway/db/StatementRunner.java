@@ -159,13 +159,27 @@ public final class StatementRunner {
   }
 
   /** A statement in the driver's placeholder style, with its values bound, and whether it may change the session. */
-  record Prepared(String sql, Tuple params, boolean changesSession) {}
+  record Prepared(String sql, Tuple params, boolean changesSession, boolean countsRows) {}
 
   /** Rewrites the placeholders and binds the values; a bad value fails here, naming {@code index}. */
   Prepared prepare(Statement statement, Integer index) {
     ParsedStatement parsed = parse(statement.sql(), statement.paramTypes());
     return new Prepared(parsed.sql(), bind(parsed, statement.params(), statement.paramTypes(), index),
-        changesSession(parsed.sql()));
+        changesSession(parsed.sql()), countsRows(parsed.sql()));
+  }
+
+  /** The statements whose row count means rows written (or selected into a table); DDL and the rest count none. */
+  private static final java.util.Set<String> ROW_COUNTING = java.util.Set.of(
+      "INSERT", "UPDATE", "DELETE", "MERGE", "REPLACE", "WITH", "COPY", "SELECT", "VALUES", "TABLE", "CALL", "LOAD");
+
+  /**
+   * Whether the driver's row count of {@code sql} is a count of rows: PostgreSQL's count for a
+   * {@code CREATE TABLE} or {@code CREATE SCHEMA} is not (vertx-pg-client reads a number where the
+   * command tag has none), so a statement that affects no rows reports 0.
+   */
+  boolean countsRows(String sql) {
+    List<List<String>> words = io.dbgateway.sql.SqlWords.leadingWords(sql, dialect.syntax(), 1);
+    return !words.isEmpty() && ROW_COUNTING.contains(words.get(0).get(0));
   }
 
   /** Whether {@code sql} may leave state on its session for the connection's next caller. */
@@ -218,18 +232,19 @@ public final class StatementRunner {
           }
           List<ColumnDescriptor> columns = result.columnDescriptors() == null ? List.of() : result.columnDescriptors();
           return dialect.describe(statement.sql(), columns)
-              .map(described -> toResult(result, described, limits.format(), node, columnMetadata));
+              .map(described -> toResult(result, described, limits.format(), node, columnMetadata,
+                  statement.countsRows()));
         });
   }
 
   private QueryResult toResult(SqlResult<RowCollector.Rows> result, List<ColumnDescriptor> descriptors,
-      ResultFormat format, String node, boolean columnMetadata) {
+      ResultFormat format, String node, boolean columnMetadata, boolean countsRows) {
     RowCollector.Rows rows = result.value();
     List<Object> jsonRows = new ArrayList<>(rows.kept().size());
     for (Row row : rows.kept()) {
       jsonRows.add(row(row, descriptors, format));
     }
-    long updated = descriptors.isEmpty() ? result.rowCount() : 0;
+    long updated = descriptors.isEmpty() && countsRows ? result.rowCount() : 0;
     return new QueryResult(columns(descriptors, columnMetadata), jsonRows, updated, dialect.generatedKeys(result),
         rows.truncated(), node, 0);
   }

@@ -51,6 +51,20 @@ public abstract class QueryTck {
     return gateway.post("/v1/query", body);
   }
 
+  /** A statement that affects no rows reports 0 (PostgreSQL's driver read a number out of "CREATE TABLE"). */
+  @Test
+  void ddlReportsNoRowsUpdatedAndWritesTheirCount() {
+    String other = Engine.uniqueTable("ddl");
+    Response created = query(new JsonObject().put("sql", "CREATE TABLE " + other + " (id INTEGER)"));
+    assertThat(created.status()).as(created.body()).isEqualTo(200);
+    assertThat(created.json().getLong("updated")).isZero();
+    Response inserted = query(new JsonObject().put("sql", "INSERT INTO " + other + " (id) VALUES (1), (2)"));
+    assertThat(inserted.json().getLong("updated")).isEqualTo(2);
+    Response dropped = query(new JsonObject().put("sql", "DROP TABLE " + other));
+    assertThat(dropped.status()).as(dropped.body()).isEqualTo(200);
+    assertThat(dropped.json().getLong("updated")).isZero();
+  }
+
   @Test
   void positionalParametersSelectRows() {
     Response r = query(new JsonObject().put("sql", "SELECT id, name FROM " + table + " WHERE qty > ? ORDER BY id")
