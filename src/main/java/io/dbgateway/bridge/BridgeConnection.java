@@ -10,7 +10,6 @@ import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
-import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetSocket;
 import io.vertx.core.parsetools.RecordParser;
@@ -76,9 +75,10 @@ final class BridgeConnection {
     parser.fixedSizeMode(LENGTH_BYTES);
     JsonObject frame;
     try {
-      frame = new JsonObject(record);
-    } catch (DecodeException | ClassCastException e) {
-      writeErr("invalid_json");
+      frame = io.dbgateway.api.StrictJson.object(record);
+    } catch (GatewayException e) {
+      // not JSON, not an object, or a member named twice: one frame must mean one thing
+      writeErr(e.problem().detail().contains("twice") ? "duplicate_member: " + e.problem().detail() : "invalid_json");
       return;
     }
     frame(frame);

@@ -1,7 +1,6 @@
 package io.dbgateway.http;
 
 import io.dbgateway.error.GatewayException;
-import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
@@ -13,19 +12,14 @@ public final class RequestBodies {
   /**
    * The body as a JSON object.
    *
-   * @throws GatewayException BAD_REQUEST when it is malformed, or JSON but not an object (an empty body included)
+   * @throws GatewayException BAD_REQUEST when it is malformed, JSON but not an object (an empty body
+   *     included), or names a member twice in one object
    */
   public static JsonObject object(RoutingContext ctx) {
-    JsonObject body;
-    try {
-      body = ctx.body().asJsonObject();
-    } catch (DecodeException | ClassCastException e) {
-      throw GatewayException.badRequest("the body is not a JSON object: malformed JSON");
-    }
-    if (body == null) {
+    if (ctx.body().isEmpty()) {
       throw GatewayException.badRequest("the body must be a JSON object");
     }
-    return body;
+    return io.dbgateway.api.StrictJson.object(ctx.body().buffer());
   }
 
   /** Like {@link #object}, for operations whose fields are all optional: no body is an empty object. */

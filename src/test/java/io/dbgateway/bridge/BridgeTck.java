@@ -221,6 +221,19 @@ public abstract class BridgeTck {
   }
 
   @Test
+  void aFrameThatNamesAMemberTwiceIsRefused() {
+    try (BridgeClient client = BridgeClient.connect(openPort)) {
+      byte[] twice = ("{\"type\":\"send\",\"address\":\"" + Addresses.QUERY + "\",\"replyAddress\":\"r1\","
+          + "\"body\":{\"sql\":\"SELECT 1 AS one\",\"sql\":\"SELECT 2 AS two\"}}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      client.writeRaw(java.nio.ByteBuffer.allocate(4 + twice.length).putInt(twice.length).put(twice).array());
+      JsonObject err = client.read();
+      assertThat(err.getString("type")).isEqualTo("err");
+      assertThat(err.getString("message")).startsWith("duplicate_member").contains("body.sql");
+      assertThat(client.exchange(new JsonObject().put("type", "ping")).getString("type")).isEqualTo("pong");
+    }
+  }
+
+  @Test
   void aFrameThatIsNotJsonAnswersAnErrorFrameAndTheConnectionGoesOn() {
     try (BridgeClient client = BridgeClient.connect(openPort)) {
       byte[] junk = "{not json".getBytes(java.nio.charset.StandardCharsets.UTF_8);

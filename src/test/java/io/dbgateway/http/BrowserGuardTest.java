@@ -163,6 +163,21 @@ class BrowserGuardTest {
     assertThat(gzip.status()).isEqualTo(400);
   }
 
+  /** {"sql": "SELECT 1", "sql": "DROP TABLE hits"} ran the DROP: the last duplicate won. */
+  @Test
+  void aBodyThatNamesAMemberTwiceIsRefusedOnEveryEndpoint() throws IOException {
+    String twice = "{\"sql\":\"SELECT 1 AS one\",\"sql\":\"DROP TABLE hits\"}";
+    for (String path : new String[] {"/v1/query", "/Execute"}) {
+      String body = path.equals("/Execute") ? "{\"resourceArn\":\"arn:aws:rds:us-east-1:1:cluster:gw\","
+          + "\"secretArn\":\"arn:aws:secretsmanager:us-east-1:1:secret:gw\",\"sql\":\"SELECT 1\",\"sql\":\"DROP TABLE hits\"}"
+          : twice;
+      Answer a = exchange(open, post(path, "application/json", body), false);
+      assertThat(a.status()).as("%s: %s", path, a.body()).isEqualTo(400);
+      assertThat(a.body()).contains("sql").contains("twice");
+    }
+    assertThat(hits()).as("the table is still there").isZero();
+  }
+
   @Test
   void twoAuthorizationHeadersAreRefused() {
     GatewayUnderTest keyed = GatewayUnderTest.start(HttpAuthTest.sqlite(dir.resolve("keyed.db"),
