@@ -393,8 +393,11 @@ class GaleraFailoverTest {
     assertThat(retries).as("gateway retries after a certification conflict (1213)").isNotEmpty();
 
     for (int n = 1; n <= 3; n++) {
-      try (Connection c = cluster.connect(n); Statement s = c.createStatement();
-          ResultSet rs = s.executeQuery("SELECT id, n FROM " + table + " ORDER BY id")) {
+      try (Connection c = cluster.connect(n); Statement s = c.createStatement()) {
+        // Galera applies another node's commits asynchronously: a causal read waits until this node has
+        // applied every write the cluster committed before it (the direct writer's last ones included).
+        s.execute("SET SESSION wsrep_sync_wait = 1");
+        ResultSet rs = s.executeQuery("SELECT id, n FROM " + table + " ORDER BY id");
         for (int row = 1; row <= rows; row++) {
           assertThat(rs.next()).isTrue();
           assertThat(rs.getLong(2)).as("row %d on node %d", row, n)
