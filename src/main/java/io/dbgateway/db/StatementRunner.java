@@ -159,13 +159,13 @@ public final class StatementRunner {
   }
 
   /** A statement in the driver's placeholder style, with its values bound, and whether it may change the session. */
-  record Prepared(String sql, Tuple params, boolean changesSession, boolean countsRows) {}
+  record Prepared(String sql, Tuple params, boolean changesSession) {}
 
   /** Rewrites the placeholders and binds the values; a bad value fails here, naming {@code index}. */
   Prepared prepare(Statement statement, Integer index) {
     ParsedStatement parsed = parse(statement.sql(), statement.paramTypes());
     return new Prepared(parsed.sql(), bind(parsed, statement.params(), statement.paramTypes(), index),
-        changesSession(parsed.sql()), countsRows(parsed.sql()));
+        changesSession(parsed.sql()));
   }
 
   /** The statements whose row count means rows written (or selected into a table); DDL and the rest count none. */
@@ -233,18 +233,19 @@ public final class StatementRunner {
           List<ColumnDescriptor> columns = result.columnDescriptors() == null ? List.of() : result.columnDescriptors();
           return dialect.describe(statement.sql(), columns)
               .map(described -> toResult(result, described, limits.format(), node, columnMetadata,
-                  statement.countsRows()));
+                  statement.sql()));
         });
   }
 
   private QueryResult toResult(SqlResult<RowCollector.Rows> result, List<ColumnDescriptor> descriptors,
-      ResultFormat format, String node, boolean columnMetadata, boolean countsRows) {
+      ResultFormat format, String node, boolean columnMetadata, String sql) {
     RowCollector.Rows rows = result.value();
     List<Object> jsonRows = new ArrayList<>(rows.kept().size());
     for (Row row : rows.kept()) {
       jsonRows.add(row(row, descriptors, format));
     }
-    long updated = descriptors.isEmpty() && countsRows ? result.rowCount() : 0;
+    // Only a statement without columns can have updated rows; reading its first word is left to it.
+    long updated = descriptors.isEmpty() && countsRows(sql) ? result.rowCount() : 0;
     return new QueryResult(columns(descriptors, columnMetadata), jsonRows, updated, dialect.generatedKeys(result),
         rows.truncated(), node, 0);
   }
