@@ -81,6 +81,12 @@ public final class MySqlDialect implements Dialect {
    */
   @Override
   public ConnectionSource.SessionReset sessionReset() {
+    if (galera) {
+      // On Galera the connection is closed instead: COM_RESET_CONNECTION after work that a certification
+      // conflict aborted was seen to precede an acknowledged increment going missing (GaleraFailoverTest,
+      // cause not found yet), and a new connection carries nothing over whatever the server does.
+      return ConnectionSource.SessionReset.REOPEN;
+    }
     return conn -> io.vertx.mysqlclient.MySQLConnection.cast(conn).resetConnection()
         .compose(reset -> conn.query(sessionSetup()).execute())
         .mapEmpty();
