@@ -46,7 +46,7 @@ public record Setting(String key, String env, String defaultValue, String meanin
           "request bodies held in memory at once, across the process; one client address may hold a quarter of it (at least one whole body). Past it, 503 and the connection is closed"),
       new Setting("http.bodyTimeoutMs", "GATEWAY_HTTP_BODY_TIMEOUT_MS", "10000",
           "how long a request body may take to arrive whole after its headers; past it, 408 and the connection is closed"),
-      new Setting("http.headerTimeoutMs", "GATEWAY_HTTP_HEADER_TIMEOUT_MS", "10000",
+      new Setting("http.headerTimeoutMs", "GATEWAY_HTTP_HEADER_TIMEOUT_MS", "60000",
           "how long a request's headers may take to arrive whole, from the connection's opening or the end of its previous answer; past it, the connection is closed"),
       new Setting("http.idleTimeoutSeconds", "GATEWAY_HTTP_IDLE_TIMEOUT", "600",
           "a connection with no bytes either way for this many seconds is closed, even while its request runs (0: never); so it must exceed the longest request, `GATEWAY_QUERY_MAX_TIMEOUT_MS` plus the pool wait, which start-up checks. Between requests, `GATEWAY_HTTP_HEADER_TIMEOUT_MS` closes an idle connection much sooner"),
