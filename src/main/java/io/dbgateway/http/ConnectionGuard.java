@@ -100,19 +100,15 @@ final class ConnectionGuard {
 
   /**
    * Reads what is left of an unwanted body and drops it, then closes: closing with unread bytes would
-   * reset the connection, and the client could lose the answer it was sent. Never more than a body's
-   * limit, nor for longer than a body may take: then the connection closes anyway. Nothing is kept.
+   * reset the connection, and the client could lose the answer it was sent. Never for longer than a body
+   * may take ({@code GATEWAY_HTTP_BODY_TIMEOUT_MS}): then the connection closes anyway. Nothing is kept.
    */
   private void drainThenClose(RoutingContext ctx, HttpConnection conn) {
-    long[] dropped = {0};
+    // Bounded by time, not bytes: closing while the client still sends would reset the connection before
+    // it reads the answer. Nothing is kept, so only the time and the connection cap bound it.
     long timer = vertx.setTimer(http.bodyTimeoutMs(), id -> conn.close());
     ctx.request()
-        .handler(chunk -> {
-          dropped[0] += chunk.length();
-          if (dropped[0] > http.maxBodyBytes()) {
-            conn.close();
-          }
-        })
+        .handler(chunk -> {})
         .endHandler(v -> {
           vertx.cancelTimer(timer);
           conn.close();
