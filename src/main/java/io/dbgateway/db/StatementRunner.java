@@ -89,7 +89,7 @@ public final class StatementRunner {
     return new Work(changesSession(parsed.sql()), (conn, node) -> {
       List<Future<SqlResult<RowCollector.Rows>>> executions = new ArrayList<>();
       for (Tuple tuple : tuples) {
-        executions.add(dialect.execute(conn, parsed.sql(), tuple, timeoutMs, RowCollector.atMost(0, NO_ROWS, () -> {})));
+        executions.add(dialect.execute(conn, parsed.sql(), tuple, timeoutMs, RowCollector.atMost(0, new RowCollector.Budget(0), () -> {})));
       }
       return Future.join(executions).transform(done -> batchResult(executions))
           .map(json -> json.put("node", node).put("elapsedMs", elapsedMs(start)));
@@ -148,9 +148,6 @@ public final class StatementRunner {
     }
     return problem;
   }
-
-  /** A batch keeps no rows: its statements' counts are its answer. */
-  private static final RowCollector.Budget NO_ROWS = new RowCollector.Budget(0);
 
   private GatewayException tooLargeToBuffer() {
     return new GatewayException(Problem.of(ErrorCode.TOO_LARGE, "the answer holds more than " + maxResultBytes
