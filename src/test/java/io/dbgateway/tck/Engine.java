@@ -97,6 +97,37 @@ public enum Engine {
     throw new IllegalStateException("the gateway reports no Galera writer: " + ready.encode());
   }
 
+  /**
+   * A new, empty database on this engine's server (a new SQLite file), that no gateway has migrated.
+   * Not on Galera: its start-up is covered by the single-server engines.
+   */
+  public NewDatabase newDatabase(String prefix) throws SQLException, IOException {
+    String name = uniqueTable(prefix);
+    return switch (this) {
+      case POSTGRESQL -> newDatabaseOn(TestServers.postgres(), "postgresql", name);
+      case MARIADB -> newDatabaseOn(TestServers.mariadb(), "mariadb", name);
+      case SQLITE -> {
+        Path dir = Files.createTempDirectory("dbgw-test-sqlite-");
+        dir.toFile().deleteOnExit();
+        Path file = dir.resolve(name + ".db");
+        yield new NewDatabase(Map.of("DB_TYPE", "sqlite", "DB_NAME", file.toString(), "DB_MAX_RETRIES", "1"),
+            "jdbc:sqlite:" + file, null, null);
+      }
+      case GALERA -> throw new UnsupportedOperationException("no new databases on the Galera cluster");
+    };
+  }
+
+  private static NewDatabase newDatabaseOn(ThrowawayServer server, String type, String name) throws SQLException {
+    try (Connection admin = server.connect(); var s = admin.createStatement()) {
+      s.execute("CREATE DATABASE " + name);
+    }
+    Map<String, String> env = new java.util.HashMap<>(serverEnv(type, server));
+    env.put("DB_NAME", name);
+    env.put("DB_MAX_RETRIES", "1");
+    return new NewDatabase(Map.copyOf(env), server.jdbcUrl().replace("/" + server.database(), "/" + name),
+        server.user(), server.password());
+  }
+
   /** A statement that runs for a minute unless its timeout cancels it first. */
   public String slowStatement() {
     return switch (this) {
