@@ -135,7 +135,7 @@ public final class CdsArchive {
       status(http, post(base + "/v1/query", "{\"sql\":\"SELECT ? AS v, :n AS n\",\"params\":{\"n\":1}}"));
       status(http, post(base + "/v1/query", "{\"sql\":\"SELECT ? AS v\",\"params\":[\"text\"]}"));
       status(http, post(base + "/v1/query",
-          "{\"sql\":\"UPDATE auth_user SET display_name = ? WHERE email = ?\",\"params\":[\"n\",\"nobody@example.com\"]}"));
+          "{\"sql\":\"UPDATE auth_user SET active = ? WHERE email = ?\",\"params\":[true,\"nobody@example.com\"]}"));
       status(http, post(base + "/v1/queries/users.by_email", "{\"params\":{\"email\":\"nobody@example.com\"}}"));
       status(http, post(base + "/v1/batch", "{\"sql\":\"SELECT ? AS v\",\"params\":[[1],[2]]}"));
       status(http, post(base + "/v1/transaction", "{\"statements\":[{\"sql\":\"SELECT 1\"}]}"));

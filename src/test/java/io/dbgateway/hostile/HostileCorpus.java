@@ -210,7 +210,7 @@ final class HostileCorpus {
     }
     for (String body : List.of("[]", "42", "{\"params\": \"a@example.org\"}", "{\"params\": {}}",
         "{\"params\": [\"a@example.org\"]}", "{\"sql\": \"DELETE FROM " + table + "\"}",
-        "{\"readOnly\": false, \"params\": {\"email\": \"x\"}}", "{\"name\": \"users.rename\"}",
+        "{\"readOnly\": false, \"params\": {\"email\": \"x\"}}", "{\"name\": \"users.set_active\"}",
         "{\"params\": {\"email\": \"x\"}, \"maxRows\": -1}", "{\"params\": {\"email\": \"x\"}, \"zzz\": 1}")) {
       out.add(HostileRequest.post("shape", path, body, 400));
     }
