@@ -187,7 +187,8 @@ public final class BootstrapVerticle extends VerticleBase {
   }
 
   private Future<Void> migrate(Jdbc through) {
-    return vertx.executeBlocking(() -> Migrations.run(through, config.migrations(), config.migrationsBaseline()), false)
+    return vertx.executeBlocking(() -> Migrations.run(through, config.migrations(), config.migrationsBaseline(),
+        config.migrationsBaselineVersion()), false)
         .onSuccess(result -> migrated.set(true))
         .mapEmpty();
   }

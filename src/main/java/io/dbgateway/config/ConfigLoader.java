@@ -173,6 +173,7 @@ public final class ConfigLoader {
     return new GatewayConfig(database, pool, http, query, resilience, galera, security, limits, transactions,
         bridgePort, folder("migrations"),
         bool("migrationsBaseline"),
+        baselineVersion(),
         folder("queries"));
   }
 
@@ -195,6 +196,19 @@ public final class ConfigLoader {
           + " (" + maxOpen + ")");
     }
     return new TransactionConfig(transactions.idleTimeout(), transactions.maxLifetime(), maxOpen, perKey);
+  }
+
+  /** A Flyway version such as {@code 2} or {@code 2.1}, or null for {@code auto}. */
+  private String baselineVersion() {
+    String version = text("migrationsBaselineVersion").trim();
+    if (version.equalsIgnoreCase("auto")) {
+      return null;
+    }
+    if (!version.matches("\\d+(\\.\\d+)*")) {
+      problems.add(envOf("migrationsBaselineVersion") + " must be auto or a migration version such as 2 or 2.1, not '"
+          + version + "'");
+    }
+    return version;
   }
 
   /**

@@ -6,6 +6,8 @@ import java.nio.file.Path;
  * The whole configuration, parsed once at start and immutable afterwards.
  *
  * @param eventBusBridgePort the TCP event-bus bridge port, or null when the bridge is off
+ * @param migrationsBaselineVersion the version an existing schema without history is baselined at, or
+ *     null to read it from the schema ({@code auto})
  */
 public record GatewayConfig(
     DatabaseConfig database,
@@ -20,4 +22,5 @@ public record GatewayConfig(
     Integer eventBusBridgePort,
     Path migrations,
     boolean migrationsBaseline,
+    String migrationsBaselineVersion,
     Path queries) {}

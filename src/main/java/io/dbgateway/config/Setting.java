@@ -117,7 +117,9 @@ public record Setting(String key, String env, String defaultValue, String meanin
           "`h1:port,h2:port`: preferred writers first; other nodes follow, lowest wsrep_local_index first"),
       new Setting("migrations", "GATEWAY_MIGRATIONS", "conf/migrations", "the Flyway root (`common/` plus `<vendor>/`); a folder named explicitly must exist"),
       new Setting("migrationsBaseline", "GATEWAY_MIGRATIONS_BASELINE", "false",
-          "`true` lets Flyway start on an existing schema that has no history table: it records a baseline at version 0, then applies every migration"),
+          "`true` lets Flyway start on an existing schema that has no history table: it records a baseline at `GATEWAY_MIGRATIONS_BASELINE_VERSION`, then applies the migrations after it"),
+      new Setting("migrationsBaselineVersion", "GATEWAY_MIGRATIONS_BASELINE_VERSION", "auto",
+          "the version that baseline is recorded at, such as `2` or `2.1`. `auto` reads the existing `auth_user`: with the standard's columns (as the standard's own initialisation made it), 2, so the shipped V1 and V2 are skipped; with V1's `password_hash`, 1; none, 0 (every migration runs). Name the version when the schema also holds what migrations of your own would create"),
       new Setting("queries", "GATEWAY_QUERIES", "conf/queries", "the named-query files (`*.json`); a folder named explicitly must exist"));
 
   /** The config file itself can only be named by the environment. */

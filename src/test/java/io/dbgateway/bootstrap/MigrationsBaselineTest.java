@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * An existing database without a Flyway history: refused by default, migrated from a baseline on request.
+ * The standard's own auth tables as the existing schema: {@code StandardSchemaTck}.
  */
 class MigrationsBaselineTest {
 
@@ -39,6 +40,23 @@ class MigrationsBaselineTest {
       assertThat(legacy.json().getJsonArray("rows").getJsonObject(0).getInteger("id")).isEqualTo(7);
       var users = gateway.post("/v1/query", new JsonObject().put("sql", "SELECT COUNT(*) AS n FROM auth_user"));
       assertThat(users.status()).isEqualTo(200);
+    } finally {
+      gateway.close();
+    }
+  }
+
+  @Test
+  void aNamedBaselineVersionSkipsTheMigrationsUpToIt() throws Exception {
+    NewDatabase db = existingDatabase();
+    Map<String, String> env = db.env("GATEWAY_MIGRATIONS_BASELINE", "true");
+    env.put("GATEWAY_MIGRATIONS_BASELINE_VERSION", "2");
+    GatewayUnderTest gateway = GatewayUnderTest.start(env);
+    try {
+      var history = gateway.post("/v1/query", new JsonObject().put("sql", "SELECT version, type FROM flyway_schema_history"));
+      assertThat(history.json().getJsonArray("rows").getJsonObject(0).getMap())
+          .containsEntry("version", "2").containsEntry("type", "BASELINE");
+      var users = gateway.post("/v1/query", new JsonObject().put("sql", "SELECT COUNT(*) AS n FROM auth_user"));
+      assertThat(users.json().getString("code")).as("V1 did not run").isEqualTo("SQL_ERROR");
     } finally {
       gateway.close();
     }

@@ -122,6 +122,15 @@ class ConfigLoaderTest {
     assertThat(config.migrations()).isEqualTo(Path.of("conf/migrations"));
   }
 
+  @Test
+  void theBaselineVersionIsReadFromTheSchemaUnlessAVersionIsNamed() {
+    assertThat(load().migrationsBaselineVersion()).isNull();
+    assertThat(load("GATEWAY_MIGRATIONS_BASELINE_VERSION", "AUTO").migrationsBaselineVersion()).isNull();
+    assertThat(load("GATEWAY_MIGRATIONS_BASELINE_VERSION", "3.1").migrationsBaselineVersion()).isEqualTo("3.1");
+    assertThat(invalid("GATEWAY_MIGRATIONS_BASELINE_VERSION", "latest").getMessage())
+        .contains("GATEWAY_MIGRATIONS_BASELINE_VERSION must be auto or a migration version such as 2 or 2.1, not 'latest'");
+  }
+
   // ---- defaults ----
 
   @Test

@@ -16,8 +16,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The database standard's own tables ({@code auth_user}, {@code auth_role}), shared by the gateway and
- * the applications that follow the standard: a schema the gateway migrated serves the standard's
- * queries, and the gateway refuses to migrate over the standard's own schema unless asked.
+ * the applications that follow the standard, in both directions: the gateway starts on a schema the
+ * standard's own initialisation made, and a schema the gateway migrated serves the standard's queries.
  * The same suite runs on every engine.
  */
 public abstract class StandardSchemaTck {
@@ -72,6 +72,27 @@ public abstract class StandardSchemaTck {
             UNIQUE (email),
             UNIQUE (fs_uniquifier)
         )""".formatted(id, active, dateTime));
+  }
+
+  @Test
+  void theGatewayStartsOnTheStandardsOwnSchemaWithBaselineOnAndSkipsTheAuthMigrations() throws Exception {
+    NewDatabase db = engine().newDatabase("standard");
+    db.execute(standardCreateAll());
+    db.execute("INSERT INTO auth_user (email, password, active, fs_uniquifier) VALUES ('app@example.org', 'h', TRUE, 'app-1')");
+    GatewayUnderTest gateway = GatewayUnderTest.start(db.env("GATEWAY_MIGRATIONS_BASELINE", "true"));
+    try {
+      assertThat(rows(gateway, "SELECT email FROM auth_user WHERE active = :active", Map.of("active", true)))
+          .extracting(row -> row.getString("email")).containsExactly("app@example.org");
+      theStandardsQueriesWork(gateway, "baselined");
+      // Baselined at V2: neither V1 (CREATE TABLE) nor V2 (its columns) ran, so V1's extras are absent.
+      assertThat(rows(gateway, "SELECT version, type FROM flyway_schema_history ORDER BY installed_rank", Map.of()))
+          .extracting(row -> row.getString("version") + " " + row.getString("type"))
+          .containsExactly("2 BASELINE");
+      assertThat(query(gateway, "SELECT display_name FROM auth_user", Map.of()).json().getString("code"))
+          .isEqualTo("SQL_ERROR");
+    } finally {
+      gateway.close();
+    }
   }
 
   @Test
