@@ -168,6 +168,16 @@ async function all() {
     assert.equal(r.records[0][0].stringValue, "both");
   });
 
+  await check("a script without parameters (schema set-up) runs whole and answers its last statement", async () => {
+    const t = `${T}_script`;
+    const r = await execute(`DROP TABLE IF EXISTS ${t}; CREATE TABLE ${t} (id INTEGER); INSERT INTO ${t} (id) VALUES (7);`
+      + ` SELECT id FROM ${t};`, []);
+    assert.equal(r.records.length, 1, JSON.stringify(r));
+    assert.equal(r.records[0][0].longValue, 7);
+    await execute(`DROP TABLE ${t}`, []);
+    await throws(() => execute("SELECT :a; SELECT 2", [{ name: "a", value: { longValue: 1 } }]), "BadRequestException", 400);
+  });
+
   await check("INSERT reports generatedFields where the engine generates keys", async () => {
     const r = await execute(`INSERT INTO ${A} (name) VALUES (:name)`, [{ name: "name", value: { stringValue: "first" } }]);
     assert.equal(r.numberOfRecordsUpdated, 1);

@@ -107,6 +107,30 @@ public interface Dialect {
       SqlConnection connection, String sql, Tuple params, long timeoutMs, Collector<Row, ?, R> rows);
 
   /**
+   * Runs a script: statements without parameters ({@code statements}, cut from {@code sql} by {@link
+   * io.dbgateway.sql.SqlScript}), in order, on one connection, each stopped by the server once it has run
+   * for {@code timeoutMs}. The first failure ends it; the answer is the last statement's result. By
+   * default one statement after another.
+   */
+  default <R> Future<SqlResult<R>> executeScript(
+      SqlConnection connection, String sql, List<String> statements, long timeoutMs, Collector<Row, ?, R> rows) {
+    Future<SqlResult<R>> result = Future.succeededFuture();
+    for (String statement : statements) {
+      result = result.compose(previous -> execute(connection, statement, Tuple.tuple(), timeoutMs, rows));
+    }
+    return result;
+  }
+
+  /** The last of a chain of results, as a text query with several statements answers. */
+  static <R> SqlResult<R> last(SqlResult<R> result) {
+    SqlResult<R> last = result;
+    while (last.next() != null) {
+      last = last.next();
+    }
+    return last;
+  }
+
+  /**
    * Opens a cursor over the rows of one statement, on a connection inside a transaction the caller
    * began; the database stops any one read from it that runs longer than {@code timeoutMs}.
    */

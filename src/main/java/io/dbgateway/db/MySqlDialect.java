@@ -160,6 +160,24 @@ public final class MySqlDialect implements Dialect {
   }
 
   /**
+   * The whole script as one multi-statement text query: the server parses it (routine bodies included),
+   * runs each statement in turn (each commits on its own outside a transaction), and stops at the first
+   * error. The session's statement limit bounds each statement; on MariaDB it goes back to the default
+   * afterwards, as MySQL's is set before every statement anyway.
+   */
+  @Override
+  public <R> Future<SqlResult<R>> executeScript(
+      SqlConnection connection, String sql, List<String> statements, long timeoutMs, Collector<Row, ?, R> rows) {
+    Future<?> set = connection.query(mariaDb
+        ? String.format(Locale.ROOT, "SET SESSION max_statement_time = %.3f", timeoutMs / 1000.0)
+        : "SET SESSION max_execution_time = " + timeoutMs).execute();
+    Future<SqlResult<R>> result = connection.query(sql).collecting(rows).execute().map(Dialect::last);
+    Future<?> restore = mariaDb ? connection.query("SET SESSION max_statement_time = DEFAULT").execute()
+        : Future.succeededFuture();
+    return Future.join(set, result, restore).transform(ignored -> result);
+  }
+
+  /**
    * A server-side read-only cursor ({@code COM_STMT_EXECUTE} with {@code CURSOR_TYPE_READ_ONLY}, then
    * {@code COM_STMT_FETCH n}). MySQL and MariaDB materialize the whole result in a temporary table on
    * the server when the cursor opens, so the timeout bounds that opening, where all the work happens;

@@ -90,11 +90,27 @@ public final class PostgresDialect implements Dialect {
   @Override
   public <R> Future<SqlResult<R>> execute(
       SqlConnection connection, String sql, Tuple params, long timeoutMs, Collector<Row, ?, R> rows) {
+    return withTimeout(connection, timeoutMs, () -> connection.preparedQuery(sql).collecting(rows).execute(params));
+  }
+
+  /**
+   * The whole script as one simple-protocol message: PostgreSQL runs its statements in one implicit
+   * transaction (unless the script holds its own BEGIN and COMMIT), and {@code statement_timeout} bounds
+   * the message.
+   */
+  @Override
+  public <R> Future<SqlResult<R>> executeScript(
+      SqlConnection connection, String sql, List<String> statements, long timeoutMs, Collector<Row, ?, R> rows) {
+    return withTimeout(connection, timeoutMs, () -> connection.query(sql).collecting(rows).execute().map(Dialect::last));
+  }
+
+  private <R> Future<SqlResult<R>> withTimeout(SqlConnection connection, long timeoutMs,
+      java.util.function.Supplier<Future<SqlResult<R>>> work) {
     if (timeoutMs == defaultTimeoutMs) {
-      return connection.preparedQuery(sql).collecting(rows).execute(params);
+      return work.get();
     }
     Future<?> set = setTimeout(connection, timeoutMs);
-    Future<SqlResult<R>> result = connection.preparedQuery(sql).collecting(rows).execute(params);
+    Future<SqlResult<R>> result = work.get();
     Future<?> restore = setTimeout(connection, defaultTimeoutMs);
     // The answer is the statement's, once the session is back to its default.
     return Future.join(set, result, restore).transform(ignored -> result);

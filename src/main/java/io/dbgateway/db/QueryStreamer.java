@@ -79,6 +79,9 @@ public final class QueryStreamer {
     StatementRunner.Prepared statement;
     try {
       statement = statements.prepare(request.statement(), null);
+      if (!statement.script().isEmpty()) {
+        throw StatementRunner.severalStatements(statement.script().size(), "a stream");
+      }
     } catch (GatewayException e) {
       return Future.failedFuture(e);
     }

@@ -19,6 +19,7 @@ import io.dbgateway.resilience.RetrySafety.OutcomeUnknownException;
 import io.dbgateway.sql.ParsedStatement;
 import io.dbgateway.sql.PlaceholderRewriter;
 import io.dbgateway.sql.SessionEffects;
+import io.dbgateway.sql.SqlScript;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -79,7 +80,7 @@ public final class StatementRunner {
    * (PostgreSQL) send them in one go; they still run in order.
    */
   public Work batch(BatchRequest request) {
-    ParsedStatement parsed = parse(request.sql(), request.paramTypes());
+    ParsedStatement parsed = oneStatement(parse(request.sql(), request.paramTypes()), "a batch");
     List<Tuple> tuples = new ArrayList<>();
     for (int i = 0; i < request.paramSets().size(); i++) {
       tuples.add(bind(parsed, request.paramSets().get(i), request.paramTypes(), i));
@@ -155,14 +156,45 @@ public final class StatementRunner {
         + " Accept: application/x-ndjson, or ask for fewer rows (maxRows) or columns"));
   }
 
-  /** A statement in the driver's placeholder style, with its values bound, and whether it may change the session. */
-  record Prepared(String sql, Tuple params, boolean changesSession) {}
+  /**
+   * A statement in the driver's placeholder style, with its values bound, and whether it may change the
+   * session; or a script: several statements without parameters ({@code script} holds them, else it is
+   * empty).
+   */
+  record Prepared(String sql, Tuple params, boolean changesSession, List<String> script) {
+    /** The statement whose result is the answer: the script's last, or the one statement. */
+    String answering() {
+      return script.isEmpty() ? sql : script.get(script.size() - 1);
+    }
+  }
 
   /** Rewrites the placeholders and binds the values; a bad value fails here, naming {@code index}. */
   Prepared prepare(Statement statement, Integer index) {
     ParsedStatement parsed = parse(statement.sql(), statement.paramTypes());
+    List<String> statements = SqlScript.statements(parsed.sql(), dialect.syntax());
+    List<String> script = statements.size() > 1 ? statements : List.of();
+    if (!script.isEmpty() && parsed.placeholderCount() > 0) {
+      throw new GatewayException(Problem.of(ErrorCode.BAD_REQUEST, "the SQL holds " + script.size()
+          + " statements and parameters: only a script without parameters may hold several statements;"
+          + " send each statement with its parameters separately, or together as a transaction")
+          .withStatementIndex(index));
+    }
     return new Prepared(parsed.sql(), bind(parsed, statement.params(), statement.paramTypes(), index),
-        changesSession(parsed.sql()));
+        changesSession(parsed.sql()), script);
+  }
+
+  /** Refuses SQL that holds more than one statement where only one can run (a batch, a stream). */
+  ParsedStatement oneStatement(ParsedStatement parsed, String operation) {
+    int count = SqlScript.statements(parsed.sql(), dialect.syntax()).size();
+    if (count > 1) {
+      throw severalStatements(count, operation);
+    }
+    return parsed;
+  }
+
+  static GatewayException severalStatements(int count, String operation) {
+    return new GatewayException(Problem.of(ErrorCode.BAD_REQUEST, "the SQL holds " + count + " statements: "
+        + operation + " runs one statement; send a script (several statements, no parameters) as a query"));
   }
 
   /** The statements whose row count means rows written (or selected into a table); DDL and the rest count none. */
@@ -219,8 +251,11 @@ public final class StatementRunner {
 
   private Future<QueryResult> run(SqlConnection conn, String node, Prepared statement, Limits limits,
       boolean columnMetadata, RowCollector.Budget budget) {
-    return dialect.execute(conn, statement.sql(), statement.params(), limits.timeoutMs(),
-            RowCollector.atMost(limits.maxRows(), budget, () -> dialect.cancel(conn)))
+    var rows = RowCollector.atMost(limits.maxRows(), budget, () -> dialect.cancel(conn));
+    Future<SqlResult<RowCollector.Rows>> execution = statement.script().isEmpty()
+        ? dialect.execute(conn, statement.sql(), statement.params(), limits.timeoutMs(), rows)
+        : dialect.executeScript(conn, statement.sql(), statement.script(), limits.timeoutMs(), rows);
+    return execution
         // Past the budget the statement was cancelled: whatever it ended with, the answer was too large.
         .recover(failure -> Future.failedFuture(budget.exceeded() ? tooLargeToBuffer() : failure))
         .compose(result -> {
@@ -228,9 +263,9 @@ public final class StatementRunner {
             return Future.failedFuture(tooLargeToBuffer());
           }
           List<ColumnDescriptor> columns = result.columnDescriptors() == null ? List.of() : result.columnDescriptors();
-          return dialect.describe(statement.sql(), columns)
+          return dialect.describe(statement.answering(), columns)
               .map(described -> toResult(result, described, limits.format(), node, columnMetadata,
-                  statement.sql()));
+                  statement.answering()));
         });
   }
 

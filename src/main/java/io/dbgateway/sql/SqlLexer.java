@@ -12,6 +12,45 @@ final class SqlLexer {
 
   private SqlLexer() {}
 
+  /** What {@link #scan} meets in code: words, statement-ending semicolons, and any other character. */
+  interface Tokens {
+    void word(int start, int end);
+
+    void semicolon(int at);
+
+    default void other(char c) {}
+  }
+
+  /**
+   * Walks the code of {@code sql}: literals, quoted identifiers and comments are passed over whole (a
+   * MySQL executable comment's body is code), and each word, {@code ;} and other character is told to
+   * {@code tokens} in text order.
+   */
+  static void scan(String sql, SqlSyntax syntax, Tokens tokens) {
+    int n = sql.length();
+    int i = 0;
+    while (i < n) {
+      char c = sql.charAt(i);
+      int body = syntax.executableComments() ? executableCommentBody(sql, i) : i;
+      int end = skipProtected(sql, i, syntax);
+      if (body > i) {
+        i = body;
+      } else if (end > i) {
+        i = end;
+      } else if (c == ';') {
+        tokens.semicolon(i);
+        i++;
+      } else if (isWordStart(c)) {
+        int stop = wordEnd(sql, i);
+        tokens.word(i, stop);
+        i = stop;
+      } else {
+        tokens.other(c);
+        i++;
+      }
+    }
+  }
+
   /** The end of the literal, quoted identifier or comment starting at {@code i}, or {@code i}. */
   static int skipProtected(String sql, int i, SqlSyntax syntax) {
     char next = i + 1 < sql.length() ? sql.charAt(i + 1) : 0;

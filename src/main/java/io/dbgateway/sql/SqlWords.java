@@ -20,32 +20,22 @@ public final class SqlWords {
   public static List<List<String>> leadingWords(String sql, SqlSyntax syntax, int count) {
     List<List<String>> statements = new ArrayList<>();
     List<String> words = new ArrayList<>();
-    int n = sql.length();
-    int i = 0;
-    while (i < n) {
-      char c = sql.charAt(i);
-      int body = syntax.executableComments() ? SqlLexer.executableCommentBody(sql, i) : i;
-      int end = SqlLexer.skipProtected(sql, i, syntax);
-      if (body > i) {
-        i = body;
-      } else if (end > i) {
-        i = end;
-      } else if (c == ';') {
+    SqlLexer.scan(sql, syntax, new SqlLexer.Tokens() {
+      @Override
+      public void word(int start, int end) {
+        if (words.size() < count) {
+          words.add(sql.substring(start, end).toUpperCase(Locale.ROOT));
+        }
+      }
+
+      @Override
+      public void semicolon(int at) {
         if (!words.isEmpty()) {
           statements.add(List.copyOf(words));
           words.clear();
         }
-        i++;
-      } else if (SqlLexer.isWordStart(c)) {
-        int stop = SqlLexer.wordEnd(sql, i);
-        if (words.size() < count) {
-          words.add(sql.substring(i, stop).toUpperCase(Locale.ROOT));
-        }
-        i = stop;
-      } else {
-        i++;
       }
-    }
+    });
     if (!words.isEmpty()) {
       statements.add(List.copyOf(words));
     }

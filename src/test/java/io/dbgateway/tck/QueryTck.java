@@ -65,6 +65,58 @@ public abstract class QueryTck {
     assertThat(dropped.json().getLong("updated")).isZero();
   }
 
+  /** A script without parameters runs whole, in order, on one connection, and answers its last statement. */
+  @Test
+  void aScriptWithoutParametersRunsEveryStatementAndAnswersTheLast() throws SQLException {
+    String other = Engine.uniqueTable("script");
+    Response r = query(new JsonObject().put("sql", "CREATE TABLE " + other + " (id INTEGER, note VARCHAR(20));\n"
+        + "INSERT INTO " + other + " (id, note) VALUES (1, 'a;b'); -- a comment; with a semicolon\n"
+        + "INSERT INTO " + other + " (id, note) VALUES (2, 'c');\n"
+        + "SELECT COUNT(*) AS n, MAX(note) AS last FROM " + other + ";"));
+    assertThat(r.status()).as(r.body()).isEqualTo(200);
+    assertThat(r.json().getJsonArray("rows")).containsExactly(new JsonObject().put("n", 2).put("last", "c"));
+    assertThat(r.json().getJsonArray("columns").getJsonObject(0).getString("name")).isEqualTo("n");
+
+    Response written = query(new JsonObject().put("sql", "DELETE FROM " + other + " WHERE id = 1; UPDATE " + other
+        + " SET note = 'd' WHERE id = 2"));
+    assertThat(written.status()).as(written.body()).isEqualTo(200);
+    assertThat(written.json().getLong("updated")).as("the last statement's count").isEqualTo(1);
+    try (Connection c = engine().jdbc(); var s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT id, note FROM " + other)) {
+      assertThat(rs.next()).isTrue();
+      assertThat(rs.getInt(1)).isEqualTo(2);
+      assertThat(rs.getString(2)).isEqualTo("d");
+      assertThat(rs.next()).isFalse();
+    }
+  }
+
+  /** The first failing statement ends a script with its error; the statements after it do not run. */
+  @Test
+  void aScriptStopsAtItsFirstFailure() throws SQLException {
+    Response r = query(new JsonObject().put("sql", "UPDATE " + table + " SET qty = 100 WHERE id = 1;"
+        + " SELECT * FROM no_such_table_here; UPDATE " + table + " SET qty = 200 WHERE id = 2"));
+    assertThat(r.status()).as(r.body()).isEqualTo(400);
+    assertThat(r.json().getString("code")).isEqualTo("SQL_ERROR");
+    assertThat(countRows("id = 2 AND qty = 200")).as("the statement after the failure").isZero();
+  }
+
+  /** Parameters belong to one statement: SQL with several statements and parameters is a clear 400. */
+  @Test
+  void severalStatementsWithParametersAreRefused() throws SQLException {
+    Response r = query(new JsonObject().put("sql", "UPDATE " + table + " SET qty = ? WHERE id = 1; SELECT 1")
+        .put("params", new JsonArray().add(9)));
+    assertThat(r.status()).as(r.body()).isEqualTo(400);
+    assertThat(r.json().getString("code")).isEqualTo("BAD_REQUEST");
+    assertThat(r.json().getString("detail")).contains("2 statements and parameters");
+    assertThat(countRows("qty = 9")).isZero();
+
+    Response batch = gateway.post("/v1/batch", new JsonObject()
+        .put("sql", "UPDATE " + table + " SET qty = 9 WHERE id = 1; SELECT 1").put("params", new JsonArray().add(new JsonArray())));
+    assertThat(batch.status()).as(batch.body()).isEqualTo(400);
+    assertThat(batch.json().getString("detail")).contains("a batch runs one statement");
+    assertThat(countRows("qty = 9")).isZero();
+  }
+
   @Test
   void positionalParametersSelectRows() {
     Response r = query(new JsonObject().put("sql", "SELECT id, name FROM " + table + " WHERE qty > ? ORDER BY id")
