@@ -80,6 +80,19 @@ public final class ConnectionSource {
   private final Map<SqlConnection, Lease> lent = new ConcurrentHashMap<>();
 
   /**
+   * Connections a cancel was sent for. A cancel reaches the server a moment later and stops whatever runs
+   * there then, which could already be the next caller's statement on a reused connection; so such a
+   * connection is closed when it comes back, and never lent again. Cancels are rare (a deadline, a result
+   * over its budget, shutdown), so the reconnect costs little.
+   */
+  private static final java.util.Set<SqlConnection> CANCELLED = ConcurrentHashMap.newKeySet();
+
+  /** Records that a cancel is being sent for the statement running on {@code conn}: see {@link #CANCELLED}. */
+  static void cancelSent(SqlConnection conn) {
+    CANCELLED.add(conn);
+  }
+
+  /**
    * Puts a session back as a new connection has it: settings, locks, temporary tables, prepared
    * statements, cursors, listeners, variables, an open transaction. A failed reset closes the connection.
    */
@@ -207,6 +220,9 @@ public final class ConnectionSource {
    * never lent again.
    */
   public Future<Void> giveBack(SqlConnection conn, boolean sessionChanged) {
+    if (CANCELLED.contains(conn)) {
+      return discard(conn);
+    }
     if (!sessionChanged && !resetEverySession) {
       return returnToPool(conn);
     }
@@ -222,6 +238,7 @@ public final class ConnectionSource {
   }
 
   private Future<Void> returnToPool(SqlConnection conn) {
+    CANCELLED.remove(conn);
     Lease lease = lent.remove(conn);
     if (lease != null && lease.transaction()) {
       lease.lane().transactions.decrementAndGet();

@@ -98,6 +98,7 @@ public final class MySqlDialect implements Dialect {
    */
   @Override
   public Future<Void> cancel(SqlConnection connection) {
+    ConnectionSource.cancelSent(connection);
     return MySqlConnectionIds.killQuery(connection);
   }
 

@@ -66,6 +66,37 @@ class PostgresTimeoutTest extends TimeoutTck {
     }
   }
 
+  /**
+   * A cancel reaches the server a moment after it is sent, and stops whatever runs there then: on a
+   * reused connection that could be the next caller's statement. So the connection a cancel was sent for
+   * is closed, and the pool's one connection is a new session afterwards.
+   */
+  @org.junit.jupiter.api.Test
+  void aConnectionACancelWasSentForIsNeverLentAgain() {
+    java.util.Map<String, String> env = new java.util.HashMap<>(engine().env());
+    env.put("DB_POOL_SIZE", "1");
+    // At the default timeout no SET precedes a statement, so a transaction can turn its own timeout off and
+    // only the gateway's deadline (and its cancel) ends it.
+    env.put("GATEWAY_QUERY_DEFAULT_TIMEOUT_MS", "1000");
+    env.put("GATEWAY_POOL_WAIT_TIMEOUT_MS", "500");
+    GatewayUnderTest gateway = GatewayUnderTest.start(env);
+    try {
+      var before = gateway.post("/v1/query", new io.vertx.core.json.JsonObject().put("sql", "SELECT pg_backend_pid() AS pid"));
+      int firstPid = before.json().getJsonArray("rows").getJsonObject(0).getInteger("pid");
+      var cancelled = gateway.post("/v1/transaction", new io.vertx.core.json.JsonObject()
+          .put("statements", new io.vertx.core.json.JsonArray()
+              .add(new io.vertx.core.json.JsonObject().put("sql", "SELECT set_config('statement_timeout', '0', true) AS off"))
+              .add(new io.vertx.core.json.JsonObject().put("sql", "SELECT pg_sleep(60) AS slept"))));
+      org.assertj.core.api.Assertions.assertThat(cancelled.status()).as(cancelled.body()).isEqualTo(504);
+      var after = gateway.post("/v1/query", new io.vertx.core.json.JsonObject().put("sql", "SELECT pg_backend_pid() AS pid"));
+      org.assertj.core.api.Assertions.assertThat(after.status()).as(after.body()).isEqualTo(200);
+      org.assertj.core.api.Assertions.assertThat(after.json().getJsonArray("rows").getJsonObject(0).getInteger("pid"))
+          .as("the pool's one connection after a cancel").isNotEqualTo(firstPid);
+    } finally {
+      gateway.close();
+    }
+  }
+
   @Override
   protected String statementTaking(GatewayUnderTest gateway, long ms) {
     return "SELECT pg_sleep(" + ms / 1000.0 + ")";
