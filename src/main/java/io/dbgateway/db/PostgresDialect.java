@@ -28,6 +28,9 @@ public final class PostgresDialect implements Dialect {
   /** Every session starts with the default statement timeout (a startup parameter, see {@link Pools}). */
   private final long defaultTimeoutMs;
 
+  /** Values the driver cannot bind as the type the server inferred go as text, for the server to read. */
+  private final PgParameterBinding binding = new PgParameterBinding(PgParameterBinding.DEFAULT_CAPACITY);
+
   public PostgresDialect(long defaultTimeoutMs) {
     this.defaultTimeoutMs = defaultTimeoutMs;
   }
@@ -90,7 +93,8 @@ public final class PostgresDialect implements Dialect {
   @Override
   public <R> Future<SqlResult<R>> execute(
       SqlConnection connection, String sql, Tuple params, long timeoutMs, Collector<Row, ?, R> rows) {
-    return withTimeout(connection, timeoutMs, () -> connection.preparedQuery(sql).collecting(rows).execute(params));
+    return binding.bind(connection, sql, params, (bound, values) ->
+        withTimeout(connection, timeoutMs, () -> connection.preparedQuery(bound).collecting(rows).execute(values)));
   }
 
   /**
@@ -125,7 +129,7 @@ public final class PostgresDialect implements Dialect {
   public Future<RowCursor> openCursor(SqlConnection connection, String sql, Tuple params, long timeoutMs) {
     Future<?> timeout = timeoutMs == defaultTimeoutMs ? Future.succeededFuture()
         : connection.query("SET LOCAL statement_timeout = " + timeoutMs).execute();
-    return timeout.compose(set -> SqlClientCursor.open(connection, sql, params));
+    return timeout.map(set -> binding.cursor(connection, sql, params));
   }
 
   /**
@@ -154,6 +158,7 @@ public final class PostgresDialect implements Dialect {
   /** A PostgreSQL CancelRequest, sent on a connection of its own: the backend aborts the statement. */
   @Override
   public Future<Void> cancel(SqlConnection connection) {
+    ConnectionSource.cancelSent(connection);
     return io.vertx.pgclient.PgConnection.cast(connection).cancelRequest();
   }
 

@@ -182,8 +182,25 @@ public final class Failures {
         && failure.getMessage().startsWith("Parameter at position")) {
       return Problem.of(ErrorCode.BAD_REQUEST, unboundParameter(failure.getMessage()));
     }
+    if (failure instanceof VertxException && failure.getMessage() != null) {
+      java.util.regex.Matcher count = PARAMETER_COUNT.matcher(failure.getMessage());
+      if (count.matches()) {
+        return Problem.of(ErrorCode.BAD_REQUEST, "the statement has " + count(count.group(1), "parameter") + " but "
+            + count(count.group(2), "value") + " given (a $n written in the SQL is not a placeholder of the"
+            + " request: write ? or :name)");
+      }
+    }
     return null;
   }
+
+  private static String count(String n, String noun) {
+    return n + " " + noun + (n.equals("1") ? "" : "s");
+  }
+
+  /** The driver's refusal of a tuple of the wrong size: a PostgreSQL statement that names its own $n. */
+  private static final java.util.regex.Pattern PARAMETER_COUNT = java.util.regex.Pattern.compile(
+      "The number of parameters to execute should be consistent with the expected number of parameters"
+          + " = \\[(\\d+)] but the actual number is \\[(\\d+)]\\.");
 
   private static final java.util.regex.Pattern UNBOUND = java.util.regex.Pattern.compile(
       "Parameter at position\\[(\\d+)] with class = \\[([^\\]]*)] .* expected class = \\[([^\\]]*)].*",

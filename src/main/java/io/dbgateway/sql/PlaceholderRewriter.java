@@ -106,17 +106,63 @@ public final class PlaceholderRewriter {
         }
         out.append(sql, i, stop);
         i = stop;
-      } else if (SqlLexer.isWordStart(c)) {
-        i = copyWord(sql, i, out);
       } else {
-        out.append(c);
-        i++;
+        i = copyCode(sql, i, out);
       }
       if (positional && named) {
         throw GatewayException.badRequest("a statement cannot mix ? and :name placeholders");
       }
     }
     return new ParsedStatement(out.toString(), names, named, syntax.target());
+  }
+
+  /**
+   * PostgreSQL SQL with its numbered placeholders ({@code $n}) written as {@code replacement} says:
+   * {@code replacement.apply(n)} is the text for {@code $n}, or null to leave it. Literals, quoted
+   * identifiers, comments, dollar quotes and identifiers such as {@code a$1} are left as they are.
+   */
+  public static String replaceNumbered(String sql, java.util.function.IntFunction<String> replacement) {
+    StringBuilder out = new StringBuilder(sql.length() + 32);
+    int n = sql.length();
+    int i = 0;
+    while (i < n) {
+      char c = sql.charAt(i);
+      if (c == '$' && i + 1 < n && SqlLexer.isAsciiDigit(sql.charAt(i + 1))) {
+        int stop = i + 1;
+        while (stop < n && SqlLexer.isAsciiDigit(sql.charAt(stop))) {
+          stop++;
+        }
+        String written = number(sql.substring(i + 1, stop)).map(replacement::apply).orElse(null);
+        out.append(written == null ? sql.substring(i, stop) : written);
+        i = stop;
+        continue;
+      }
+      int end = SqlLexer.skipProtected(sql, i, SqlSyntax.POSTGRESQL);
+      if (end > i) {
+        out.append(sql, i, end);
+        i = end;
+      } else {
+        i = copyCode(sql, i, out);
+      }
+    }
+    return out.toString();
+  }
+
+  private static java.util.Optional<Integer> number(String digits) {
+    try {
+      return java.util.Optional.of(Integer.parseInt(digits));
+    } catch (NumberFormatException e) {
+      return java.util.Optional.empty(); // more digits than any statement has parameters
+    }
+  }
+
+  /** Copies the identifier, keyword or number at {@code i} whole, or else the one character there. */
+  private static int copyCode(String sql, int i, StringBuilder out) {
+    if (SqlLexer.isWordStart(sql.charAt(i))) {
+      return copyWord(sql, i, out);
+    }
+    out.append(sql.charAt(i));
+    return i + 1;
   }
 
   /** Copies an identifier, keyword or number whole (see {@link SqlLexer#wordEnd}). */

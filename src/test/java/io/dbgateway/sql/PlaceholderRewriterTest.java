@@ -372,4 +372,31 @@ class PlaceholderRewriterTest {
       assertThatThrownBy(() -> values.add(2)).isInstanceOf(UnsupportedOperationException.class);
     }
   }
+
+  @Nested
+  class NumberedPlaceholdersReplaced {
+
+    private String replaced(String sql) {
+      return PlaceholderRewriter.replaceNumbered(sql, n -> n == 1 ? "($1::pg_catalog.text::pg_catalog.inet)"
+          : n == 10 ? "NULL" : null);
+    }
+
+    @Test
+    void onlyTheNumbersAskedForAreWrittenAgain() {
+      assertThat(replaced("SELECT $1, $2, $10, $1[1] FROM t WHERE a = $1"))
+          .isEqualTo("SELECT ($1::pg_catalog.text::pg_catalog.inet), $2, NULL, ($1::pg_catalog.text::pg_catalog.inet)[1]"
+              + " FROM t WHERE a = ($1::pg_catalog.text::pg_catalog.inet)");
+    }
+
+    @Test
+    void textThatIsNotCodeKeepsItsDollarNumbers() {
+      String untouched = "SELECT '$1', E'\\' $1', \"$1\", a$1, $$ $1 $$, $q$ $1 $q$ -- $1\n /* $1 */ $2";
+      assertThat(replaced(untouched)).isEqualTo(untouched);
+    }
+
+    @Test
+    void aNumberPastEveryParameterIsLeftAlone() {
+      assertThat(replaced("SELECT $99999999999999999999")).isEqualTo("SELECT $99999999999999999999");
+    }
+  }
 }

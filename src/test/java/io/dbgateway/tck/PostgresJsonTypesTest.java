@@ -104,6 +104,7 @@ class PostgresJsonTypesTest extends JsonTypesTck {
     assertThat(result.getJsonArray("rows").getJsonObject(0).getString("v6")).startsWith("0:0:0:0:0:0:0:1");
   }
 
+  /** The server reads it as the text of a json value, and refuses it as it would a literal. */
   @Test
   void stringThatIsNotJsonTextIsRefusedForAJsonColumn() {
     String table = table(Kind.JSON);
@@ -111,7 +112,8 @@ class PostgresJsonTypesTest extends JsonTypesTck {
         .put("params", new JsonArray().add("{not json"));
     GatewayUnderTest.Response response = engine().gateway().post("/v1/query", body);
     assertThat(response.status()).as(response.body()).isEqualTo(400);
-    assertThat(response.json().getString("code")).isEqualTo("BAD_REQUEST");
+    assertThat(response.json().getString("code")).isEqualTo("SQL_ERROR");
+    assertThat(response.json().getString("sqlState")).isEqualTo("22P02");
   }
 
   @Test
