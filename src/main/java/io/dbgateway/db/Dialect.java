@@ -40,6 +40,23 @@ public interface Dialect {
     return commit && !readOnly ? "COMMIT" : "ROLLBACK";
   }
 
+  /**
+   * Whether {@code sql} ends the open transaction by itself, as MySQL's DDL and the like commit implicitly:
+   * at COMMIT, a transaction that ran it cannot be told from one the database ended on its own.
+   */
+  default boolean commitsImplicitly(String sql) {
+    return false;
+  }
+
+  /**
+   * Commits the read-write transaction {@link #beginTransaction} opened on {@code connection}.
+   *
+   * @param afterImplicitCommit whether a statement of it committed implicitly ({@link #commitsImplicitly})
+   */
+  default Future<Void> commit(SqlConnection connection, boolean afterImplicitCommit) {
+    return connection.query(endTransaction(false, true)).execute().mapEmpty();
+  }
+
   /** Transaction control and session changes, on every engine: see {@link #readOnlyRefused()}. */
   java.util.Set<String> TRANSACTION_AND_SESSION =
       java.util.Set.of("BEGIN", "START", "COMMIT", "END", "ROLLBACK", "SAVEPOINT", "RELEASE", "SET", "RESET");

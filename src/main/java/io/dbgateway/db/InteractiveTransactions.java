@@ -132,15 +132,16 @@ public final class InteractiveTransactions {
           + " begin the transaction with readOnly instead");
     }
     Route route = tx.route();
-    return tx.statement(work.changesSession(), conn -> route.breaker().call(timeMs, () -> work.apply(conn, route.node())))
+    return tx.statement(work.changesSession(), work.commitsImplicitly(), conn -> route.breaker().call(timeMs, () -> work.apply(conn, route.node())))
         .recover(statements::fail);
   }
 
   public Future<JsonObject> commit(String txId, Caller caller) {
     OpenTransaction tx = registry.find(txId, caller.keyId());
     Route route = tx.route();
-    String end = dialect.endTransaction(tx.readOnly(), true);
-    return tx.commit(conn -> route.breaker().call(commitTimeoutMs, () -> conn.query(end).execute()).mapEmpty(),
+    return tx.commit(conn -> route.breaker().call(commitTimeoutMs, () -> tx.readOnly()
+                ? conn.query(dialect.endTransaction(true, true)).execute().<Void>mapEmpty()
+                : dialect.commit(conn, tx.committedImplicitly())),
             () -> new GatewayException(new Problem(ErrorCode.SQL_ERROR, "the transaction was aborted by a statement that"
                 + " failed in it, so it was rolled back, not committed", "25P02", null, null, false, null)))
         .map(v -> ended(txId, "committed"))

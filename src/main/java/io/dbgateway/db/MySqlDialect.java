@@ -118,7 +118,55 @@ public final class MySqlDialect implements Dialect {
    */
   @Override
   public String beginTransaction(boolean readOnly) {
-    return readOnly ? "SET SESSION TRANSACTION READ ONLY; START TRANSACTION READ ONLY" : "START TRANSACTION";
+    if (readOnly) {
+      return "SET SESSION TRANSACTION READ ONLY; START TRANSACTION READ ONLY";
+    }
+    return galera ? "SET autocommit = 0; START TRANSACTION; SAVEPOINT " + COMMIT_GUARD : "START TRANSACTION";
+  }
+
+  /**
+   * The savepoint a Galera transaction opens with and releases just before COMMIT. Under a mix of local
+   * and replicated writes, MariaDB was seen to abort a transaction for a conflict (a brute-force abort)
+   * without telling the statement after it: the statements that followed ran outside it, and COMMIT
+   * answered OK with nothing of the transaction committed (GaleraFailoverTest lost acknowledged writes
+   * so). The abort takes the savepoint with the transaction, so releasing it fails; and with
+   * autocommit off, nothing that ran after the abort commits on its own.
+   */
+  static final String COMMIT_GUARD = "dbgw_commit_guard";
+  static final int ER_SP_DOES_NOT_EXIST = 1305;
+
+  /** DDL, account and table-lock statements, and the rest MySQL commits the open transaction before. */
+  private static final java.util.Set<String> IMPLICIT_COMMITS = java.util.Set.of("ALTER", "CREATE", "DROP", "RENAME",
+      "TRUNCATE", "GRANT", "REVOKE", "LOCK", "UNLOCK", "BEGIN", "START", "COMMIT", "ROLLBACK", "SET", "ANALYZE",
+      "CHECK", "OPTIMIZE", "REPAIR", "CACHE", "LOAD", "FLUSH", "RESET", "XA", "INSTALL", "UNINSTALL", "CALL",
+      "SAVEPOINT", "RELEASE");
+
+  @Override
+  public boolean commitsImplicitly(String sql) {
+    return io.dbgateway.sql.SqlWords.leadingWords(sql, syntax(), 1).stream()
+        .anyMatch(words -> IMPLICIT_COMMITS.contains(words.get(0)));
+  }
+
+  /**
+   * On Galera the guard is released first: if the cluster aborted the transaction unseen, that fails, the
+   * transaction (and whatever ran after the abort) rolls back, and the answer is the deadlock the abort
+   * was, safe to retry. A transaction that committed implicitly has lost its savepoint by design, so it
+   * commits without the check, as on a single server.
+   */
+  @Override
+  public Future<Void> commit(SqlConnection connection, boolean afterImplicitCommit) {
+    if (!galera) {
+      return Dialect.super.commit(connection, afterImplicitCommit);
+    }
+    String commit = (afterImplicitCommit ? "" : "RELEASE SAVEPOINT " + COMMIT_GUARD + "; ") + "COMMIT; SET autocommit = 1";
+    return connection.query(commit).execute().<Void>mapEmpty().recover(failure -> {
+      if (!(failure instanceof MySQLException my && my.getErrorCode() == ER_SP_DOES_NOT_EXIST)) {
+        return Future.failedFuture(failure);
+      }
+      return connection.query(endTransaction(false, false)).execute().transform(rolledBack -> Future.failedFuture(
+          new MySQLException("Deadlock: the cluster aborted the transaction for a conflict before COMMIT and"
+              + " reported it late; nothing of it committed", ER_LOCK_DEADLOCK, "40001")));
+    });
   }
 
   /**
@@ -128,8 +176,13 @@ public final class MySqlDialect implements Dialect {
    */
   @Override
   public String endTransaction(boolean readOnly, boolean commit) {
-    return readOnly ? "ROLLBACK; SET SESSION TRANSACTION READ WRITE; DO RELEASE_ALL_LOCKS()"
-        : Dialect.super.endTransaction(false, commit);
+    if (readOnly) {
+      return "ROLLBACK; SET SESSION TRANSACTION READ WRITE; DO RELEASE_ALL_LOCKS()";
+    }
+    if (galera) {
+      return (commit ? "RELEASE SAVEPOINT " + COMMIT_GUARD + "; COMMIT" : "ROLLBACK") + "; SET autocommit = 1";
+    }
+    return Dialect.super.endTransaction(false, commit);
   }
 
   /**

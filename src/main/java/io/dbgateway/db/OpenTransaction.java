@@ -49,6 +49,7 @@ final class OpenTransaction {
   private boolean aborted;
   /** A statement sent may have changed the session: it is reset when the transaction ends. */
   private volatile boolean sessionChanged;
+  private volatile boolean committedImplicitly;
 
   OpenTransaction(String id, String owner, boolean readOnly, Route route, SqlConnection conn, Context context,
       Vertx vertx, TransactionConfig limits, Dialect dialect, TransactionRegistry registry) {
@@ -105,16 +106,25 @@ final class OpenTransaction {
    * Runs a statement on the transaction's connection, after every operation that arrived before it.
    *
    * @param changesSession whether it may leave state on the session, which is then reset at the end
+   * @param commitsImplicitly whether it may end the transaction by itself ({@link Dialect#commitsImplicitly})
    */
-  <T> Future<T> statement(boolean changesSession, Function<SqlConnection, Future<T>> work) {
+  <T> Future<T> statement(boolean changesSession, boolean commitsImplicitly, Function<SqlConnection, Future<T>> work) {
     if (changesSession) {
       sessionChanged = true;
+    }
+    if (commitsImplicitly) {
+      committedImplicitly = true;
     }
     return enqueue(false, () -> work.apply(conn).andThen(done -> {
       if (done.failed()) {
         afterFailure(done.cause());
       }
     }));
+  }
+
+  /** Whether a statement of it may have committed it implicitly (MySQL's DDL): see {@link Dialect#commit}. */
+  boolean committedImplicitly() {
+    return committedImplicitly;
   }
 
   /**
@@ -127,6 +137,7 @@ final class OpenTransaction {
         return release(false).compose(v -> Future.<Void>failedFuture(aborted.get()));
       }
       Future<Void> committed = commit.apply(conn);
+      // A failed commit is followed by a rollback, which also sets the session back (or resets it).
       return committed.transform(done -> release(done.succeeded())).transform(v -> committed);
     });
   }
@@ -233,11 +244,11 @@ final class OpenTransaction {
 
   /**
    * Rolls back and returns {@code conn} to the pool, as it came: the dialect's end of a transaction also
-   * undoes what its begin set on the session. A failure only means there is nothing left to undo.
+   * undoes what its begin set on the session. If that end fails, the session is reset instead.
    */
   static Future<Void> giveBack(Route route, SqlConnection conn, boolean readOnly, Dialect dialect,
       boolean sessionChanged) {
     return conn.query(dialect.endTransaction(readOnly, false)).execute()
-        .transform(done -> route.giveBack(conn, sessionChanged));
+        .transform(done -> route.giveBack(conn, sessionChanged || done.failed()));
   }
 }

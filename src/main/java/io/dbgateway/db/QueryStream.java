@@ -51,6 +51,7 @@ public final class QueryStream {
   private final long timeoutMs;
   private final long start;
   private final boolean sessionChanged;
+  private final String sql;
   /** Rows that may still be sent (maxRows less those sent). */
   private long remaining;
   private long sent;
@@ -72,6 +73,7 @@ public final class QueryStream {
       QueryRequest request, Caller caller, long maxRows, long start, boolean sessionChanged) {
     this.streamer = streamer;
     this.sessionChanged = sessionChanged;
+    this.sql = request.statement().sql();
     this.route = route;
     this.conn = conn;
     this.cursor = cursor;
@@ -273,7 +275,7 @@ public final class QueryStream {
       return Future.succeededFuture();
     }
     released = true;
-    return cursor.close().transform(closed -> streamer.end(route, conn, readOnly, commit, sessionChanged));
+    return cursor.close().transform(closed -> streamer.end(route, conn, readOnly, commit, sessionChanged, sql));
   }
 
   /** Writes the error line; answers the problem's code. */

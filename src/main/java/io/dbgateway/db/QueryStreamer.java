@@ -99,7 +99,7 @@ public final class QueryStreamer {
                       .map(first -> new QueryStream(this, route, conn, cursor, first, request, caller, maxRows, start,
                           statement.changesSession()))
                       .recover(failure -> cursor.close().transform(closed -> Future.failedFuture(failure))))
-                  .recover(failure -> end(route, conn, readOnly, false, statement.changesSession())
+                  .recover(failure -> end(route, conn, readOnly, false, statement.changesSession(), statement.sql())
                       .transform(ended -> Future.failedFuture(failure))));
           attempts.add(attempt);
           return attempt;
@@ -125,10 +125,17 @@ public final class QueryStreamer {
     return remaining >= fetchRows ? fetchRows : (int) remaining + 1;
   }
 
-  /** Ends the transaction and gives the connection back, whatever the outcome of the end. */
-  Future<Void> end(Route route, SqlConnection conn, boolean readOnly, boolean commit, boolean sessionChanged) {
-    return conn.query(dialect.endTransaction(readOnly, commit)).execute().<Void>mapEmpty()
-        .andThen(done -> nodes.release(route, conn, sessionChanged));
+  /**
+   * Ends the transaction and gives the connection back, whatever the outcome of the end.
+   *
+   * @param sql the streamed statement, which may have committed the transaction implicitly ({@link Dialect#commit})
+   */
+  Future<Void> end(Route route, SqlConnection conn, boolean readOnly, boolean commit, boolean sessionChanged, String sql) {
+    Future<Void> ended = commit && !readOnly ? dialect.commit(conn, dialect.commitsImplicitly(sql))
+        : conn.query(dialect.endTransaction(readOnly, commit)).execute().mapEmpty();
+    // An end that failed may have left the transaction's settings on the session: it is reset then.
+    return ended
+        .andThen(done -> nodes.release(route, conn, sessionChanged || done.failed()));
   }
 
   void fetched(int rows) {

@@ -19,6 +19,7 @@ import io.vertx.sqlclient.SqlConnection;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Runs the operations against one database node. Every operation is a unit: it runs under the node's
@@ -156,9 +157,12 @@ public final class SqlExecutor {
             return result.andThen(done -> nodes.release(route, conn, work.changesSession()));
           }
           UnitDeadline.Watch watch = deadline.watch(vertx, () -> nodes.stop(route, conn));
-          Future<Outcome> result = run(() -> inTransaction(conn, route.node(), unit.readOnly(), key, work, watch));
+          // A transaction whose end failed may have left its session in the transaction's settings
+          // (MySQL's autocommit off on Galera): the session is reset before the connection is lent again.
+          AtomicBoolean endFailed = new AtomicBoolean();
+          Future<Outcome> result = run(() -> inTransaction(conn, route.node(), unit.readOnly(), key, work, watch, endFailed));
           // The connection goes back once the work has truly ended (rolled back, after a deadline).
-          result.onComplete(done -> nodes.release(route, conn, work.changesSession()));
+          result.onComplete(done -> nodes.release(route, conn, work.changesSession() || endFailed.get()));
           return watch.answer(result);
         })
         .recover(failure -> key != null && failure instanceof OutcomeUnknownException
@@ -192,7 +196,7 @@ public final class SqlExecutor {
    * recorded result instead.
    */
   private Future<Outcome> inTransaction(SqlConnection conn, String node, boolean readOnly, IdempotencyKey key,
-      Work work, UnitDeadline.Watch deadline) {
+      Work work, UnitDeadline.Watch deadline, AtomicBoolean endFailed) {
     Future<JsonObject> body = conn.query(dialect.beginTransaction(readOnly)).execute()
         .compose(begun -> key == null ? Future.succeededFuture() : claim(conn, key))
         .compose(claimed -> work.apply(conn, node))
@@ -202,16 +206,21 @@ public final class SqlExecutor {
       if (done.failed()) {
         Throwable failure = done.cause();
         Future<Outcome> rolledBack = conn.query(dialect.endTransaction(readOnly, false)).execute()
+            .onFailure(f -> endFailed.set(true))
             .transform(r -> Future.failedFuture(lostBeforeCommit(failure)));
         return failure instanceof KeyAlreadyClaimed ? rolledBack.recover(f -> replay(conn, key, failure.getCause())) : rolledBack;
       }
       if (!deadline.mayCommit()) {
         // Past the deadline: the caller has its 504 already, and this transaction must not commit.
         return conn.query(dialect.endTransaction(readOnly, false)).execute()
+            .onFailure(f -> endFailed.set(true))
             .transform(r -> Future.<Outcome>failedFuture(deadline.expired()));
       }
-      return conn.query(dialect.endTransaction(readOnly, true)).execute()
-          .map(committed -> new Outcome(done.result(), false))
+      Future<Void> committed = readOnly ? conn.query(dialect.endTransaction(true, true)).execute().mapEmpty()
+          : dialect.commit(conn, work.commitsImplicitly());
+      return committed
+          .onFailure(f -> endFailed.set(true))
+          .map(v -> new Outcome(done.result(), false))
           .recover(failure -> Future.failedFuture(
               Failures.isCommitOutcomeUnknown(failure) ? new OutcomeUnknownException(failure) : failure));
     });

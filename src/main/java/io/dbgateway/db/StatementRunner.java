@@ -46,8 +46,10 @@ public final class StatementRunner {
    *
    * @param changesSession whether its SQL may leave state on the session ({@link SessionEffects}), so the
    *     connection's session is reset before it is lent again
+   * @param commitsImplicitly whether its SQL ends a transaction by itself ({@link Dialect#commitsImplicitly})
    */
-  public record Work(boolean changesSession, BiFunction<SqlConnection, String, Future<JsonObject>> run) {
+  public record Work(boolean changesSession, boolean commitsImplicitly,
+      BiFunction<SqlConnection, String, Future<JsonObject>> run) {
     public Future<JsonObject> apply(SqlConnection conn, String node) {
       return run.apply(conn, node);
     }
@@ -70,7 +72,7 @@ public final class StatementRunner {
     Prepared statement = prepare(request.statement(), null);
     Limits limits = request.limits();
     long start = System.nanoTime();
-    return new Work(statement.changesSession(), (conn, node) -> run(conn, node, statement, limits, request.columnMetadata(),
+    return new Work(statement.changesSession(), dialect.commitsImplicitly(statement.sql()), (conn, node) -> run(conn, node, statement, limits, request.columnMetadata(),
             new RowCollector.Budget(maxResultBytes))
         .map(result -> result.withElapsedMs(elapsedMs(start)).toJson()));
   }
@@ -87,7 +89,7 @@ public final class StatementRunner {
     }
     long timeoutMs = request.limits().timeoutMs();
     long start = System.nanoTime();
-    return new Work(changesSession(parsed.sql()), (conn, node) -> {
+    return new Work(changesSession(parsed.sql()), dialect.commitsImplicitly(parsed.sql()), (conn, node) -> {
       List<Future<SqlResult<RowCollector.Rows>>> executions = new ArrayList<>();
       for (Tuple tuple : tuples) {
         executions.add(dialect.execute(conn, parsed.sql(), tuple, timeoutMs, RowCollector.atMost(0, new RowCollector.Budget(0), () -> {})));
@@ -106,7 +108,8 @@ public final class StatementRunner {
     Limits limits = request.limits();
     long start = System.nanoTime();
     boolean changesSession = statements.stream().anyMatch(Prepared::changesSession);
-    return new Work(changesSession, (conn, node) -> {
+    boolean commitsImplicitly = statements.stream().anyMatch(s -> dialect.commitsImplicitly(s.sql()));
+    return new Work(changesSession, commitsImplicitly, (conn, node) -> {
       JsonArray results = new JsonArray();
       RowCollector.Budget budget = new RowCollector.Budget(maxResultBytes); // the results are one answer
       Future<Void> chain = Future.succeededFuture();

@@ -26,7 +26,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -304,6 +306,10 @@ class GaleraFailoverTest {
     String table = Engine.uniqueTable("counter");
     ok(query("CREATE TABLE " + table + " (id INT PRIMARY KEY, n BIGINT NOT NULL)"));
     ok(query("INSERT INTO " + table + " (id, n) VALUES (1, 0), (2, 0)"));
+    // Every increment also writes its key into a ledger in the same transaction: a mismatch then names the
+    // write that was acknowledged but is missing (or present but never acknowledged).
+    String ledger = table + "_ledger";
+    ok(query("CREATE TABLE " + ledger + " (k VARCHAR(100) PRIMARY KEY)"));
     String writer = awaitWriter(Duration.ofSeconds(20));
     int direct = nodeIndex(writer) % 3 + 1; // another node
     int logMark = retryLog.mark();
@@ -317,6 +323,7 @@ class GaleraFailoverTest {
       int row = (int) (Long.parseLong(key.substring(key.lastIndexOf('-') + 1)) % rows) + 1;
       return new JsonObject().put("statements", new JsonArray()
           .add(new JsonObject().put("sql", "UPDATE " + table + " SET n = n + 1 WHERE id = ?").put("params", new JsonArray().add(row)))
+          .add(new JsonObject().put("sql", "INSERT INTO " + ledger + " (k) VALUES (?)").put("params", new JsonArray().add(key)))
           .add(new JsonObject().put("sql", "SELECT SLEEP(0.01) AS s")));
     }).path("/v1/transaction");
 
@@ -339,6 +346,7 @@ class GaleraFailoverTest {
             for (int attempt = 1; ; attempt++) {
               try (Statement s = c.createStatement()) {
                 s.executeUpdate("UPDATE " + table + " SET n = n + 1 WHERE id = " + row);
+                s.executeUpdate("INSERT INTO " + ledger + " (k) VALUES ('direct-" + i + "')");
                 Thread.sleep(5);
                 c.commit();
                 directAcks[row - 1].incrementAndGet();
@@ -383,20 +391,40 @@ class GaleraFailoverTest {
     }
     List<String> retries = retryLog.messagesSince(logMark).stream()
         .filter(m -> m.startsWith("transaction attempt") && (m.contains("1213") || m.contains("Deadlock"))).toList();
+    long lateAborts = retries.stream().filter(m -> m.contains("reported it late")).count();
     System.out.printf("certification conflicts: %d increments through the gateway (%s), %d direct on %s (%d direct"
-        + " 1213s); the gateway retried %d attempts after 1213, e.g. %s%n", writers.acks().size(), writers.statusCounts(),
-        directAcks[0].get() + directAcks[1].get(), nodeName(direct), directConflicts.get(), retries.size(),
-        retries.isEmpty() ? "-" : retries.get(0));
+        + " 1213s); the gateway retried %d attempts after 1213 (%d of them caught by the commit guard), e.g. %s%n",
+        writers.acks().size(), writers.statusCounts(), directAcks[0].get() + directAcks[1].get(), nodeName(direct),
+        directConflicts.get(), retries.size(), lateAborts, retries.isEmpty() ? "-" : retries.get(0));
     assertThat(writers.acks().size()).isGreaterThanOrEqualTo(target);
     assertThat(directAcks[0].get() + directAcks[1].get()).isGreaterThanOrEqualTo(target);
     assertThat(writers.acks()).allMatch(a -> a.node().equals(writer), "the gateway wrote through the writer");
     assertThat(retries).as("gateway retries after a certification conflict (1213)").isNotEmpty();
 
+    Set<String> acknowledged = new TreeSet<>();
+    writers.acks().forEach(a -> acknowledged.add(a.key()));
+    for (int i = 0; i < directAcks[0].get() + directAcks[1].get(); i++) {
+      acknowledged.add("direct-" + i);
+    }
     for (int n = 1; n <= 3; n++) {
       try (Connection c = cluster.connect(n); Statement s = c.createStatement()) {
         // Galera applies another node's commits asynchronously: a causal read waits until this node has
         // applied every write the cluster committed before it (the direct writer's last ones included).
         s.execute("SET SESSION wsrep_sync_wait = 1");
+        Set<String> committed = new TreeSet<>();
+        try (ResultSet keys = s.executeQuery("SELECT k FROM " + ledger)) {
+          while (keys.next()) {
+            committed.add(keys.getString(1));
+          }
+        }
+        Set<String> lost = new TreeSet<>(acknowledged);
+        lost.removeAll(committed);
+        Set<String> unacknowledged = new TreeSet<>(committed);
+        unacknowledged.removeAll(acknowledged);
+        int node = n;
+        assertThat(lost).as("acknowledged writes missing on node %d; their answers: %s", node,
+            lost.stream().map(k -> k + "=" + writers.history(k)).toList()).isEmpty();
+        assertThat(unacknowledged).as("committed but never acknowledged on node %d", node).isEmpty();
         ResultSet rs = s.executeQuery("SELECT id, n FROM " + table + " ORDER BY id");
         for (int row = 1; row <= rows; row++) {
           assertThat(rs.next()).isTrue();
@@ -717,6 +745,7 @@ class GaleraFailoverTest {
     private final List<Ack> acks = new CopyOnWriteArrayList<>();
     private final List<Answer> answers = new CopyOnWriteArrayList<>();
     private final List<String> unresolved = new CopyOnWriteArrayList<>();
+    private final Map<String, List<Answer>> history = new java.util.concurrent.ConcurrentHashMap<>();
     private final List<Thread> threads = new ArrayList<>();
     private final AtomicBoolean stop = new AtomicBoolean();
     private final AtomicBoolean abandon = new AtomicBoolean();
@@ -758,6 +787,7 @@ class GaleraFailoverTest {
         for (int attempt = 0; !done && !abandon.get() && System.nanoTime() < deadline && attempt < 2_000; attempt++) {
           Answer a = send(path, request, keyed ? key : null);
           answers.add(a);
+          history.computeIfAbsent(key, k -> new CopyOnWriteArrayList<>()).add(a);
           if (a.status() == 200) {
             acks.add(new Ack(key, a.body().getString("node"), a.replayed(), a.sent(), a.answered()));
             done = true;
@@ -815,6 +845,12 @@ class GaleraFailoverTest {
 
     List<String> unresolved() {
       return List.copyOf(unresolved);
+    }
+
+    /** Every answer the key got, in order: status, replayed, and the body. */
+    List<String> history(String key) {
+      return history.getOrDefault(key, List.of()).stream()
+          .map(a -> a.status() + (a.replayed() ? " replayed " : " ") + a.body().encode()).toList();
     }
 
     Map<Integer, Long> statusCounts() {
