@@ -29,6 +29,11 @@ public record Caller(String keyId, Role role) {
     return new Caller(headers.get(KEY_ID_HEADER), Role.parse(role).orElse(Role.NAMED));
   }
 
+  /** This caller with no more than reading rights: a write key becomes a read key, the others stay. */
+  public Caller onlyReading() {
+    return role == Role.WRITE ? new Caller(keyId, Role.READ) : this;
+  }
+
   /** {@code options} with this caller's headers set. */
   public DeliveryOptions addTo(DeliveryOptions options) {
     return options.addHeader(KEY_ID_HEADER, keyId).addHeader(ROLE_HEADER, role.label());

@@ -11,10 +11,10 @@ import java.util.function.Supplier;
 
 /**
  * The SigV4 signatures the gateway accepted, each remembered until its {@code X-Amz-Date} leaves the
- * 15-minute window, so a captured signed request cannot be sent again (AWS relies on TLS for that; the
- * gateway refuses the second use with 403). A client retrying on purpose signs again, which gives a new
- * signature (AWS SDKs sign each attempt, with its attempt number), and an {@code Idempotency-Key} makes
- * that retry safe.
+ * 15-minute window, so a captured signed request sent again cannot write (AWS relies on TLS for that):
+ * {@link SigV4Verifier} lets a repeated signature only read. A client retrying a write on purpose signs
+ * again, which gives a new signature (AWS SDKs sign each attempt, with its attempt number), and an
+ * {@code Idempotency-Key} makes that retry safe.
  *
  * <p>Memory: at most {@link #MAX_SIGNATURES} entries of a 64-character signature and a time, about
  * 200 bytes each with the map's own, so about 20 MB when full. Full means 100,000 signed requests in
@@ -42,13 +42,14 @@ public final class SeenSignatures {
   }
 
   /**
-   * Records the first use of {@code signature}, valid until {@code expires}.
+   * Records a use of {@code signature}, valid until {@code expires}.
    *
-   * @throws GatewayException 403 when it was used before; 503 when the memory is full of live signatures
+   * @return whether this is its first use
+   * @throws GatewayException 503 when the memory is full of live signatures
    */
-  void firstUse(String signature, Instant expires) {
+  boolean firstUse(String signature, Instant expires) {
     if (until.containsKey(signature)) {
-      throw replayed();
+      return false;
     }
     if (until.size() >= max) {
       Instant at = now.get();
@@ -59,14 +60,7 @@ public final class SeenSignatures {
             Failures.RETRY_AFTER_SECONDS));
       }
     }
-    if (until.putIfAbsent(signature, expires) != null) {
-      throw replayed();
-    }
-  }
-
-  private static GatewayException replayed() {
-    return GatewayException.of(ErrorCode.FORBIDDEN, "this signed request was sent before: a signature is"
-        + " accepted once. Sign the request again to repeat it, with an Idempotency-Key if it must not apply twice");
+    return until.putIfAbsent(signature, expires) == null;
   }
 
   /** How many signatures are remembered now. */

@@ -53,6 +53,14 @@ public final class SigV4Verifier {
   private final String service;
   private final SeenSignatures seen;
 
+  /**
+   * The Data API's transaction control, whose repeat keeps the key's rights: a Begin sent again opens one
+   * more empty transaction (within the key's cap), and a Commit or Rollback names a transaction the
+   * first use ended.
+   */
+  private static final java.util.Set<String> REPEATABLE_AS_SIGNED =
+      java.util.Set.of("/BeginTransaction", "/CommitTransaction", "/RollbackTransaction");
+
   /** A verifier that refuses a signature's second use ({@code seen}: one per process). */
   public SigV4Verifier(ApiKeys keys, Clock clock, SeenSignatures seen) {
     this(keys, clock, SERVICE, seen);
@@ -132,9 +140,12 @@ public final class SigV4Verifier {
     if (!MessageDigest.isEqual(expected, presented) || known.isEmpty()) {
       throw forbidden(SIGNATURE_REFUSED);
     }
-    // A valid signature is accepted once: it could be sent again until its time leaves the window.
-    seen.firstUse(new String(expected, StandardCharsets.US_ASCII), signedAt.plus(MAX_SKEW));
-    return new Caller(key.id(), key.role());
+    // A valid signature carries its key's rights once. Sent again inside its window (a captured request
+    // replayed, or an AWS SDK v2 client that signs two identical calls in the same second alike) it may
+    // only read: the caller is then READ, so the database refuses any write, as it does a read key's.
+    Caller caller = new Caller(key.id(), key.role());
+    boolean first = seen.firstUse(new String(expected, StandardCharsets.US_ASCII), signedAt.plus(MAX_SKEW));
+    return first || REPEATABLE_AS_SIGNED.contains(request.path()) ? caller : caller.onlyReading();
   }
 
   /** The parts of {@code Credential=id/date/region/service/aws4_request, SignedHeaders=..., Signature=...}. */
