@@ -157,6 +157,12 @@ public abstract class DatabasesTck {
     Response namedMain = ok("/v1/query", new JsonObject().put("sql", "SELECT id FROM " + table)
         .put("database", name(main)));
     assertThat(namedMain.json().getJsonArray("rows")).isEmpty();
+    Map<String, String> ndjson = new HashMap<>(BEARER);
+    ndjson.put("Accept", "application/x-ndjson");
+    Response streamed = gateway.post("/v1/query", new JsonObject().put("sql", "SELECT id FROM " + table)
+        .put("database", database), ndjson);
+    assertThat(streamed.status()).as(streamed.body()).isEqualTo(200);
+    assertThat(streamed.body().lines().filter(line -> line.startsWith("{\"id\"")).count()).as(streamed.body()).isEqualTo(5);
   }
 
   @Test
