@@ -5,7 +5,8 @@
 // Environment: GATEWAY_URL, KEY_ID and SECRET (a write key), READ_KEY_ID and READ_SECRET (a read key),
 // TYPES_TABLE (every column type), AUTO_TABLE (an auto-generated id and a name), GENERATES_KEYS ("true"
 // where the engine reports generated keys of an INSERT), ARRAYS ("true" where the engine has array
-// types), MODE ("all", or "wrong-secret": only check that a wrong secret is refused).
+// types), DATABASE (the gateway's DB_NAME), MODE ("all", or "wrong-secret": only check that a wrong
+// secret is refused).
 import {
   RDSDataClient, ExecuteStatementCommand, BatchExecuteStatementCommand, BeginTransactionCommand,
   CommitTransactionCommand, RollbackTransactionCommand,
@@ -15,7 +16,7 @@ import assert from "node:assert/strict";
 const env = process.env;
 const T = env.TYPES_TABLE;
 const A = env.AUTO_TABLE;
-const ARN = { resourceArn: "arn:aws:rds:us-east-1:123456789012:cluster:gateway", secretArn: "arn:aws:secretsmanager:us-east-1:123456789012:secret:gw", database: "app_db" };
+const ARN = { resourceArn: "arn:aws:rds:us-east-1:123456789012:cluster:gateway", secretArn: "arn:aws:secretsmanager:us-east-1:123456789012:secret:gw", database: env.DATABASE };
 const client = clientWith(env.SECRET);
 
 function clientWith(secret, accessKeyId = env.KEY_ID) {
@@ -274,6 +275,12 @@ async function all() {
     await throws(() => execute("SELECT :x AS x", [{ name: "x", value: { stringValue: "2" }, typeHint: "MONEY" }]), "BadRequestException", 400);
     await throws(() => execute("   "), "BadRequestException", 400);
     await throws(() => client.send(new CommitTransactionCommand({ ...ARN, transactionId: "" })), "BadRequestException", 400);
+  });
+
+  await check("a database the gateway does not serve is BadRequestException naming GATEWAY_DATABASES", async () => {
+    const e = await throws(() => execute("SELECT 1", [], { database: "not_served_here" }), "BadRequestException", 400);
+    assert.match(e.message, /GATEWAY_DATABASES/);
+    await throws(() => client.send(new BeginTransactionCommand({ ...ARN, database: "not_served_here" })), "BadRequestException", 400);
   });
 }
 

@@ -5,11 +5,16 @@ package io.dbgateway.api;
  *
  * @param columnMetadata whether each result column also describes itself in full (native type name,
  *     nullability, precision, scale, ...), as the RDS Data API's {@code includeResultMetadata} asks
+ * @param target the database and schema it runs in
  */
 public record QueryRequest(Statement statement, Limits limits, boolean readOnly, Consistency consistency, String txId,
-    boolean columnMetadata) {
+    boolean columnMetadata, Target target) {
 
   public QueryRequest(Statement statement, Limits limits, boolean readOnly, Consistency consistency, String txId) {
-    this(statement, limits, readOnly, consistency, txId, false);
+    this(statement, limits, readOnly, consistency, txId, false, Target.DEFAULT);
+  }
+
+  public QueryRequest {
+    target = target == null ? Target.DEFAULT : target;
   }
 }

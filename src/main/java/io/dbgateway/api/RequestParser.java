@@ -17,13 +17,16 @@ import java.util.Set;
 public final class RequestParser {
 
   private static final Set<String> LIMIT_FIELDS = Set.of("maxRows", "timeoutMs", "format", "idempotencyKey");
-  private static final Set<String> QUERY_FIELDS =
-      union(LIMIT_FIELDS, Set.of("sql", "params", "paramTypes", "readOnly", "consistency", "txId", "columnMetadata"));
+  /** Where the work runs: see {@link #target}. */
+  private static final Set<String> TARGET_FIELDS = Set.of("database", "schema");
+  private static final Set<String> QUERY_FIELDS = union(union(LIMIT_FIELDS, TARGET_FIELDS),
+      Set.of("sql", "params", "paramTypes", "readOnly", "consistency", "txId", "columnMetadata"));
   private static final Set<String> BATCH_FIELDS =
-      union(LIMIT_FIELDS, Set.of("sql", "params", "paramTypes", "readOnly", "txId"));
-  private static final Set<String> TRANSACTION_FIELDS = union(LIMIT_FIELDS, Set.of("statements", "readOnly"));
+      union(union(LIMIT_FIELDS, TARGET_FIELDS), Set.of("sql", "params", "paramTypes", "readOnly", "txId"));
+  private static final Set<String> TRANSACTION_FIELDS =
+      union(union(LIMIT_FIELDS, TARGET_FIELDS), Set.of("statements", "readOnly"));
   private static final Set<String> STATEMENT_FIELDS = Set.of("sql", "params", "paramTypes");
-  private static final Set<String> BEGIN_FIELDS = Set.of("readOnly", "consistency");
+  private static final Set<String> BEGIN_FIELDS = union(TARGET_FIELDS, Set.of("readOnly", "consistency"));
   private static final Set<String> END_FIELDS = Set.of("txId");
   /** A named query takes what a query takes, except its SQL and read-only flag, which its file sets. */
   private static final Set<String> NAMED_FIELDS =
@@ -31,16 +34,27 @@ public final class RequestParser {
 
   private final QueryConfig config;
   private final int maxParams;
+  private final List<String> databases;
 
-  /** A parser with the default parameter limit ({@link LimitsConfig#DEFAULT_MAX_PARAMS}). */
+  /** A parser with the default parameter limit ({@link LimitsConfig#DEFAULT_MAX_PARAMS}), that lets no request name a database. */
   public RequestParser(QueryConfig config) {
-    this(config, LimitsConfig.DEFAULT_MAX_PARAMS);
+    this(config, LimitsConfig.DEFAULT_MAX_PARAMS, List.of());
   }
 
-  /** @param maxParams the most values one statement, or one batch parameter set, may bind */
-  public RequestParser(QueryConfig config, int maxParams) {
+  /**
+   * @param maxParams the most values one statement, or one batch parameter set, may bind
+   * @param databases the databases a request may name: {@code DB_NAME} first, then those of
+   *     {@code GATEWAY_DATABASES} ({@link io.dbgateway.config.DatabaseConfig#databases})
+   */
+  public RequestParser(QueryConfig config, int maxParams, List<String> databases) {
     this.config = config;
     this.maxParams = maxParams;
+    this.databases = List.copyOf(databases);
+  }
+
+  /** {@code DB_NAME}, or null when this parser lets no request name a database. */
+  public String mainDatabase() {
+    return databases.isEmpty() ? null : databases.get(0);
   }
 
   public QueryRequest query(JsonObject body) {
@@ -51,7 +65,8 @@ public final class RequestParser {
         bool(body, "readOnly"),
         enumValue(body, "consistency", Consistency.class, Consistency.EVENTUAL),
         txId(body),
-        bool(body, "columnMetadata"));
+        bool(body, "columnMetadata"),
+        target(body));
   }
 
   public BatchRequest batch(JsonObject body) {
@@ -74,7 +89,8 @@ public final class RequestParser {
       checkCount(set, "params[" + i + "]");
       paramSets.add(set);
     }
-    return new BatchRequest(sql, paramSets, limits(body), bool(body, "readOnly"), txId, paramTypes(body, ""));
+    return new BatchRequest(sql, paramSets, limits(body), bool(body, "readOnly"), txId, paramTypes(body, ""),
+        target(body));
   }
 
   public TransactionRequest transaction(JsonObject body) {
@@ -99,7 +115,7 @@ public final class RequestParser {
       requireOnly(statement, STATEMENT_FIELDS, where);
       statements.add(statement(statement, where));
     }
-    return new TransactionRequest(statements, limits(body), bool(body, "readOnly"));
+    return new TransactionRequest(statements, limits(body), bool(body, "readOnly"), target(body));
   }
 
   /** The body of {@code POST /v1/transactions} ({@code dbgateway.tx.begin}); every field is optional. */
@@ -107,7 +123,7 @@ public final class RequestParser {
     noIdempotencyKey(body);
     requireOnly(body, BEGIN_FIELDS, "");
     return new BeginRequest(bool(body, "readOnly"),
-        enumValue(body, "consistency", Consistency.class, Consistency.EVENTUAL));
+        enumValue(body, "consistency", Consistency.class, Consistency.EVENTUAL), target(body));
   }
 
   /** The transaction a commit or rollback ends. */
@@ -126,6 +142,12 @@ public final class RequestParser {
    * request becomes a query body with {@link #query} once the query's definition is found.
    */
   public String namedQueryName(JsonObject body) {
+    for (String field : TARGET_FIELDS) {
+      if (body.containsKey(field)) {
+        throw GatewayException.badRequest(field + " does not apply to a named query: it runs on DB_NAME, as its file"
+            + " defines it");
+      }
+    }
     requireOnly(body, NAMED_FIELDS, "");
     Object name = body.getValue("name");
     if (!(name instanceof String text) || text.isBlank()) {
@@ -145,6 +167,33 @@ public final class RequestParser {
           + " interactive transaction commits only with its transaction");
     }
     return txId;
+  }
+
+  /**
+   * {@code database} and {@code schema}: the database must be {@code DB_NAME} or one of
+   * {@code GATEWAY_DATABASES}. An idempotency key cannot go with another database: keys are recorded in
+   * {@code DB_NAME}'s own table, in the transaction of the work they protect, which work on another
+   * database cannot share.
+   */
+  private Target target(JsonObject body) {
+    String database = optionalText(body, "database");
+    String schema = optionalText(body, "schema");
+    if (database == null && schema == null) {
+      return Target.DEFAULT;
+    }
+    if (database != null && !databases.contains(database)) {
+      throw GatewayException.badRequest("database '" + database + "' is not served by this gateway: a request may"
+          + " name DB_NAME or a database that GATEWAY_DATABASES lists");
+    }
+    if (database != null && !database.equals(databases.get(0)) && body.getValue("idempotencyKey") != null) {
+      throw GatewayException.badRequest("an Idempotency-Key cannot be used with database '" + database + "': the"
+          + " gateway records keys in DB_NAME, in the same transaction as the work, which work on another database"
+          + " cannot share");
+    }
+    if (schema != null && schema.isBlank()) {
+      throw GatewayException.badRequest("schema must be a non-empty string");
+    }
+    return new Target(database, schema);
   }
 
   private static void noIdempotencyKey(JsonObject body) {

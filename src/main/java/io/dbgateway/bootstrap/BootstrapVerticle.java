@@ -3,6 +3,7 @@ package io.dbgateway.bootstrap;
 import io.dbgateway.api.Addresses;
 import io.dbgateway.api.RequestParser;
 import io.dbgateway.bridge.EventBusBridgeVerticle;
+import io.dbgateway.config.DatabaseConfig;
 import io.dbgateway.config.DbType;
 import io.dbgateway.config.GatewayConfig;
 import io.dbgateway.config.HostAndPort;
@@ -12,6 +13,7 @@ import io.dbgateway.db.InteractiveTransactions;
 import io.dbgateway.named.NamedQueries;
 import io.dbgateway.sql.SqlSyntax;
 import io.dbgateway.db.NodeRouter;
+import io.dbgateway.db.NodeRoutes;
 import io.dbgateway.db.Route;
 import io.dbgateway.galera.GaleraMonitor;
 import io.dbgateway.galera.GaleraRouter;
@@ -116,7 +118,8 @@ public final class BootstrapVerticle extends VerticleBase {
           metrics.openTransactions(transactions::openCount);
           metrics.requestBodyBytes(clients::bodyBytesHeld);
           streamer = new QueryStreamer(vertx, executor, config.query().streamFetchRows());
-          RequestParser parser = new RequestParser(config.query(), config.limits().maxParams());
+          RequestParser parser = new RequestParser(config.query(), config.limits().maxParams(),
+              config.database().databases());
           operations = new Operations(executor, parser, transactions, namedQueries, metrics);
           DatabaseVerticle.registerCodec(vertx);
           return vertx.deployVerticle(() -> new DatabaseVerticle(operations), instances());
@@ -157,7 +160,7 @@ public final class BootstrapVerticle extends VerticleBase {
   private Future<NodeRouter> single(DatabaseWaiter.Reached reached) {
     HostAndPort node = reached.node().node() == null ? config.database().hosts().get(0) : reached.node().node();
     dialect = dialect(reached.version(), false, reached.node());
-    return migrate(reached.node()).map(done -> NodeRouter.single(route(node)));
+    return migrate(reached.node()).map(done -> NodeRouter.single(routes(node)));
   }
 
   /**
@@ -179,8 +182,8 @@ public final class BootstrapVerticle extends VerticleBase {
           return migrate(writer);
         })
         .map(done -> {
-          Map<HostAndPort, Route> routes = new LinkedHashMap<>();
-          config.database().hosts().forEach(node -> routes.put(node, route(node)));
+          Map<HostAndPort, NodeRoutes> routes = new LinkedHashMap<>();
+          config.database().hosts().forEach(node -> routes.put(node, routes(node)));
           int retryAfter = (int) Math.max(1, (config.galera().pollInterval().toMillis() + 999) / 1000);
           return new GaleraRouter(monitor, routes, retryAfter);
         });
@@ -210,17 +213,26 @@ public final class BootstrapVerticle extends VerticleBase {
             + route.node() + ": " + failure.getMessage())));
   }
 
-  /** A node's pools and breaker, named as results report it: host:port, or the SQLite file. */
-  private Route route(HostAndPort node) {
+  /** A node's routes: to DB_NAME now, to each other database of GATEWAY_DATABASES on its first request. */
+  private NodeRoutes routes(HostAndPort node) {
+    return new NodeRoutes(route(node, config.database()), name -> route(node, config.database().forDatabase(name)));
+  }
+
+  /**
+   * The pools and breaker of one database on a node, named as results report the node: host:port, or the
+   * SQLite file; another database's breaker is {@code <database>@<node>}.
+   */
+  private Route route(HostAndPort node, DatabaseConfig database) {
     ConnectionSource connections =
-        Pools.create(vertx, config.database(), config.pool(), node, config.query().defaultTimeoutMs(),
+        Pools.create(vertx, database, config.pool(), node, config.query().defaultTimeoutMs(),
             config.transactions().maxOpen(), dialect.sessionReset());
     ConnectionSource readOnly =
-        Pools.createReadOnly(vertx, config.database(), config.pool(), node, config.query().defaultTimeoutMs(),
+        Pools.createReadOnly(vertx, database, config.pool(), node, config.query().defaultTimeoutMs(),
             config.transactions().maxOpen(), dialect.sessionReset());
-    NodeBreaker breaker = new NodeBreaker(vertx, connections.node(), config.resilience());
+    String breakerName = database.isMain() ? connections.node() : database.name() + "@" + connections.node();
+    NodeBreaker breaker = new NodeBreaker(vertx, breakerName, config.resilience());
     metrics.breaker(breaker);
-    return new Route(connections.node(), connections, readOnly, breaker);
+    return new Route(connections.node(), database.name(), connections, readOnly, breaker);
   }
 
   private Dialect dialect(String version, boolean galera, Jdbc jdbc) {

@@ -364,7 +364,7 @@ public final class ConfigLoader {
       problems.add("DB_HOST lists " + hosts.size() + " hosts, but a host list is only for a mysql (Galera) cluster;"
           + " give postgresql one host");
     }
-    Path sqliteFile = name.contains("/") || name.endsWith(".db") ? Path.of(name) : Path.of(name + ".db");
+    Path sqliteFile = DatabaseConfig.sqliteFileOf(name);
     SslMode sslMode = SslMode.DISABLE;
     try {
       sslMode = SslMode.parse(text("db.sslMode"));
@@ -396,7 +396,37 @@ public final class ConfigLoader {
       problems.add("DB_READ_USER has no meaning for sqlite: its read-only work already runs on read-only connections");
     }
     return new DatabaseConfig(type, hosts, name, text("db.user"), text("db.pass"), sqliteFile, sslMode, sslCa,
-        maxRetries, retryDelay, retryDelayCap, readUser, readUser == null ? null : readPass);
+        maxRetries, retryDelay, retryDelayCap, readUser, readUser == null ? null : readPass, databases(type, name));
+  }
+
+  /** A database name a server engine takes: what PostgreSQL and MySQL allow unquoted, and {@code -}. */
+  private static final java.util.regex.Pattern SERVER_DATABASE = java.util.regex.Pattern.compile("[A-Za-z0-9_$-]{1,63}");
+
+  /**
+   * {@code GATEWAY_DATABASES}: {@code DB_NAME} first (always served), then each other name once. On a
+   * server a name is an identifier; on SQLite a file name or path, by the rule of {@code DB_NAME}.
+   */
+  private List<String> databases(DbType type, String main) {
+    List<String> databases = new ArrayList<>(List.of(main));
+    if (!values.containsKey("db.databases") || text("db.databases").isBlank()) {
+      return databases;
+    }
+    for (String part : text("db.databases").split(",", -1)) {
+      String name = part.trim();
+      if (name.isEmpty()) {
+        problems.add("GATEWAY_DATABASES '" + text("db.databases") + "' has an empty entry");
+      } else if (type == DbType.SQLITE ? name.chars().anyMatch(Character::isISOControl)
+          : !SERVER_DATABASE.matcher(name).matches()) {
+        problems.add("GATEWAY_DATABASES entry '" + name + "' is not a database name: "
+            + (type == DbType.SQLITE ? "a file name or path without control characters"
+                : "1 to 63 letters, digits, _, $ or -"));
+      } else if (databases.contains(name) && !name.equals(main)) {
+        problems.add("GATEWAY_DATABASES names '" + name + "' twice");
+      } else if (!databases.contains(name)) {
+        databases.add(name);
+      }
+    }
+    return databases;
   }
 
   private List<HostAndPort> parseHosts(String value, int defaultPort) {

@@ -17,6 +17,8 @@ public record Setting(String key, String env, String defaultValue, String meanin
       new Setting("db.port", "DB_PORT", null, "5432 for postgresql, 3306 for mysql; the port for hosts that give none"),
       new Setting("db.name", "DB_NAME", "app_db",
           "the database; for sqlite the file `DB_NAME.db`, or a path if it contains `/` or ends in `.db`"),
+      new Setting("db.databases", "GATEWAY_DATABASES", null,
+          "the other databases a request's `database` field may name, comma-separated (`DB_NAME` is always served, and is the default); each gets pools of its own on each node, opened on its first request and bounded like the main ones (`DB_POOL_SIZE`), and a circuit breaker of its own. A name not listed is a 400. Migrations, idempotency keys and named queries stay on `DB_NAME`. For sqlite each name maps to a file as `DB_NAME` does, and the file must exist"),
       new Setting("db.user", "DB_USER", "app_user", "the user (never logged)"),
       new Setting("db.pass", "DB_PASS", "app_pass", "the password (never logged)"),
       new Setting("db.readUser", "DB_READ_USER", null,

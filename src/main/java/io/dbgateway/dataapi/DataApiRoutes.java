@@ -25,9 +25,11 @@ import java.util.function.Function;
  * {@code /Execute} onto {@code dbgateway.query}, {@code /BatchExecute} onto {@code dbgateway.batch},
  * and the transaction endpoints onto {@code dbgateway.tx.*}.
  *
- * <p>{@code resourceArn}, {@code secretArn}, {@code database}, {@code schema} and
- * {@code continueAfterTimeout} are accepted and ignored: the gateway serves the one database it is
- * configured for. Members the Data API does not define are ignored, as AWS ignores them.
+ * <p>{@code database} and {@code schema} become the operation's own fields: the database must be
+ * {@code DB_NAME} or one of {@code GATEWAY_DATABASES}, and the schema is honoured on PostgreSQL (its
+ * search path) and must be the database elsewhere. {@code resourceArn}, {@code secretArn} and
+ * {@code continueAfterTimeout} are accepted and ignored. Members the Data API does not define are
+ * ignored, as AWS ignores them.
  */
 public final class DataApiRoutes {
 
@@ -109,6 +111,7 @@ public final class DataApiRoutes {
     if (!types.isEmpty()) {
       query.put("paramTypes", types);
     }
+    target(in, query);
     transaction(request, query);
     return bus.request(request.ctx(), Addresses.QUERY, query).map(reply -> {
       JsonObject result = reply.body();
@@ -239,6 +242,7 @@ public final class DataApiRoutes {
     if (!types.isEmpty()) {
       batch.put("paramTypes", types);
     }
+    target(in, batch);
     transaction(request, batch);
     int count = sets.size();
     return bus.request(request.ctx(), Addresses.BATCH, batch).map(reply -> {
@@ -273,7 +277,9 @@ public final class DataApiRoutes {
 
   private Future<JsonObject> begin(Request request) {
     checkIgnored(request.body());
-    return bus.request(request.ctx(), Addresses.TX_BEGIN, new JsonObject())
+    JsonObject begin = new JsonObject();
+    target(request.body(), begin);
+    return bus.request(request.ctx(), Addresses.TX_BEGIN, begin)
         .map(reply -> new JsonObject().put("transactionId", reply.body().getString("txId")));
   }
 
@@ -286,6 +292,19 @@ public final class DataApiRoutes {
     DataApiErrors.namesTransaction(request.ctx());
     return bus.request(request.ctx(), address, new JsonObject().put("txId", txId))
         .map(reply -> new JsonObject().put("transactionStatus", status));
+  }
+
+  /**
+   * The database and schema the request names, as the operation's fields; empty ones name none, as an
+   * empty transactionId does.
+   */
+  private static void target(JsonObject in, JsonObject operation) {
+    for (String field : List.of("database", "schema")) {
+      String value = text(in, field);
+      if (value != null && !value.isEmpty()) {
+        operation.put(field, value);
+      }
+    }
   }
 
   /** Runs the operation in the request's transaction, when it names one; an empty id names none. */
@@ -325,7 +344,10 @@ public final class DataApiRoutes {
     return named;
   }
 
-  /** The members every Data API request may carry and the gateway ignores: the one database it serves. */
+  /**
+   * The members every Data API request may carry, checked for their type: the ARNs, which the gateway
+   * ignores, and the database and schema, which {@link #target} maps (the end of a transaction ignores them).
+   */
   private static void checkIgnored(JsonObject in) {
     ignored(in, "resourceArn", String.class);
     ignored(in, "secretArn", String.class);

@@ -154,12 +154,27 @@ public interface Dialect {
   Future<RowCursor> openCursor(SqlConnection connection, String sql, Tuple params, long timeoutMs);
 
   /**
-   * The columns of a result of {@code sql}, refined where the driver's own description loses
-   * information the JSON mapping needs. Most engines need nothing more.
+   * The columns of a result of {@code sql} run on {@code database}, refined where the driver's own
+   * description loses information the JSON mapping needs. Most engines need nothing more.
    */
-  default Future<List<ColumnDescriptor>> describe(String sql, List<ColumnDescriptor> columns) {
+  default Future<List<ColumnDescriptor>> describe(String database, String sql, List<ColumnDescriptor> columns) {
     return Future.succeededFuture(columns);
   }
+
+  /**
+   * What makes a unit on {@code database} resolve its unqualified names in {@code schema} (the Data
+   * API's {@code schema}): a step run on its connection before its statements (the session then counts
+   * as changed, and is reset before the connection is lent again), or null when nothing needs to run.
+   *
+   * @throws io.dbgateway.error.GatewayException 400 when the engine has no such schema in that database
+   */
+  java.util.function.Function<SqlConnection, Future<Void>> useSchema(String schema, String database);
+
+  /**
+   * Whether {@code failure}, met opening a connection, says the database does not exist there: a name of
+   * {@code GATEWAY_DATABASES} the server (or the file system) does not have.
+   */
+  boolean isUnknownDatabase(Throwable failure);
 
   /**
    * What a read must start with to see every write the cluster acknowledged; empty where every
@@ -214,6 +229,16 @@ public interface Dialect {
    */
   default AfterFailure afterFailure(Throwable failure) {
     return io.dbgateway.error.Failures.isDatabaseDown(failure) ? AfterFailure.ROLLED_BACK : AfterFailure.CONTINUES;
+  }
+
+  /** The first failure of {@code type} in the chain of {@code failure}, or null. */
+  static <T extends Throwable> T causeOf(Throwable failure, Class<T> type) {
+    for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (type.isInstance(t)) {
+        return type.cast(t);
+      }
+    }
+    return null;
   }
 
   /** {@code base} and {@code more}, for dialects that refuse more than {@link #TRANSACTION_AND_SESSION}. */

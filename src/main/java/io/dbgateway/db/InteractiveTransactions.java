@@ -4,6 +4,7 @@ import io.dbgateway.api.BatchRequest;
 import io.dbgateway.api.BeginRequest;
 import io.dbgateway.api.Consistency;
 import io.dbgateway.api.QueryRequest;
+import io.dbgateway.api.Target;
 import io.dbgateway.auth.Caller;
 import io.dbgateway.config.TransactionConfig;
 import io.dbgateway.db.StatementRunner.Work;
@@ -11,7 +12,6 @@ import io.dbgateway.error.ErrorCode;
 import io.dbgateway.error.Failures;
 import io.dbgateway.error.GatewayException;
 import io.dbgateway.error.Problem;
-import io.dbgateway.resilience.RetrySafety.NotSentException;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -40,6 +40,7 @@ public final class InteractiveTransactions {
   private final Dialect dialect;
   private final StatementRunner statements;
   private final NodeRouter router;
+  private final NodeAccess nodes;
   private final TransactionConfig limits;
   private final TransactionRegistry registry;
   private final long poolWaitMs;
@@ -54,6 +55,7 @@ public final class InteractiveTransactions {
     this.dialect = executor.dialect();
     this.statements = executor.statements();
     this.router = executor.router();
+    this.nodes = executor.nodes();
     this.limits = limits;
     this.registry = new TransactionRegistry(limits);
     this.poolWaitMs = poolWait.toMillis();
@@ -61,16 +63,20 @@ public final class InteractiveTransactions {
   }
 
   /**
-   * Begins a transaction for {@code caller}, on the node a unit of the same kind would use: the writer
-   * for a read-write transaction (pinned for its whole life), any eligible node for a read-only one
-   * unless it asks for strong consistency.
+   * Begins a transaction for {@code caller}, on the database it names (DB_NAME when none), on the node a
+   * unit of the same kind would use: the writer for a read-write transaction (pinned for its whole life),
+   * any eligible node for a read-only one unless it asks for strong consistency. A schema it names is
+   * set right after BEGIN, and stays for the transaction.
    */
   public Future<JsonObject> begin(BeginRequest request, Caller caller) {
+    java.util.function.Function<SqlConnection, Future<Void>> useSchema =
+        statements.useSchema(request.target().schema(), request.target().databaseOr(router.mainDatabase()));
     registry.reserve(caller.keyId());
     boolean readOnly = request.readOnly();
     Route route;
     try {
-      route = router.route(!readOnly, !readOnly || request.consistency() == Consistency.STRONG);
+      route = router.route(!readOnly, !readOnly || request.consistency() == Consistency.STRONG,
+          request.target().database());
     } catch (GatewayException e) {
       registry.release(caller.keyId());
       throw e;
@@ -78,12 +84,15 @@ public final class InteractiveTransactions {
     Context context = vertx.getOrCreateContext();
     AtomicReference<Future<SqlConnection>> opening = new AtomicReference<>();
     return route.breaker().call(poolWaitMs, () -> {
-          opening.set(open(route, readOnly));
+          opening.set(open(route, readOnly, useSchema));
           return opening.get();
         })
         .map(conn -> {
           OpenTransaction tx = new OpenTransaction(registry.newId(), caller.keyId(), readOnly, route, conn, context,
               vertx, limits, dialect, registry);
+          if (useSchema != null) {
+            tx.sessionChanged();
+          }
           registry.add(tx);
           tx.start();
           return new JsonObject().put("txId", tx.id());
@@ -92,7 +101,7 @@ public final class InteractiveTransactions {
           // A connection that came after the breaker gave up must not stay in a transaction.
           Future<SqlConnection> late = opening.get();
           if (late != null) {
-            late.onSuccess(conn -> OpenTransaction.giveBack(route, conn, readOnly, dialect, false));
+            late.onSuccess(conn -> OpenTransaction.giveBack(route, conn, readOnly, dialect, useSchema != null));
           }
           registry.release(caller.keyId());
           if (Failures.isNodeNotReady(failure)) {
@@ -102,37 +111,60 @@ public final class InteractiveTransactions {
         });
   }
 
-  /** A connection of {@code route} inside a fresh transaction. */
-  private Future<SqlConnection> open(Route route, boolean readOnly) {
+  /** A connection of {@code route} inside a fresh transaction, in the schema {@code useSchema} sets (if any). */
+  private Future<SqlConnection> open(Route route, boolean readOnly,
+      java.util.function.Function<SqlConnection, Future<Void>> useSchema) {
     return route.source(readOnly).transactionConnection(readOnly)
-        .recover(failure -> Future.failedFuture(failure instanceof GatewayException ? failure : new NotSentException(failure)))
+        .recover(failure -> Future.failedFuture(nodes.notSent(route, failure)))
         .compose(conn -> conn.query(dialect.beginTransaction(readOnly)).execute()
+            .compose(begun -> useSchema == null ? Future.succeededFuture() : useSchema.apply(conn))
             .transform(begun -> begun.succeeded() ? Future.succeededFuture(conn)
-                : OpenTransaction.giveBack(route, conn, readOnly, dialect, false).transform(v -> Future.failedFuture(begun.cause()))));
+                : OpenTransaction.giveBack(route, conn, readOnly, dialect, useSchema != null)
+                    .transform(v -> Future.failedFuture(begun.cause()))));
   }
 
   public Future<JsonObject> query(QueryRequest request, Caller caller) {
-    return statement(request.txId(), caller, request.readOnly(), statements.query(request),
-        request.limits().timeoutMs());
+    Work work = statements.query(request);
+    OpenTransaction tx = find(request.txId(), caller, request.readOnly(), request.target());
+    return statement(tx, inTarget(work, request.target(), tx), request.limits().timeoutMs());
   }
 
   public Future<JsonObject> batch(BatchRequest request, Caller caller) {
-    return statement(request.txId(), caller, request.readOnly(), statements.batch(request),
+    Work work = statements.batch(request);
+    OpenTransaction tx = find(request.txId(), caller, request.readOnly(), request.target());
+    return statement(tx, inTarget(work, request.target(), tx),
         request.limits().timeoutMs() * request.paramSets().size());
+  }
+
+  /**
+   * The caller's transaction {@code txId}, which a statement may join: it cannot ask for readOnly in a
+   * read-write one, nor name another database than the one the transaction runs on.
+   */
+  private OpenTransaction find(String txId, Caller caller, boolean readOnly, Target target) {
+    OpenTransaction tx = registry.find(txId, caller.keyId());
+    if (readOnly && !tx.readOnly()) {
+      throw GatewayException.badRequest("readOnly cannot be asked of one statement of a read-write transaction:"
+          + " begin the transaction with readOnly instead");
+    }
+    if (target.database() != null && !target.database().equals(tx.route().database())) {
+      throw GatewayException.badRequest("the transaction runs on database '" + tx.route().database() + "', not '"
+          + target.database() + "': a transaction stays on the database it began on");
+    }
+    return tx;
+  }
+
+  /** A statement's work, in the schema it names, of the transaction's database. */
+  private Work inTarget(Work work, Target target, OpenTransaction tx) {
+    return statements.inSchema(work, target.schema(), tx.route().database());
   }
 
   /**
    * Runs {@code work} inside the transaction, under the node's breaker. A statement the database
    * rejects leaves the transaction open (on PostgreSQL it then accepts only a rollback).
    */
-  private Future<JsonObject> statement(String txId, Caller caller, boolean readOnly, Work work, long timeMs) {
-    OpenTransaction tx = registry.find(txId, caller.keyId());
-    if (readOnly && !tx.readOnly()) {
-      throw GatewayException.badRequest("readOnly cannot be asked of one statement of a read-write transaction:"
-          + " begin the transaction with readOnly instead");
-    }
+  private Future<JsonObject> statement(OpenTransaction tx, Work work, long timeMs) {
     Route route = tx.route();
-    return tx.statement(work.changesSession(), work.commitsImplicitly(), conn -> route.breaker().call(timeMs, () -> work.apply(conn, route.node())))
+    return tx.statement(work.changesSession(), work.commitsImplicitly(), conn -> route.breaker().call(timeMs, () -> work.apply(conn, route)))
         .recover(statements::fail);
   }
 

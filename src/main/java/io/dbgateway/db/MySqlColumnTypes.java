@@ -89,6 +89,9 @@ public final class MySqlColumnTypes implements AutoCloseable {
   private final Map<String, Future<Description>> cache;
   private final Object connectionLock = new Object();
   private Connection connection;
+  /** The database the probe connection uses now, and the one its URL names. */
+  private String catalog;
+  private String urlDatabase;
   private volatile boolean closed;
 
   /**
@@ -138,16 +141,26 @@ public final class MySqlColumnTypes implements AutoCloseable {
    * once, without probing, when no column could need it or the SQL text was probed before.
    */
   public Future<List<ColumnDescriptor>> describe(String sql, List<ColumnDescriptor> columns) {
+    return describe(null, sql, columns);
+  }
+
+  /**
+   * As {@link #describe(String, List)}, for {@code sql} run on {@code database} (null: the URL's own), where
+   * its unqualified names resolve: the probe prepares it there.
+   */
+  public Future<List<ColumnDescriptor>> describe(String database, String sql, List<ColumnDescriptor> columns) {
     if (columns == null || columns.isEmpty() || !needsProbe(columns)) {
       return Future.succeededFuture(columns);
     }
     List<DataType> nativeTypes = nativeTypes(columns);
+    // The same text can mean other tables in another database.
+    String key = database == null ? sql : database + '\0' + sql;
     Future<Description> description;
     synchronized (cache) {
-      description = cache.get(sql);
+      description = cache.get(key);
       if (description == null || (description.isComplete() && !description.result().nativeTypes().equals(nativeTypes))) {
-        description = probe(sql, nativeTypes);
-        cache.put(sql, description);
+        description = probe(key, database, sql, nativeTypes);
+        cache.put(key, description);
       }
     }
     return description.map(d -> refine(columns, d));
@@ -205,16 +218,16 @@ public final class MySqlColumnTypes implements AutoCloseable {
     return refined == null ? columns : refined;
   }
 
-  private Future<Description> probe(String sql, List<DataType> nativeTypes) {
+  private Future<Description> probe(String key, String database, String sql, List<DataType> nativeTypes) {
     Promise<Description> promise = Promise.promise();
     Future<Description> description = promise.future();
-    vertx.executeBlocking(() -> metadata(sql), false).onComplete(
+    vertx.executeBlocking(() -> metadata(database, sql), false).onComplete(
         refinements -> promise.complete(new Description(nativeTypes, refinements)),
         failure -> {
           if (isConnectionFailure(failure)) {
             // Not the statement's fault: forget the answer, so a later execution probes again.
             synchronized (cache) {
-              cache.remove(sql, description);
+              cache.remove(key, description);
             }
             log.warn("could not describe a result through MariaDB Connector/J: {}", failure.getMessage());
           } else {
@@ -226,20 +239,31 @@ public final class MySqlColumnTypes implements AutoCloseable {
     return description;
   }
 
-  /** Blocking: what Connector/J says about each column, on the probe connection. */
-  private Refinement[] metadata(String sql) throws SQLException {
+  /** Blocking: what Connector/J says about each column, on the probe connection, in {@code database}. */
+  private Refinement[] metadata(String database, String sql) throws SQLException {
     synchronized (connectionLock) {
       try {
-        return metadata(connection(), sql);
+        return metadata(connection(database), sql);
       } catch (SQLException e) {
         if (!isConnectionFailure(e)) {
           throw e;
         }
         // A connection the server dropped while idle: one new try on a fresh one.
         closeConnection();
-        return metadata(connection(), sql);
+        return metadata(connection(database), sql);
       }
     }
+  }
+
+  /** The probe connection, using {@code database} (null: the URL's). */
+  private Connection connection(String database) throws SQLException {
+    Connection connection = connection();
+    String wanted = database == null ? urlDatabase : database;
+    if (wanted != null && !wanted.equals(catalog)) {
+      connection.setCatalog(wanted);
+      catalog = wanted;
+    }
+    return connection;
   }
 
   private static Refinement[] metadata(Connection connection, String sql) throws SQLException {
@@ -271,6 +295,8 @@ public final class MySqlColumnTypes implements AutoCloseable {
     }
     if (connection == null || connection.isClosed()) {
       connection = DriverManager.getConnection(url, credentials);
+      catalog = connection.getCatalog();
+      urlDatabase = urlDatabase == null ? catalog : urlDatabase;
     }
     return connection;
   }

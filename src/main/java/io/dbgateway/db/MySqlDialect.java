@@ -65,8 +65,28 @@ public final class MySqlDialect implements Dialect {
   }
 
   @Override
-  public Future<List<ColumnDescriptor>> describe(String sql, List<ColumnDescriptor> columns) {
-    return columnTypes == null ? Future.succeededFuture(columns) : columnTypes.describe(sql, columns);
+  public Future<List<ColumnDescriptor>> describe(String database, String sql, List<ColumnDescriptor> columns) {
+    return columnTypes == null ? Future.succeededFuture(columns) : columnTypes.describe(database, sql, columns);
+  }
+
+  /** A schema is a database here: only the unit's own database can be named. */
+  @Override
+  public java.util.function.Function<SqlConnection, Future<Void>> useSchema(String schema, String database) {
+    if (!schema.equals(database)) {
+      throw GatewayException.badRequest("on MySQL and MariaDB a schema is a database: schema '" + schema + "' is not"
+          + " the database this request runs on ('" + database + "'); name it as the database instead (DB_NAME or"
+          + " one of GATEWAY_DATABASES)");
+    }
+    return null;
+  }
+
+  /** ER_BAD_DB_ERROR: "Unknown database". */
+  private static final int ER_BAD_DB_ERROR = 1049;
+
+  @Override
+  public boolean isUnknownDatabase(Throwable failure) {
+    MySQLException my = Dialect.causeOf(failure, MySQLException.class);
+    return my != null && my.getErrorCode() == ER_BAD_DB_ERROR;
   }
 
   /** The statements every new connection runs first. */

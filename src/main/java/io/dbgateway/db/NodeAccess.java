@@ -1,7 +1,9 @@
 package io.dbgateway.db;
 
+import io.dbgateway.error.ErrorCode;
 import io.dbgateway.error.Failures;
 import io.dbgateway.error.GatewayException;
+import io.dbgateway.error.Problem;
 import io.dbgateway.resilience.RetryPolicy;
 import io.dbgateway.resilience.RetrySafety;
 import io.dbgateway.resilience.RetrySafety.NotSentException;
@@ -46,19 +48,25 @@ final class NodeAccess {
     return statements;
   }
 
+  NodeRouter router() {
+    return router;
+  }
+
   /**
    * Runs {@code attempt} on the node chosen for the work, under that node's breaker, within the unit's
    * deadline (and the breaker's grace); retries only while the deadline leaves time.
    *
    * @param write whether the work may write
    * @param strong whether a read must see every acknowledged write
+   * @param database the database the work names, or null for {@code DB_NAME}
    */
-  <T> Future<T> call(String name, boolean write, boolean strong, UnitDeadline deadline, Function<Route, Future<T>> attempt) {
+  <T> Future<T> call(String name, boolean write, boolean strong, String database, UnitDeadline deadline,
+      Function<Route, Future<T>> attempt) {
     return retries.run(name, () -> {
           // Each attempt routes anew: a retry after a node refused work goes to another node.
           Route route;
           try {
-            route = router.route(write, strong);
+            route = router.route(write, strong, database);
           } catch (GatewayException e) {
             return Future.failedFuture(e);
           }
@@ -87,8 +95,24 @@ final class NodeAccess {
    * a pool at capacity answers its own 503 ({@link ConnectionSource}), which is not retried.
    */
   Future<SqlConnection> borrow(Route route, boolean readOnly) {
-    return route.source(readOnly).connection(readOnly)
-        .recover(failure -> Future.failedFuture(failure instanceof GatewayException ? failure : new NotSentException(failure)));
+    return route.source(readOnly).connection(readOnly).recover(failure -> Future.failedFuture(notSent(route, failure)));
+  }
+
+  /**
+   * Why no connection of {@code route} could be had: nothing was sent. A database of
+   * {@code GATEWAY_DATABASES} that does not exist is the request's 404, never retried, and never a failure
+   * of the node (it has a breaker of its own anyway: {@link NodeRoutes}).
+   */
+  Throwable notSent(Route route, Throwable failure) {
+    if (failure instanceof GatewayException) {
+      return failure;
+    }
+    if (!route.database().equals(router.mainDatabase()) && dialect.isUnknownDatabase(failure)) {
+      return new GatewayException(Problem.of(ErrorCode.NOT_FOUND, "database '" + route.database() + "' does not exist"
+          + " on " + route.node() + " (or cannot be opened there): create it, or take it out of GATEWAY_DATABASES"),
+          failure);
+    }
+    return new NotSentException(failure);
   }
 
   /** Gives the connection back; a session the work may have changed is reset first. */
@@ -108,7 +132,7 @@ final class NodeAccess {
   /** Asks the database to stop every statement still running on a borrowed connection. */
   Future<Void> cancelInFlight() {
     List<Future<Void>> cancels = new ArrayList<>();
-    for (Route route : router.routes()) {
+    for (Route route : router.openedRoutes()) {
       for (SqlConnection conn : route.runningWork()) {
         cancels.add(dialect.cancel(conn).recover(failure -> route.discard(conn)).otherwiseEmpty());
       }

@@ -7,34 +7,56 @@ import java.util.List;
 public interface NodeRouter {
 
   /**
-   * The node for a unit.
+   * The route for a unit: the chosen node's route to {@code database}.
    *
    * @param write whether the unit may write; writes go to the one writer
    * @param strong whether a read must see every acknowledged write (read-your-writes)
+   * @param database the database the unit names, or null for {@code DB_NAME}
    * @throws io.dbgateway.error.GatewayException 503 when no node may take the unit
    */
-  Route route(boolean write, boolean strong);
+  Route route(boolean write, boolean strong, String database);
+
+  /** The route for a unit on {@code DB_NAME}. */
+  default Route route(boolean write, boolean strong) {
+    return route(write, strong, null);
+  }
 
   /** Live traffic found {@code node} refusing work (Galera error 1047): stop routing to it at once. */
   default void refused(String node, String reason) {}
 
-  List<Route> routes();
+  /** Every node, with its routes. */
+  List<NodeRoutes> nodes();
+
+  /** {@code DB_NAME}: the database of units that name none. */
+  default String mainDatabase() {
+    return nodes().get(0).main().database();
+  }
+
+  /** Each node's route to {@code DB_NAME}: the routes readiness and the node's health are about. */
+  default List<Route> routes() {
+    return nodes().stream().map(NodeRoutes::main).toList();
+  }
+
+  /** Every route made so far, to every database: shutdown cancels and closes them all. */
+  default List<Route> openedRoutes() {
+    return nodes().stream().flatMap(node -> node.opened().stream()).toList();
+  }
 
   default Future<Void> close() {
-    return Future.join(routes().stream().map(Route::close).toList()).mapEmpty();
+    return Future.join(nodes().stream().map(NodeRoutes::close).toList()).mapEmpty();
   }
 
   /** A single server: every unit runs on it. */
-  static NodeRouter single(Route route) {
+  static NodeRouter single(NodeRoutes node) {
     return new NodeRouter() {
       @Override
-      public Route route(boolean write, boolean strong) {
-        return route;
+      public Route route(boolean write, boolean strong, String database) {
+        return node.route(database);
       }
 
       @Override
-      public List<Route> routes() {
-        return List.of(route);
+      public List<NodeRoutes> nodes() {
+        return List.of(node);
       }
     };
   }

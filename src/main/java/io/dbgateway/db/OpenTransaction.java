@@ -81,6 +81,11 @@ final class OpenTransaction {
     return route;
   }
 
+  /** Work before its first statement changed the session (its schema): it is reset when the transaction ends. */
+  void sessionChanged() {
+    sessionChanged = true;
+  }
+
   /** Starts the idle and lifetime clocks. */
   void start() {
     context.runOnContext(v -> {

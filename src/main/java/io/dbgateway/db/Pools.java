@@ -19,7 +19,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** Builds the connection pools for one database node, from the config. */
+/**
+ * Builds the connection pools for one database on one node, from the config: {@code DB_NAME}'s, or those
+ * of another database of {@code GATEWAY_DATABASES} ({@link DatabaseConfig#forDatabase}), which are named
+ * {@code <engine>-<database>@<node>} and bounded alike.
+ */
 public final class Pools {
 
   private Pools() {}
@@ -53,13 +57,14 @@ public final class Pools {
       long defaultTimeoutMs, int maxTransactions, String role, ConnectionSource.SessionReset reset) {
     List<Integer> sizes = ConnectionSource.laneSizes(pool.size(), EVENT_LOOPS);
     List<Pool> lanes = new ArrayList<>(sizes.size());
+    String target = db.isMain() ? node.toString() : db.name() + "@" + node;
     for (int lane = 0; lane < sizes.size(); lane++) {
       // Lane 0 keeps the node's plain pool name, so a pool of one lane is named as it always was.
       String suffix = role + (lane == 0 ? "" : "/lane" + lane);
       PoolOptions options = options(pool, sizes.get(lane), sizes.size()).setEventLoopSize(0);
       lanes.add(switch (db.type()) {
-        case POSTGRESQL -> postgres(vertx, db, pool, options.setName("pg-" + node + suffix), node, defaultTimeoutMs);
-        case MYSQL -> mysql(vertx, db, pool, options.setName("mysql-" + node + suffix), node);
+        case POSTGRESQL -> postgres(vertx, db, pool, options.setName("pg-" + target + suffix), node, defaultTimeoutMs);
+        case MYSQL -> mysql(vertx, db, pool, options.setName("mysql-" + target + suffix), node);
         case SQLITE -> throw new AssertionError("SQLite has its own pools");
       });
     }
@@ -151,12 +156,18 @@ public final class Pools {
     return ssl;
   }
 
-  /** SQLite in WAL mode: one writer connection, and read connections that the database keeps read-only. */
+  /**
+   * SQLite in WAL mode: one writer connection, and read connections that the database keeps read-only.
+   * Only {@code DB_NAME}'s file is made when missing (migrations fill it); another database's must exist.
+   */
   private static ConnectionSource sqlite(Vertx vertx, DatabaseConfig db, PoolConfig pool, int maxTransactions,
       ConnectionSource.SessionReset reset) {
     String file = db.sqliteFile().toString();
-    Pool writer = JDBCPool.pool(vertx, new SqliteDataSource(file, false), options(pool, "sqlite-writer", 1));
-    Pool reader = JDBCPool.pool(vertx, new SqliteDataSource(file, true), options(pool, "sqlite-reader", pool.size()));
+    String target = db.isMain() ? "" : "@" + db.name();
+    Pool writer = JDBCPool.pool(vertx, new SqliteDataSource(file, false, db.isMain()),
+        options(pool, "sqlite-writer" + target, 1));
+    Pool reader = JDBCPool.pool(vertx, new SqliteDataSource(file, true, false),
+        options(pool, "sqlite-reader" + target, pool.size()));
     // The one writer connection may hold a write transaction (SQLite has one writer at a time, whatever the
     // pool); read-only transactions take their share of the readers.
     return new ConnectionSource(List.of(writer), List.of(1), reader, pool.size(), maxTransactions, file, reset,

@@ -144,6 +144,30 @@ public final class PostgresDialect implements Dialect {
       + " pg_prepared_statements WHERE from_sql LOOP EXECUTE format('DEALLOCATE %I', n); END LOOP; END $dbgw$";
 
   /**
+   * Sets the session's search path to the one schema, quoted, if it exists; a missing schema is the
+   * request's error (as PostgreSQL reports it, 3F000), not a search path that finds nothing.
+   */
+  @Override
+  public java.util.function.Function<SqlConnection, Future<Void>> useSchema(String schema, String database) {
+    Tuple name = Tuple.of(schema);
+    return conn -> conn.preparedQuery("SELECT set_config('search_path', quote_ident(nspname), false)"
+            + " FROM pg_catalog.pg_namespace WHERE nspname = $1").execute(name)
+        .compose(set -> set.rowCount() == 1 ? Future.<Void>succeededFuture()
+            : Future.failedFuture(new io.dbgateway.error.GatewayException(new Problem(ErrorCode.SQL_ERROR,
+                "schema \"" + schema + "\" does not exist in database \"" + database + "\"", INVALID_SCHEMA_NAME, null,
+                null, false, null))));
+  }
+
+  private static final String INVALID_SCHEMA_NAME = "3F000";
+  private static final String INVALID_CATALOG_NAME = "3D000";
+
+  @Override
+  public boolean isUnknownDatabase(Throwable failure) {
+    PgException pg = Dialect.causeOf(failure, PgException.class);
+    return pg != null && INVALID_CATALOG_NAME.equals(pg.getSqlState());
+  }
+
+  /**
    * The notices the reset draws ("there is no transaction in progress") are dropped, as are those of the
    * statements before it on the same lease: a caller's {@code RAISE WARNING} is not the gateway's log.
    */

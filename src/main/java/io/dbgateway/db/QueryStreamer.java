@@ -77,29 +77,34 @@ public final class QueryStreamer {
    */
   public Future<QueryStream> open(QueryRequest request, Caller caller, long maxRows) {
     StatementRunner.Prepared statement;
+    java.util.function.Function<SqlConnection, Future<Void>> useSchema;
     try {
       statement = statements.prepare(request.statement(), null);
       if (!statement.script().isEmpty()) {
         throw StatementRunner.severalStatements(statement.script().size(), "a stream");
       }
+      useSchema = statements.useSchema(request.target().schema(),
+          request.target().databaseOr(nodes.router().mainDatabase()));
     } catch (GatewayException e) {
       return Future.failedFuture(e);
     }
+    boolean changesSession = statement.changesSession() || useSchema != null;
     boolean readOnly = request.readOnly();
     long timeoutMs = request.limits().timeoutMs();
     long start = System.nanoTime();
     // An attempt the breaker's deadline gave up on may still open its stream later: close it then.
     List<Future<QueryStream>> attempts = new ArrayList<>();
     return nodes.<QueryStream>call("stream", !readOnly, request.consistency() == Consistency.STRONG,
-        nodes.deadline(timeoutMs), route -> {
+        request.target().database(), nodes.deadline(timeoutMs), route -> {
           Future<QueryStream> attempt = nodes.borrow(route, readOnly).compose(conn ->
               conn.query(dialect.beginTransaction(readOnly)).execute()
-                  .compose(begun -> dialect.openCursor(conn, statement.sql(), statement.params(), timeoutMs))
-                  .compose(cursor -> firstRows(cursor, statement.sql(), maxRows)
+                  .compose(begun -> useSchema == null ? Future.succeededFuture() : useSchema.apply(conn))
+                  .compose(inSchema -> dialect.openCursor(conn, statement.sql(), statement.params(), timeoutMs))
+                  .compose(cursor -> firstRows(cursor, route.database(), statement.sql(), maxRows)
                       .map(first -> new QueryStream(this, route, conn, cursor, first, request, caller, maxRows, start,
-                          statement.changesSession()))
+                          changesSession))
                       .recover(failure -> cursor.close().transform(closed -> Future.failedFuture(failure))))
-                  .recover(failure -> end(route, conn, readOnly, false, statement.changesSession(), statement.sql())
+                  .recover(failure -> end(route, conn, readOnly, false, changesSession, statement.sql())
                       .transform(ended -> Future.failedFuture(failure))));
           attempts.add(attempt);
           return attempt;
@@ -107,10 +112,10 @@ public final class QueryStreamer {
         .onFailure(failure -> attempts.forEach(attempt -> attempt.onSuccess(QueryStream::cancel)));
   }
 
-  private Future<RowCursor.Chunk> firstRows(RowCursor cursor, String sql, long maxRows) {
+  private Future<RowCursor.Chunk> firstRows(RowCursor cursor, String database, String sql, long maxRows) {
     return cursor.read(readSize(maxRows)).compose(chunk -> {
       fetched(chunk.rows().size());
-      return dialect.describe(sql, chunk.columns())
+      return dialect.describe(database, sql, chunk.columns())
           .map(columns -> new RowCursor.Chunk(columns, chunk.rows(), chunk.more()))
           .andThen(described -> {
             if (described.failed()) {

@@ -7,13 +7,17 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * One database node a unit can run on: its pools and its circuit breaker.
+ * One database on one node, where a unit runs: its pools and its circuit breaker. Each database of
+ * {@code GATEWAY_DATABASES} has a route of its own on each node ({@link NodeRoutes}), so a database that
+ * fails cannot open the breaker of another.
  *
+ * @param node the node, as results report it and routing names it: host:port, or the SQLite file
+ * @param database the database, as requests name it
  * @param connections the pools that log in as {@code DB_USER}
  * @param readConnections the pools that log in as the read-only {@code DB_READ_USER}, or null when it is
  *     not set: read-only work then uses {@code connections} too
  */
-public record Route(String node, ConnectionSource connections, ConnectionSource readConnections, NodeBreaker breaker) {
+public record Route(String node, String database, ConnectionSource connections, ConnectionSource readConnections, NodeBreaker breaker) {
 
   /** Where work of this kind gets its connection: read-only work on the read-only login when there is one. */
   public ConnectionSource source(boolean readOnly) {

@@ -3,6 +3,7 @@ package io.dbgateway.db;
 import io.dbgateway.api.BatchRequest;
 import io.dbgateway.api.Consistency;
 import io.dbgateway.api.QueryRequest;
+import io.dbgateway.api.Target;
 import io.dbgateway.api.TransactionRequest;
 import io.dbgateway.db.StatementRunner.Work;
 import io.dbgateway.error.Failures;
@@ -70,23 +71,30 @@ public final class SqlExecutor {
   }
 
   public Future<Outcome> query(QueryRequest request, IdempotencyKey key) {
-    Work work = statements.query(request);
+    Work work = inTarget(statements.query(request), request.target());
     Unit unit = new Unit("query", request.readOnly(), request.consistency() == Consistency.STRONG,
-        request.readOnly() || key != null, request.limits().timeoutMs(), key);
+        request.readOnly() || key != null, request.limits().timeoutMs(), request.target().database(), key);
     return run(unit, work);
   }
 
   /** Runs one statement per parameter set in one transaction. */
   public Future<Outcome> batch(BatchRequest request, IdempotencyKey key) {
-    Work work = statements.batch(request);
-    Unit unit = new Unit("batch", request.readOnly(), false, true, request.limits().timeoutMs(), key);
+    Work work = inTarget(statements.batch(request), request.target());
+    Unit unit = new Unit("batch", request.readOnly(), false, true, request.limits().timeoutMs(),
+        request.target().database(), key);
     return run(unit, work);
   }
 
   public Future<Outcome> transaction(TransactionRequest request, IdempotencyKey key) {
-    Work work = statements.transaction(request);
-    Unit unit = new Unit("transaction", request.readOnly(), false, true, request.limits().timeoutMs(), key);
+    Work work = inTarget(statements.transaction(request), request.target());
+    Unit unit = new Unit("transaction", request.readOnly(), false, true, request.limits().timeoutMs(),
+        request.target().database(), key);
     return run(unit, work);
+  }
+
+  /** The work in the schema its request names, on the database it names (or DB_NAME). */
+  private Work inTarget(Work work, Target target) {
+    return statements.inSchema(work, target.schema(), target.databaseOr(router.mainDatabase()));
   }
 
   /** Answers once the database responds to a trivial query. */
@@ -132,16 +140,16 @@ public final class SqlExecutor {
    * One unit of work: what it is called, whether the database must keep it read-only, whether a read
    * must see every acknowledged write, whether it runs in an explicit transaction, how long its
    * statements may run together (the request's {@code timeoutMs}: for the whole unit, however many
-   * statements it has), and its idempotency key.
+   * statements it has), the database it runs on (null: DB_NAME), and its idempotency key.
    */
   private record Unit(String name, boolean readOnly, boolean strong, boolean transactional, long timeoutMs,
-      IdempotencyKey key) {}
+      String database, IdempotencyKey key) {}
 
   private Future<Outcome> run(Unit unit, Work work) {
     // An idempotency key is recorded in the unit's transaction; a read-only one has nothing to protect.
     IdempotencyKey key = unit.readOnly() ? null : unit.key();
     UnitDeadline deadline = nodes.deadline(unit.timeoutMs());
-    return nodes.call(unit.name(), !unit.readOnly(), unit.strong(), deadline,
+    return nodes.call(unit.name(), !unit.readOnly(), unit.strong(), unit.database(), deadline,
         route -> attempt(route, unit, key, work, deadline));
   }
 
@@ -152,7 +160,7 @@ public final class SqlExecutor {
             // One statement: the database's own statement timeout ends it, and its outcome is its answer.
             // Should it run past the unit's deadline anyway (a caller turned the session's timeout off), the
             // gateway cancels it on the server then: its deadlines never depend on session settings.
-            Future<Outcome> result = run(() -> autocommit(conn, route.node(), work));
+            Future<Outcome> result = run(() -> autocommit(conn, route, work));
             deadline.cancelOnOverrun(vertx, result, () -> nodes.stop(route, conn));
             return result.andThen(done -> nodes.release(route, conn, work.changesSession()));
           }
@@ -160,7 +168,7 @@ public final class SqlExecutor {
           // A transaction whose end failed may have left its session in the transaction's settings
           // (MySQL's autocommit off on Galera): the session is reset before the connection is lent again.
           AtomicBoolean endFailed = new AtomicBoolean();
-          Future<Outcome> result = run(() -> inTransaction(conn, route.node(), unit.readOnly(), key, work, watch, endFailed));
+          Future<Outcome> result = run(() -> inTransaction(conn, route, unit.readOnly(), key, work, watch, endFailed));
           // The connection goes back once the work has truly ended (rolled back, after a deadline).
           result.onComplete(done -> nodes.release(route, conn, work.changesSession() || endFailed.get()));
           return watch.answer(result);
@@ -182,8 +190,8 @@ public final class SqlExecutor {
    * A single statement without a transaction: lost in flight, a write may or may not have happened. An
    * error the server sent back (MariaDB 1047, PostgreSQL 57P01, ...) is its answer: the statement failed.
    */
-  private Future<Outcome> autocommit(SqlConnection conn, String node, Work work) {
-    return work.apply(conn, node)
+  private Future<Outcome> autocommit(SqlConnection conn, Route route, Work work) {
+    return work.apply(conn, route)
         .map(body -> new Outcome(body, false))
         .recover(failure -> Future.failedFuture(
             Failures.isDatabaseDown(failure) && !(failure instanceof io.vertx.sqlclient.DatabaseException)
@@ -195,11 +203,11 @@ public final class SqlExecutor {
    * key is claimed first and the result recorded before COMMIT; a key claimed before answers its
    * recorded result instead.
    */
-  private Future<Outcome> inTransaction(SqlConnection conn, String node, boolean readOnly, IdempotencyKey key,
+  private Future<Outcome> inTransaction(SqlConnection conn, Route route, boolean readOnly, IdempotencyKey key,
       Work work, UnitDeadline.Watch deadline, AtomicBoolean endFailed) {
     Future<JsonObject> body = conn.query(dialect.beginTransaction(readOnly)).execute()
         .compose(begun -> key == null ? Future.succeededFuture() : claim(conn, key))
-        .compose(claimed -> work.apply(conn, node))
+        .compose(claimed -> work.apply(conn, route))
         .compose(result -> key == null ? Future.succeededFuture(result)
             : idempotency.complete(conn, key, result).map(result));
     return body.transform(done -> {

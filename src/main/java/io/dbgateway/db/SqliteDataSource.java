@@ -19,14 +19,22 @@ public final class SqliteDataSource extends org.sqlite.SQLiteDataSource {
   private final boolean queryOnly;
 
   public SqliteDataSource(String file, boolean queryOnly) {
-    super(config(queryOnly));
+    this(file, queryOnly, !queryOnly);
+  }
+
+  /** @param create whether a missing file is made (read-only connections never make one) */
+  public SqliteDataSource(String file, boolean queryOnly, boolean create) {
+    super(config(queryOnly, create));
     this.queryOnly = queryOnly;
     setUrl("jdbc:sqlite:" + file);
   }
 
-  private static SQLiteConfig config(boolean readOnly) {
+  private static SQLiteConfig config(boolean readOnly, boolean create) {
     SQLiteConfig config = new SQLiteConfig();
     config.setReadOnly(readOnly);
+    if (!create) {
+      config.resetOpenMode(org.sqlite.SQLiteOpenMode.CREATE);
+    }
     config.setJournalMode(SQLiteConfig.JournalMode.WAL);
     config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
     config.setBusyTimeout(BUSY_TIMEOUT_MS);

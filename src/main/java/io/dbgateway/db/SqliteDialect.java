@@ -105,6 +105,25 @@ public final class SqliteDialect implements Dialect {
     return work.andThen(done -> vertx.cancelTimer(timer));
   }
 
+  /** A database is one file, whose one schema is {@code main}, or the database's own name. */
+  @Override
+  public java.util.function.Function<SqlConnection, Future<Void>> useSchema(String schema, String database) {
+    if (!schema.equals("main") && !schema.equals(database)) {
+      throw io.dbgateway.error.GatewayException.badRequest("on SQLite a database is one file with one schema: schema '"
+          + schema + "' is neither main nor the database this request runs on ('" + database + "')");
+    }
+    return null;
+  }
+
+  /** SQLITE_CANTOPEN: the file of another database is never made, so a missing one cannot be opened. */
+  private static final int SQLITE_CANTOPEN = 14;
+
+  @Override
+  public boolean isUnknownDatabase(Throwable failure) {
+    SQLException sql = Dialect.causeOf(failure, SQLException.class);
+    return sql != null && (sql.getErrorCode() & 0xff) == SQLITE_CANTOPEN;
+  }
+
   /**
    * A SQLite session keeps temporary objects, attached files and PRAGMAs, which no one statement resets:
    * the connection is closed instead, and the next one opens as configured.

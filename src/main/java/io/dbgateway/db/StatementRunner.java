@@ -42,16 +42,16 @@ import java.util.function.BiFunction;
 public final class StatementRunner {
 
   /**
-   * The work of an operation, given its connection and the name of the node it runs on.
+   * The work of an operation, given its connection and the route (node and database) it runs on.
    *
    * @param changesSession whether its SQL may leave state on the session ({@link SessionEffects}), so the
    *     connection's session is reset before it is lent again
    * @param commitsImplicitly whether its SQL ends a transaction by itself ({@link Dialect#commitsImplicitly})
    */
   public record Work(boolean changesSession, boolean commitsImplicitly,
-      BiFunction<SqlConnection, String, Future<JsonObject>> run) {
-    public Future<JsonObject> apply(SqlConnection conn, String node) {
-      return run.apply(conn, node);
+      BiFunction<SqlConnection, Route, Future<JsonObject>> run) {
+    public Future<JsonObject> apply(SqlConnection conn, Route route) {
+      return run.apply(conn, route);
     }
   }
 
@@ -72,7 +72,7 @@ public final class StatementRunner {
     Prepared statement = prepare(request.statement(), null);
     Limits limits = request.limits();
     long start = System.nanoTime();
-    return new Work(statement.changesSession(), dialect.commitsImplicitly(statement.sql()), (conn, node) -> run(conn, node, statement, limits, request.columnMetadata(),
+    return new Work(statement.changesSession(), dialect.commitsImplicitly(statement.sql()), (conn, route) -> run(conn, route, statement, limits, request.columnMetadata(),
             new RowCollector.Budget(maxResultBytes))
         .map(result -> result.withElapsedMs(elapsedMs(start)).toJson()));
   }
@@ -89,13 +89,13 @@ public final class StatementRunner {
     }
     long timeoutMs = request.limits().timeoutMs();
     long start = System.nanoTime();
-    return new Work(changesSession(parsed.sql()), dialect.commitsImplicitly(parsed.sql()), (conn, node) -> {
+    return new Work(changesSession(parsed.sql()), dialect.commitsImplicitly(parsed.sql()), (conn, route) -> {
       List<Future<SqlResult<RowCollector.Rows>>> executions = new ArrayList<>();
       for (Tuple tuple : tuples) {
         executions.add(dialect.execute(conn, parsed.sql(), tuple, timeoutMs, RowCollector.atMost(0, new RowCollector.Budget(0), () -> {})));
       }
       return Future.join(executions).transform(done -> batchResult(executions))
-          .map(json -> json.put("node", node).put("elapsedMs", elapsedMs(start)));
+          .map(json -> json.put("node", route.node()).put("elapsedMs", elapsedMs(start)));
     });
   }
 
@@ -109,22 +109,40 @@ public final class StatementRunner {
     long start = System.nanoTime();
     boolean changesSession = statements.stream().anyMatch(Prepared::changesSession);
     boolean commitsImplicitly = statements.stream().anyMatch(s -> dialect.commitsImplicitly(s.sql()));
-    return new Work(changesSession, commitsImplicitly, (conn, node) -> {
+    return new Work(changesSession, commitsImplicitly, (conn, route) -> {
       JsonArray results = new JsonArray();
       RowCollector.Budget budget = new RowCollector.Budget(maxResultBytes); // the results are one answer
       Future<Void> chain = Future.succeededFuture();
       for (int i = 0; i < statements.size(); i++) {
         int index = i;
-        chain = chain.compose(v -> run(conn, node, statements.get(index), limits, false, budget)
+        chain = chain.compose(v -> run(conn, route, statements.get(index), limits, false, budget)
             .recover(failure -> Future.failedFuture(atStatement(failure, index)))
             .map(result -> {
               results.add(result.toJson());
               return null;
             }));
       }
-      return chain.map(v -> new JsonObject().put("results", results).put("node", node)
+      return chain.map(v -> new JsonObject().put("results", results).put("node", route.node())
           .put("elapsedMs", elapsedMs(start)));
     });
+  }
+
+  /**
+   * {@code work}, its unqualified names first put in {@code schema} of {@code database} where the engine
+   * needs a step for it ({@link Dialect#useSchema}); the session then counts as changed.
+   *
+   * @param schema the schema the request names, or null
+   * @throws GatewayException 400 when the engine cannot honour the schema, before any connection is taken
+   */
+  public Work inSchema(Work work, String schema, String database) {
+    java.util.function.Function<SqlConnection, Future<Void>> use = useSchema(schema, database);
+    return use == null ? work
+        : new Work(true, work.commitsImplicitly(), (conn, route) -> use.apply(conn).compose(set -> work.apply(conn, route)));
+  }
+
+  /** The step that puts a unit's names in {@code schema} (null: none is named), or null when none is needed. */
+  java.util.function.Function<SqlConnection, Future<Void>> useSchema(String schema, String database) {
+    return schema == null ? null : dialect.useSchema(schema, database);
   }
 
   /**
@@ -252,7 +270,7 @@ public final class StatementRunner {
     }
   }
 
-  private Future<QueryResult> run(SqlConnection conn, String node, Prepared statement, Limits limits,
+  private Future<QueryResult> run(SqlConnection conn, Route route, Prepared statement, Limits limits,
       boolean columnMetadata, RowCollector.Budget budget) {
     var rows = RowCollector.atMost(limits.maxRows(), budget, () -> dialect.cancel(conn));
     Future<SqlResult<RowCollector.Rows>> execution = statement.script().isEmpty()
@@ -266,8 +284,8 @@ public final class StatementRunner {
             return Future.failedFuture(tooLargeToBuffer());
           }
           List<ColumnDescriptor> columns = result.columnDescriptors() == null ? List.of() : result.columnDescriptors();
-          return dialect.describe(statement.answering(), columns)
-              .map(described -> toResult(result, described, limits.format(), node, columnMetadata,
+          return dialect.describe(route.database(), statement.answering(), columns)
+              .map(described -> toResult(result, described, limits.format(), route.node(), columnMetadata,
                   statement.answering()));
         });
   }

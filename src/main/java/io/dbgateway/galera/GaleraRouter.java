@@ -2,6 +2,7 @@ package io.dbgateway.galera;
 
 import io.dbgateway.config.HostAndPort;
 import io.dbgateway.db.NodeRouter;
+import io.dbgateway.db.NodeRoutes;
 import io.dbgateway.db.Route;
 import io.dbgateway.error.ErrorCode;
 import io.dbgateway.error.GatewayException;
@@ -17,23 +18,23 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class GaleraRouter implements NodeRouter {
 
   private final GaleraMonitor monitor;
-  private final Map<HostAndPort, Route> routes;
+  private final Map<HostAndPort, NodeRoutes> routes;
   private final int retryAfterSeconds;
   private final AtomicInteger nextReader = new AtomicInteger();
 
-  public GaleraRouter(GaleraMonitor monitor, Map<HostAndPort, Route> routes, int retryAfterSeconds) {
+  public GaleraRouter(GaleraMonitor monitor, Map<HostAndPort, NodeRoutes> routes, int retryAfterSeconds) {
     this.monitor = monitor;
     this.routes = Map.copyOf(routes);
     this.retryAfterSeconds = retryAfterSeconds;
   }
 
   @Override
-  public Route route(boolean write, boolean strong) {
+  public Route route(boolean write, boolean strong, String database) {
     ClusterView view = monitor.view();
     if (!write && !strong) {
       List<HostAndPort> readers = view.readableNodes();
       if (!readers.isEmpty()) {
-        return routes.get(readers.get(Math.floorMod(nextReader.getAndIncrement(), readers.size())));
+        return routes.get(readers.get(Math.floorMod(nextReader.getAndIncrement(), readers.size()))).route(database);
       }
     }
     HostAndPort writer = view.writer();
@@ -42,7 +43,7 @@ public final class GaleraRouter implements NodeRouter {
           "no Galera node is eligible to take " + (write ? "writes" : "reads") + " right now", null, null, null, true,
           retryAfterSeconds));
     }
-    return routes.get(writer);
+    return routes.get(writer).route(database);
   }
 
   @Override
@@ -52,7 +53,7 @@ public final class GaleraRouter implements NodeRouter {
   }
 
   @Override
-  public List<Route> routes() {
+  public List<NodeRoutes> nodes() {
     return List.copyOf(routes.values());
   }
 }

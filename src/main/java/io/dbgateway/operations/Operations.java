@@ -180,7 +180,8 @@ public final class Operations {
   private Future<Outcome> named(JsonObject body, Caller caller) {
     NamedQuery named = namedQueries.get(parser.namedQueryName(body));
     RoleRules.requireMayRun(caller, named.name(), named.readOnly());
-    return query(parser.query(named.asQuery(body)), "named", body, caller);
+    // Pinned to DB_NAME, so it cannot join a transaction on another database either.
+    return query(parser.query(named.asQuery(body).put("database", parser.mainDatabase())), "named", body, caller);
   }
 
   private static Future<Outcome> replied(Future<JsonObject> body) {

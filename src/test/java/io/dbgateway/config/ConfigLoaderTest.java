@@ -72,6 +72,34 @@ class ConfigLoaderTest {
   // ---- the transactions' share of the pool ----
 
   @Test
+  void gatewayDatabasesServesDbNameFirstAndEachOtherNameOnce() {
+    assertThat(load().database().databases()).containsExactly("app_db");
+    DatabaseConfig db = load("DB_NAME", "app_db", "GATEWAY_DATABASES", " reports, app_db ,audit-2024").database();
+    assertThat(db.databases()).containsExactly("app_db", "reports", "audit-2024");
+    assertThat(db.serves("reports")).isTrue();
+    assertThat(db.serves("other")).isFalse();
+    DatabaseConfig reports = db.forDatabase("reports");
+    assertThat(reports.name()).isEqualTo("reports");
+    assertThat(reports.isMain()).isFalse();
+    assertThat(reports.mainDatabase()).isEqualTo("app_db");
+    assertThat(db.isMain()).isTrue();
+    DatabaseConfig sqlite = load("DB_TYPE", "sqlite", "DB_NAME", "/data/app.db", "GATEWAY_DATABASES", "reports,/data/x.db")
+        .database();
+    assertThat(sqlite.forDatabase("reports").sqliteFile()).isEqualTo(Path.of("reports.db"));
+    assertThat(sqlite.forDatabase("/data/x.db").sqliteFile()).isEqualTo(Path.of("/data/x.db"));
+  }
+
+  @Test
+  void gatewayDatabasesWithEmptyRepeatedOrMalformedNamesIsRefusedAtStartUp() {
+    InvalidConfigException e = invalid("GATEWAY_DATABASES", "reports,,reports,bad name;DROP,"
+        + "x".repeat(64));
+    assertThat(e.problems()).anyMatch(p -> p.contains("GATEWAY_DATABASES") && p.contains("empty entry"))
+        .anyMatch(p -> p.contains("GATEWAY_DATABASES names 'reports' twice"))
+        .anyMatch(p -> p.contains("'bad name;DROP' is not a database name"))
+        .anyMatch(p -> p.contains("'" + "x".repeat(64) + "' is not a database name"));
+  }
+
+  @Test
   void transactionsGetHalfThePoolAndEachKeyHalfOfThatByDefault() {
     TransactionConfig ten = load("DB_POOL_SIZE", "10").transactions();
     assertThat(ten.maxOpen()).isEqualTo(5);

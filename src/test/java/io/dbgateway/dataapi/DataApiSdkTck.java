@@ -73,6 +73,7 @@ public abstract class DataApiSdkTck {
     create(autoTable(auto));
     return NodeChecks.node("data-api-checks.mjs", Map.ofEntries(
         Map.entry("GATEWAY_URL", "http://127.0.0.1:" + gateway().port()),
+        Map.entry("DATABASE", databaseEnv().get("DB_NAME")),
         Map.entry("KEY_ID", KEY_ID),
         Map.entry("SECRET", SECRET),
         Map.entry("READ_KEY_ID", READ_KEY_ID),

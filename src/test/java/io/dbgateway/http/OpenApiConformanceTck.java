@@ -154,13 +154,14 @@ public abstract class OpenApiConformanceTck {
     answer("/v1/queries/users.by_email", new JsonObject().put("sql", "SELECT 1"), 400);
   }
 
-  /** What every Data API request names: the cluster and secret ARNs (accepted, not used) and the database. */
-  private static JsonObject envelope() {
+  /** What every Data API request names: the cluster and secret ARNs (accepted, not used) and the database, DB_NAME. */
+  private JsonObject envelope() {
     return new JsonObject().put("resourceArn", "arn:aws:rds:us-east-1:123456789012:cluster:gw")
-        .put("secretArn", "arn:aws:secretsmanager:us-east-1:123456789012:secret:gw").put("database", "app");
+        .put("secretArn", "arn:aws:secretsmanager:us-east-1:123456789012:secret:gw")
+        .put("database", engine().env().get("DB_NAME"));
   }
 
-  private static JsonObject dataApi(String sql) {
+  private JsonObject dataApi(String sql) {
     return envelope().put("sql", sql);
   }
 
