@@ -34,6 +34,11 @@ class PostgresJsonTypesTest extends JsonTypesTck {
     };
   }
 
+  @Override
+  protected String jsonTypeName() {
+    return "json";
+  }
+
   @Test
   void bytesInsertedWithDecodeAreBase64() {
     String table = table(Kind.BYTES);
