@@ -283,6 +283,20 @@ async function all() {
   }
 
   if (env.ARRAYS === "true") {
+    await check("multi-dimensional arrays come back as nested arrayValues, in records and formattedRecords", async () => {
+      const sql = "SELECT ARRAY[[1, 2], [3, 4]] AS i, ARRAY[['a', 'b'], ['c', NULL]] AS t, ARRAY[[1.5, 2.5]]::float8[] AS d,"
+        + " ARRAY[[[true]], [[false]]] AS b, ARRAY[[1.25]]::numeric[] AS n";
+      const r = await execute(sql);
+      assert.deepEqual(r.records[0], [
+        { arrayValue: { arrayValues: [{ longValues: [1, 2] }, { longValues: [3, 4] }] } },
+        { arrayValue: { arrayValues: [{ stringValues: ["a", "b"] }, { stringValues: ["c", null] }] } },
+        { arrayValue: { arrayValues: [{ doubleValues: [1.5, 2.5] }] } },
+        { arrayValue: { arrayValues: [{ arrayValues: [{ booleanValues: [true] }] }, { arrayValues: [{ booleanValues: [false] }] }] } },
+        { arrayValue: { arrayValues: [{ stringValues: ["1.25"] }] } }]);
+      const rows = JSON.parse((await execute(sql, [], { formatRecordsAs: "JSON" })).formattedRecords);
+      assert.deepEqual(rows, [{ i: [[1, 2], [3, 4]], t: [["a", "b"], ["c", null]], d: [[1.5, 2.5]], b: [[[true]], [[false]]], n: [["1.25"]] }]);
+    });
+
     await check("json, jsonb and json[] values are JSON text", async () => {
       const r = await execute(`SELECT '[1, 2]'::json AS a, '"s"'::jsonb AS b, '5'::json AS c, ARRAY['{"x": 1}', '"y"']::jsonb[] AS d`,
         [], { includeResultMetadata: true });

@@ -27,6 +27,7 @@ public final class PostgresDialect implements Dialect {
 
   /** Every session starts with the default statement timeout (a startup parameter, see {@link Pools}). */
   private final long defaultTimeoutMs;
+  private final PgArrayColumns arrays = new PgArrayColumns();
 
   public PostgresDialect(long defaultTimeoutMs) {
     this.defaultTimeoutMs = defaultTimeoutMs;
@@ -86,11 +87,14 @@ public final class PostgresDialect implements Dialect {
    * Sessions run with the default {@code statement_timeout}, so a statement with the default timeout is
    * one message. Another timeout is set just before the statement and set back just after; all three are
    * pipelined into one round trip. Inside a transaction that rolls back, PostgreSQL undoes the SET itself.
+   * A statement whose result has array columns runs as {@link PgArrayColumns} plans it, so that
+   * multi-dimensional arrays are not lost.
    */
   @Override
   public <R> Future<SqlResult<R>> execute(
       SqlConnection connection, String sql, Tuple params, long timeoutMs, Collector<Row, ?, R> rows) {
-    return withTimeout(connection, timeoutMs, () -> connection.preparedQuery(sql).collecting(rows).execute(params));
+    return arrays.execute(connection, sql, params, rows, (planned, collector) ->
+        withTimeout(connection, timeoutMs, () -> connection.preparedQuery(planned).collecting(collector).execute(params)));
   }
 
   /**
@@ -125,7 +129,8 @@ public final class PostgresDialect implements Dialect {
   public Future<RowCursor> openCursor(SqlConnection connection, String sql, Tuple params, long timeoutMs) {
     Future<?> timeout = timeoutMs == defaultTimeoutMs ? Future.succeededFuture()
         : connection.query("SET LOCAL statement_timeout = " + timeoutMs).execute();
-    return timeout.compose(set -> SqlClientCursor.open(connection, sql, params));
+    return timeout.compose(set -> arrays.openCursor(connection, sql, params,
+        planned -> SqlClientCursor.open(connection, planned, params)));
   }
 
   /**
