@@ -62,8 +62,9 @@ import java.util.stream.Collectors;
  *
  * <p>A description can go stale: a table altered since, a temporary table of the session that hides
  * one. A wrapped statement the parser then refuses is described again and run once more (outside a
- * transaction nothing ran; inside one, the transaction is aborted and the error says why); a result
- * whose array columns are not the described ones has its description forgotten for the next run.
+ * transaction nothing ran; inside one, the transaction is aborted and the error says why); refused
+ * again, its text runs unwrapped from then on. A result whose array columns are not the described ones
+ * has its description forgotten for the next run.
  */
 final class PgArrayColumns {
 
@@ -175,25 +176,46 @@ final class PgArrayColumns {
   <R> Future<SqlResult<R>> execute(SqlConnection connection, String sql, Tuple params, Collector<Row, ?, R> rows,
       Run<R> run) {
     Plans plans = plans(connection);
-    return plan(connection, plans, sql, params).compose(plan -> execute(plans, sql, plan, rows, run).recover(failure -> {
-      if (!stale(plan, failure)) {
-        return Future.failedFuture(failure);
-      }
-      plans.forget(sql, plan);
-      return plan(connection, plans, sql, params).compose(again -> execute(plans, sql, again, rows, run))
-          .recover(retried -> Future.failedFuture(aborted(retried) ? changed((PgException) failure) : retried));
-    }));
+    Plan known = plans.get(sql);
+    if (known != null) {
+      return execute(connection, plans, sql, params, known, rows, run, true);
+    }
+    return plan(connection, plans, sql, params)
+        .compose(plan -> execute(connection, plans, sql, params, plan, rows, run, true));
   }
 
-  private <R> Future<SqlResult<R>> execute(Plans plans, String sql, Plan plan, Collector<Row, ?, R> rows, Run<R> run) {
-    Future<SqlResult<R>> result = plan.wrapped()
-        ? run.run(plan.sql(), Collectors.mapping(plan::nest, rows)).map(r -> new Unwrapped<>(r, plan))
-        : run.run(sql, rows);
-    return result.andThen(ran -> {
-      if (ran.succeeded() && !plan.fits(ran.result().columnDescriptors())) {
-        plans.forget(sql, plan);
-      }
-    });
+  /**
+   * @param mayRetry whether a wrapped statement that the parser refused is described again and run once
+   *     more; refused again, its text runs unwrapped from then on (the wrapping does not fit it)
+   */
+  private <R> Future<SqlResult<R>> execute(SqlConnection connection, Plans plans, String sql, Tuple params, Plan plan,
+      Collector<Row, ?, R> rows, Run<R> run, boolean mayRetry) {
+    if (!plan.wrapped()) {
+      Future<SqlResult<R>> result = run.run(sql, rows);
+      return plan.described() ? result.andThen(ran -> checkFit(plans, sql, plan, ran)) : result;
+    }
+    return run.run(plan.sql(), Collectors.mapping(plan::nest, rows)).<SqlResult<R>>map(r -> new Unwrapped<>(r, plan))
+        .andThen(ran -> checkFit(plans, sql, plan, ran))
+        .recover(failure -> {
+          if (!stale(plan, failure)) {
+            return Future.failedFuture(failure);
+          }
+          if (!mayRetry) {
+            plans.put(sql, Plan.UNDESCRIBED);
+            return Future.failedFuture(failure);
+          }
+          plans.forget(sql, plan);
+          return plan(connection, plans, sql, params)
+              .compose(again -> execute(connection, plans, sql, params, again, rows, run, false))
+              .recover(retried -> Future.failedFuture(aborted(retried) ? changed((PgException) failure) : retried));
+        });
+  }
+
+  /** Forgets the plan of a result whose array columns are not the described ones: the next run describes again. */
+  private static <R> void checkFit(Plans plans, String sql, Plan plan, io.vertx.core.AsyncResult<SqlResult<R>> ran) {
+    if (ran.succeeded() && !plan.fits(ran.result().columnDescriptors())) {
+      plans.forget(sql, plan);
+    }
   }
 
   /**
