@@ -287,7 +287,8 @@ final class PgArrayColumns {
       return Future.succeededFuture(Plan.UNDESCRIBED);
     }
     return describe(connection, sql, params).map(columns -> {
-      Plan plan = plan(sql, columns);
+      // Before PostgreSQL 12 a WITH is always materialized, and says nothing else.
+      Plan plan = plan(sql, columns, connection.databaseMetadata().majorVersion() >= 12);
       plans.put(sql, plan);
       return plan;
     });
@@ -332,13 +333,14 @@ final class PgArrayColumns {
     return prepared.future().map(statement -> statement.rowDesc() == null ? List.of() : statement.rowDesc().columnDescriptor());
   }
 
-  static Plan plan(String sql, List<ColumnDescriptor> columns) {
+  /** @param inline whether the server takes {@code NOT MATERIALIZED} (PostgreSQL 12 and later) */
+  static Plan plan(String sql, List<ColumnDescriptor> columns, boolean inline) {
     int[] arrays = IntStream.range(0, columns.size()).filter(i -> columns.get(i).isArray()).toArray();
     if (arrays.length == 0) {
       return new Plan(null, arrays, true);
     }
     List<String> names = columns.stream().map(c -> c.name() == null ? "?column?" : c.name()).toList();
-    StringBuilder wrapped = new StringBuilder("WITH dbgw_result AS NOT MATERIALIZED (\n")
+    StringBuilder wrapped = new StringBuilder(inline ? "WITH dbgw_result AS NOT MATERIALIZED (\n" : "WITH dbgw_result AS (\n")
         .append(SqlWords.withoutFinalSemicolon(sql, SqlSyntax.POSTGRESQL)).append("\n) SELECT ");
     for (int i = 0; i < names.size(); i++) {
       String c = "dbgw_c" + (i + 1);
