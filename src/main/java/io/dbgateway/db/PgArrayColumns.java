@@ -1,5 +1,6 @@
 package io.dbgateway.db;
 
+import io.dbgateway.sql.SqlScript;
 import io.dbgateway.sql.SqlSyntax;
 import io.dbgateway.sql.SqlWords;
 import io.vertx.core.Future;
@@ -341,7 +342,7 @@ final class PgArrayColumns {
     }
     List<String> names = columns.stream().map(c -> c.name() == null ? "?column?" : c.name()).toList();
     StringBuilder wrapped = new StringBuilder(inline ? "WITH dbgw_result AS NOT MATERIALIZED (\n" : "WITH dbgw_result AS (\n")
-        .append(SqlWords.withoutFinalSemicolon(sql, SqlSyntax.POSTGRESQL)).append("\n) SELECT ");
+        .append(SqlScript.statements(sql, SqlSyntax.POSTGRESQL).get(0)).append("\n) SELECT ");
     for (int i = 0; i < names.size(); i++) {
       String c = "dbgw_c" + (i + 1);
       wrapped.append(i == 0 ? "" : ", ")

@@ -5,6 +5,7 @@ import io.dbgateway.api.ParamType;
 import io.dbgateway.config.DbType;
 import io.dbgateway.error.ErrorCode;
 import io.dbgateway.error.Failures;
+import io.dbgateway.error.GatewayException;
 import io.dbgateway.error.Problem;
 import io.dbgateway.sql.SqlSyntax;
 import io.vertx.core.Future;
@@ -100,13 +101,23 @@ public final class PostgresDialect implements Dialect {
   /**
    * The whole script as one simple-protocol message: PostgreSQL runs its statements in one implicit
    * transaction (unless the script holds its own BEGIN and COMMIT), and {@code statement_timeout} bounds
-   * the message.
+   * the message. Its results come as text, which vertx-pg-client cannot always parse (a multi-dimensional
+   * array of numbers, dates...): it then fails while reading and closes the connection, and the answer
+   * says so rather than being a 500.
    */
   @Override
   public <R> Future<SqlResult<R>> executeScript(
       SqlConnection connection, String sql, List<String> statements, long timeoutMs, Collector<Row, ?, R> rows) {
-    return withTimeout(connection, timeoutMs, () -> connection.query(sql).collecting(rows).execute().map(Dialect::last));
+    return withTimeout(connection, timeoutMs, () -> connection.query(sql).collecting(rows).execute().map(Dialect::last))
+        .recover(failure -> Future.failedFuture(failure instanceof PgException || Failures.transport(failure) != null
+            ? failure : new GatewayException(UNREADABLE_SCRIPT_RESULT, failure)));
   }
+
+  static final Problem UNREADABLE_SCRIPT_RESULT = Problem.of(ErrorCode.SQL_ERROR, "the PostgreSQL driver could not"
+      + " read the script's result: it reads a script's results as text, where it cannot parse a multi-dimensional"
+      + " array (or another value it does not know). The connection was closed while the answer was read, so whether"
+      + " the script's statements committed is unknown. Run the statement that returns the array on its own (not in"
+      + " a script), or select the array as text (a::text)");
 
   private <R> Future<SqlResult<R>> withTimeout(SqlConnection connection, long timeoutMs,
       java.util.function.Supplier<Future<SqlResult<R>>> work) {

@@ -41,28 +41,4 @@ public final class SqlWords {
     }
     return statements;
   }
-
-  /**
-   * {@code sql} without the {@code ;} that ends its last statement, and the blanks and comments after
-   * it: the text as it can stand inside parentheses. Text without one is returned as it is.
-   */
-  public static String withoutFinalSemicolon(String sql, SqlSyntax syntax) {
-    int semicolon = -1;
-    int i = 0;
-    while (i < sql.length()) {
-      int end = SqlLexer.skipProtected(sql, i, syntax);
-      if (end > i) {
-        i = end;
-        continue;
-      }
-      char c = sql.charAt(i);
-      if (c == ';') {
-        semicolon = i;
-      } else if (!Character.isWhitespace(c)) {
-        semicolon = -1;
-      }
-      i++;
-    }
-    return semicolon < 0 ? sql : sql.substring(0, semicolon);
-  }
 }
