@@ -5,8 +5,9 @@
 // Environment: GATEWAY_URL, KEY_ID and SECRET (a write key), READ_KEY_ID and READ_SECRET (a read key),
 // TYPES_TABLE (every column type), AUTO_TABLE (an auto-generated id and a name), GENERATES_KEYS ("true"
 // where the engine reports generated keys of an INSERT), ARRAYS ("true" where the engine has array
-// types), DATABASE (the gateway's DB_NAME), MODE ("all", or "wrong-secret": only check that a wrong
-// secret is refused).
+// types: PostgreSQL's json and multi-dimensional arrays are checked with them), YEAR_TABLE (where the
+// engine has MySQL's YEAR: a table whose column y holds 2017), DATABASE (the gateway's DB_NAME), MODE
+// ("all", or "wrong-secret": only check that a wrong secret is refused).
 import {
   RDSDataClient, ExecuteStatementCommand, BatchExecuteStatementCommand, BeginTransactionCommand,
   CommitTransactionCommand, RollbackTransactionCommand,
@@ -108,6 +109,28 @@ async function all() {
     const r = await execute(`SELECT ${COLUMNS} FROM ${T} WHERE id = 2`);
     r.records[0].slice(1).forEach((field, i) => assert.deepEqual(field, { isNull: true }, `column ${i + 1}`));
   });
+
+  await check("a JSON column is the stringValue of its text, whatever its top level", async () => {
+    const documents = ['[1, "two", null]', '"str"', "5", "true", '{"k": [1, {"n": null}]}'];
+    for (const [i, text] of documents.entries()) {
+      await execute(`INSERT INTO ${T} (id, j) VALUES (:id, :j)`,
+        [{ name: "id", value: { longValue: 20 + i } }, { name: "j", value: { stringValue: text }, typeHint: "JSON" }]);
+    }
+    const r = await execute(`SELECT j FROM ${T} WHERE id >= 20 AND id < 30 ORDER BY id`, [], { includeResultMetadata: true });
+    assert.deepEqual(r.records.map((row) => Object.keys(row[0])), documents.map(() => ["stringValue"]), JSON.stringify(r.records));
+    assert.deepEqual(r.records.map((row) => JSON.parse(row[0].stringValue)), documents.map((text) => JSON.parse(text)));
+    assert.match(r.columnMetadata[0].typeName, /^(jsonb|JSON)$/);
+    const formatted = JSON.parse((await execute(`SELECT j FROM ${T} WHERE id = 21`, [], { formatRecordsAs: "JSON" })).formattedRecords);
+    assert.deepEqual(formatted, [{ j: '"str"' }]);
+  });
+
+  if (env.YEAR_TABLE) {
+    await check("a YEAR is a stringValue, as the Data API's drivers read it", async () => {
+      const r = await execute(`SELECT y FROM ${env.YEAR_TABLE}`, [], { includeResultMetadata: true });
+      assert.deepEqual(r.records, [[{ stringValue: "2017" }]]);
+      assert.equal(r.columnMetadata[0].typeName, "YEAR");
+    });
+  }
 
   await check("typeHints type parameters in SELECT, and bad typed values are BadRequestException", async () => {
     const r = await execute("SELECT :d AS d, :t AS t, :u AS u", [
@@ -256,6 +279,33 @@ async function all() {
         { arrayValue: { longValues: [1, 2, 3] } }, { arrayValue: { stringValues: ["x", "y"] } },
         { arrayValue: { doubleValues: [1.5, 2.5] } }, { arrayValue: { booleanValues: [true, false] } },
         { arrayValue: { stringValues: [null, "z"] } }, { longValue: 4 }]);
+    });
+  }
+
+  if (env.ARRAYS === "true") {
+    await check("multi-dimensional arrays come back as nested arrayValues, in records and formattedRecords", async () => {
+      const sql = "SELECT ARRAY[[1, 2], [3, 4]] AS i, ARRAY[['a', 'b'], ['c', NULL]] AS t, ARRAY[[1.5, 2.5]]::float8[] AS d,"
+        + " ARRAY[[[true]], [[false]]] AS b, ARRAY[[1.25]]::numeric[] AS n";
+      const r = await execute(sql);
+      assert.deepEqual(r.records[0], [
+        { arrayValue: { arrayValues: [{ longValues: [1, 2] }, { longValues: [3, 4] }] } },
+        { arrayValue: { arrayValues: [{ stringValues: ["a", "b"] }, { stringValues: ["c", null] }] } },
+        { arrayValue: { arrayValues: [{ doubleValues: [1.5, 2.5] }] } },
+        { arrayValue: { arrayValues: [{ arrayValues: [{ booleanValues: [true] }] }, { arrayValues: [{ booleanValues: [false] }] }] } },
+        { arrayValue: { arrayValues: [{ stringValues: ["1.25"] }] } }]);
+      const rows = JSON.parse((await execute(sql, [], { formatRecordsAs: "JSON" })).formattedRecords);
+      assert.deepEqual(rows, [{ i: [[1, 2], [3, 4]], t: [["a", "b"], ["c", null]], d: [[1.5, 2.5]], b: [[[true]], [[false]]], n: [["1.25"]] }]);
+    });
+
+    await check("json, jsonb and json[] values are JSON text", async () => {
+      const r = await execute(`SELECT '[1, 2]'::json AS a, '"s"'::jsonb AS b, '5'::json AS c, ARRAY['{"x": 1}', '"y"']::jsonb[] AS d`,
+        [], { includeResultMetadata: true });
+      assert.deepEqual(r.records[0].slice(0, 3).map((f) => Object.keys(f)), [["stringValue"], ["stringValue"], ["stringValue"]]);
+      assert.deepEqual(JSON.parse(r.records[0][0].stringValue), [1, 2]);
+      assert.equal(r.records[0][1].stringValue, '"s"');
+      assert.equal(r.records[0][2].stringValue, "5");
+      assert.deepEqual(r.records[0][3].arrayValue.stringValues.map((t) => JSON.parse(t)), [{ x: 1 }, "y"]);
+      assert.deepEqual(r.columnMetadata.map((c) => c.typeName), ["json", "jsonb", "json", "_jsonb"]);
     });
   }
 

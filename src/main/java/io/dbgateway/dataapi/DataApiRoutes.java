@@ -106,8 +106,9 @@ public final class DataApiRoutes {
         types.put(p.name(), p.param().type().name());
       }
     }
+    // The columns' full description always: a value's Field depends on its type's own name (JSON, YEAR).
     JsonObject query = new JsonObject().put("sql", sql(in)).put("params", params).put("format", "arrays")
-        .put("maxRows", maxRows).put("columnMetadata", metadata);
+        .put("maxRows", maxRows).put("columnMetadata", true);
     if (!types.isEmpty()) {
       query.put("paramTypes", types);
     }
@@ -133,7 +134,8 @@ public final class DataApiRoutes {
         JsonArray values = (JsonArray) row;
         JsonArray record = new JsonArray();
         for (int i = 0; i < columns.size(); i++) {
-          record.add(Fields.field(values.getValue(i), columns.getJsonObject(i).getString("type"), options));
+          JsonObject column = columns.getJsonObject(i);
+          record.add(Fields.field(values.getValue(i), column.getString("type"), column.getString("typeName"), options));
         }
         records.add(record);
       }
@@ -196,7 +198,7 @@ public final class DataApiRoutes {
 
   private static JsonArray generatedFields(JsonArray keys) {
     JsonArray fields = new JsonArray();
-    keys.forEach(key -> fields.add(Fields.field(key, "BIGINT", Fields.Options.DEFAULT)));
+    keys.forEach(key -> fields.add(Fields.field(key, "BIGINT", null, Fields.Options.DEFAULT)));
     return fields;
   }
 

@@ -11,8 +11,10 @@ import java.util.Set;
 /**
  * The Data API's {@code Field} union, both ways: a parameter's Field as the JSON value (and declared
  * type) the operations take, and a result value (in the contract's JSON, with its column's JDBC type
- * name) as a Field, in the forms the Data API returns: decimals as {@code stringValue}, timestamps as
- * {@code 2024-01-31 23:59:30.123} (UTC for a type with a time zone), bytes as {@code blobValue}.
+ * name and the engine's own type name) as a Field, in the forms the Data API returns: decimals as
+ * {@code stringValue}, timestamps as {@code 2024-01-31 23:59:30.123} (UTC for a type with a time zone),
+ * bytes as {@code blobValue}, JSON documents and MySQL's {@code YEAR} as the {@code stringValue} of their
+ * text.
  */
 final class Fields {
 
@@ -35,6 +37,14 @@ final class Fields {
   private static final Set<String> BYTES = Set.of("BINARY", "VARBINARY", "LONGVARBINARY", "BLOB");
   private static final Set<String> TIMES = Set.of("DATE", "TIME", "TIMESTAMP", "TIME_WITH_TIMEZONE",
       "TIMESTAMP_WITH_TIMEZONE");
+  /**
+   * The engines' names of JSON document types (PostgreSQL's json and jsonb, MySQL's and MariaDB's JSON,
+   * a SQLite column declared JSON), whatever their case: whatever a document's top level, its Field is
+   * its JSON text, as AWS returns it.
+   */
+  private static final Set<String> JSON_TYPES = Set.of("json", "jsonb");
+  /** PostgreSQL's arrays of JSON documents: their elements are JSON text too. */
+  private static final Set<String> JSON_ARRAY_TYPES = Set.of("_json", "_jsonb");
 
   private Fields() {}
 
@@ -124,10 +134,24 @@ final class Fields {
 
   // ---- results ----
 
-  /** A result value as a Field, by its column's JDBC type name. */
-  static JsonObject field(Object value, String jdbcType, Options options) {
+  /**
+   * A result value as a Field, by its column's JDBC type name and the engine's own name of the type
+   * ({@code typeName}, null when unknown).
+   */
+  static JsonObject field(Object value, String jdbcType, String typeName, Options options) {
     if (value == null) {
       return new JsonObject().put("isNull", true);
+    }
+    String engineType = typeName == null ? "" : typeName.toLowerCase(java.util.Locale.ROOT);
+    if (JSON_TYPES.contains(engineType)) {
+      return new JsonObject().put("stringValue", Json.encode(value));
+    }
+    if (JSON_ARRAY_TYPES.contains(engineType) && value instanceof JsonArray documents) {
+      return new JsonObject().put("arrayValue", jsonTexts(documents));
+    }
+    if (engineType.equals("year")) {
+      // MySQL's YEAR: a number on /v1 (its driver reads a SMALLINT); drivers of the Data API read text.
+      return new JsonObject().put("stringValue", value.toString());
     }
     if (INTEGERS.contains(jdbcType) && (value instanceof Number || value instanceof String)) {
       return integer(value, options);
@@ -167,6 +191,18 @@ final class Fields {
       return new JsonObject().put("arrayValue", arrayValue(array));
     }
     return new JsonObject().put("stringValue", Json.encode(value));
+  }
+
+  /**
+   * An array of JSON documents as {@code stringValues} of their text. A document that is itself an array
+   * is one element: a multi-dimensional array of documents cannot be told from it, and is read as one.
+   */
+  private static JsonObject jsonTexts(JsonArray documents) {
+    JsonArray out = new JsonArray();
+    for (Object e : documents) {
+      out.add(e == null ? null : Json.encode(e));
+    }
+    return new JsonObject().put("stringValues", out);
   }
 
   /** A whole number as {@code longValue}; past a long, or when asked, as {@code stringValue}. */

@@ -404,9 +404,11 @@ public final class MySqlDialect implements Dialect {
     boolean binary = (flags & ColumnDefinition.ColumnDefinitionFlags.BINARY_FLAG) != 0;
     String typeName = column instanceof MySqlColumnTypes.RefinedColumn refined
         && refined.refinement() != MySqlColumnTypes.Refinement.NONE ? refined.typeName() : mysqlTypeName(definition.type(), binary);
-    return new ColumnMetadata(unsigned && base.signed() ? typeName + " UNSIGNED" : typeName,
+    // A YEAR travels as a SMALLINT, flagged UNSIGNED; it is a year, not a number with a sign.
+    boolean numeric = base.signed() && definition.type() != DataType.YEAR;
+    return new ColumnMetadata(unsigned && numeric ? typeName + " UNSIGNED" : typeName,
         (flags & ColumnDefinition.ColumnDefinitionFlags.NOT_NULL_FLAG) != 0 ? ColumnMetadata.NO_NULLS : ColumnMetadata.NULLABLE,
-        0, 0, base.signed() && !unsigned, (flags & ColumnDefinition.ColumnDefinitionFlags.AUTO_INCREMENT_FLAG) != 0,
+        0, 0, numeric && !unsigned, (flags & ColumnDefinition.ColumnDefinitionFlags.AUTO_INCREMENT_FLAG) != 0,
         base.caseSensitive() && binary, false, "", "", null);
   }
 

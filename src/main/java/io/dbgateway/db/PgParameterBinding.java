@@ -105,10 +105,11 @@ final class PgParameterBinding {
   }
 
   /**
-   * A cursor opened at its first read, which binds as {@link #bind} does: the driver binds a portal's
-   * values when it first reads from it.
+   * A cursor opened (by {@code opener}, given the SQL and values to bind) at its first read, which binds as
+   * {@link #bind} does: the driver binds a portal's values when it first reads from it.
    */
-  RowCursor cursor(SqlConnection conn, String sql, Tuple params) {
+  RowCursor cursor(SqlConnection conn, String sql, Tuple params,
+      java.util.function.BiFunction<String, Tuple, Future<RowCursor>> opener) {
     return new RowCursor() {
       private RowCursor open;
 
@@ -117,7 +118,7 @@ final class PgParameterBinding {
         if (open != null) {
           return open.read(count);
         }
-        return bind(conn, sql, params, (s, p) -> SqlClientCursor.open(conn, s, p).compose(cursor -> cursor.read(count)
+        return bind(conn, sql, params, (s, p) -> opener.apply(s, p).compose(cursor -> cursor.read(count)
             .andThen(first -> open = first.succeeded() ? cursor : null)
             .recover(failure -> cursor.close().transform(closed -> Future.failedFuture(failure)))));
       }

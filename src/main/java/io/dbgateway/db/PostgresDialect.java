@@ -5,6 +5,7 @@ import io.dbgateway.api.ParamType;
 import io.dbgateway.config.DbType;
 import io.dbgateway.error.ErrorCode;
 import io.dbgateway.error.Failures;
+import io.dbgateway.error.GatewayException;
 import io.dbgateway.error.Problem;
 import io.dbgateway.sql.SqlSyntax;
 import io.vertx.core.Future;
@@ -27,6 +28,7 @@ public final class PostgresDialect implements Dialect {
 
   /** Every session starts with the default statement timeout (a startup parameter, see {@link Pools}). */
   private final long defaultTimeoutMs;
+  private final PgArrayColumns arrays = new PgArrayColumns();
 
   /** Values the driver cannot bind as the type the server inferred go as text, for the server to read. */
   private final PgParameterBinding binding = new PgParameterBinding(PgParameterBinding.DEFAULT_CAPACITY);
@@ -89,24 +91,42 @@ public final class PostgresDialect implements Dialect {
    * Sessions run with the default {@code statement_timeout}, so a statement with the default timeout is
    * one message. Another timeout is set just before the statement and set back just after; all three are
    * pipelined into one round trip. Inside a transaction that rolls back, PostgreSQL undoes the SET itself.
+   * A statement whose result has array columns runs as {@link PgArrayColumns} plans it, so that
+   * multi-dimensional arrays are not lost.
    */
   @Override
   public <R> Future<SqlResult<R>> execute(
       SqlConnection connection, String sql, Tuple params, long timeoutMs, Collector<Row, ?, R> rows) {
     return binding.bind(connection, sql, params, (bound, values) ->
-        withTimeout(connection, timeoutMs, () -> connection.preparedQuery(bound).collecting(rows).execute(values)));
+        arrays.execute(connection, bound, values, rows, (planned, collector) ->
+            withTimeout(connection, timeoutMs, () -> connection.preparedQuery(planned).collecting(collector).execute(values))));
   }
 
   /**
-   * The whole script as one simple-protocol message: PostgreSQL runs its statements in one implicit
-   * transaction (unless the script holds its own BEGIN and COMMIT), and {@code statement_timeout} bounds
-   * the message.
+   * The statements before the last as one simple-protocol message (PostgreSQL runs them in one implicit
+   * transaction, unless the script holds its own BEGIN and COMMIT; {@code statement_timeout} bounds the
+   * message), then the last one as any statement is run, whose result is the answer: read in binary, with
+   * its multi-dimensional arrays whole ({@link PgArrayColumns}). A simple-protocol message's results come
+   * as text, which vertx-pg-client reads wrongly or not at all for a multi-dimensional array. The leading
+   * statements' results are dropped; should the driver fail to read one, it closes the connection, and the
+   * answer says so rather than being a 500.
    */
   @Override
   public <R> Future<SqlResult<R>> executeScript(
       SqlConnection connection, String sql, List<String> statements, long timeoutMs, Collector<Row, ?, R> rows) {
-    return withTimeout(connection, timeoutMs, () -> connection.query(sql).collecting(rows).execute().map(Dialect::last));
+    // A line break before each ';', so a line comment at the end of a statement cannot swallow it.
+    String leading = String.join("\n;\n", statements.subList(0, statements.size() - 1));
+    return withTimeout(connection, timeoutMs, () -> connection.query(leading).collecting(java.util.stream.Collectors.counting()).execute())
+        .recover(failure -> Future.failedFuture(failure instanceof PgException || Failures.transport(failure) != null
+            ? failure : new GatewayException(UNREADABLE_SCRIPT_RESULT, failure)))
+        .compose(ran -> execute(connection, statements.get(statements.size() - 1), Tuple.tuple(), timeoutMs, rows));
   }
+
+  static final Problem UNREADABLE_SCRIPT_RESULT = Problem.of(ErrorCode.SQL_ERROR, "the PostgreSQL driver could not"
+      + " read the result of a statement before the script's last: it reads those as text, where it cannot parse a"
+      + " multi-dimensional array (or another value it does not know). The connection was closed while the answer"
+      + " was read, so whether those statements committed is unknown. Run the statement that returns the array last,"
+      + " or on its own, or select the array as text (a::text)");
 
   private <R> Future<SqlResult<R>> withTimeout(SqlConnection connection, long timeoutMs,
       java.util.function.Supplier<Future<SqlResult<R>>> work) {
@@ -129,7 +149,8 @@ public final class PostgresDialect implements Dialect {
   public Future<RowCursor> openCursor(SqlConnection connection, String sql, Tuple params, long timeoutMs) {
     Future<?> timeout = timeoutMs == defaultTimeoutMs ? Future.succeededFuture()
         : connection.query("SET LOCAL statement_timeout = " + timeoutMs).execute();
-    return timeout.map(set -> binding.cursor(connection, sql, params));
+    return timeout.map(set -> binding.cursor(connection, sql, params, (bound, values) ->
+        arrays.openCursor(connection, bound, values, planned -> SqlClientCursor.open(connection, planned, values))));
   }
 
   /**

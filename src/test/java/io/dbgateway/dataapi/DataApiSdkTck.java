@@ -40,6 +40,11 @@ public abstract class DataApiSdkTck {
     return false;
   }
 
+  /** Whether the engine has MySQL's {@code YEAR} type. */
+  protected boolean hasYear() {
+    return false;
+  }
+
   /** The engine's variables; an engine may point the gateway elsewhere than the shared test gateway. */
   protected Map<String, String> databaseEnv() {
     return engine().env();
@@ -71,6 +76,12 @@ public abstract class DataApiSdkTck {
     String auto = Engine.uniqueTable("dapi_auto");
     create(typesTable(types));
     create(autoTable(auto));
+    String year = "";
+    if (hasYear()) {
+      year = Engine.uniqueTable("dapi_year");
+      create("CREATE TABLE " + year + " (y YEAR)");
+      create("INSERT INTO " + year + " VALUES (2017)");
+    }
     return NodeChecks.node("data-api-checks.mjs", Map.ofEntries(
         Map.entry("GATEWAY_URL", "http://127.0.0.1:" + gateway().port()),
         Map.entry("DATABASE", databaseEnv().get("DB_NAME")),
@@ -82,6 +93,7 @@ public abstract class DataApiSdkTck {
         Map.entry("AUTO_TABLE", auto),
         Map.entry("GENERATES_KEYS", Boolean.toString(generatesKeys())),
         Map.entry("ARRAYS", Boolean.toString(hasArrays())),
+        Map.entry("YEAR_TABLE", year),
         Map.entry("MODE", mode),
         Map.entry("NODE_NO_WARNINGS", "1")));
   }

@@ -20,44 +20,63 @@ class FieldsTest {
 
   @Test
   void integersPastALongOrAskedAsStringsAreStringValues() {
-    assertThat(Fields.field("9007199254740993", "BIGINT", DEFAULT)).isEqualTo(field("longValue", 9007199254740993L));
-    assertThat(Fields.field("18446744073709551615", "BIGINT", DEFAULT))
+    assertThat(Fields.field("9007199254740993", "BIGINT", null, DEFAULT)).isEqualTo(field("longValue", 9007199254740993L));
+    assertThat(Fields.field("18446744073709551615", "BIGINT", null, DEFAULT))
         .isEqualTo(field("stringValue", "18446744073709551615"));
-    assertThat(Fields.field(7, "INTEGER", new Fields.Options(false, true))).isEqualTo(field("stringValue", "7"));
+    assertThat(Fields.field(7, "INTEGER", null, new Fields.Options(false, true))).isEqualTo(field("stringValue", "7"));
   }
 
   @Test
   void decimalsAreStringsUnlessAskedAsNumbers() {
-    assertThat(Fields.field("12.50", "DECIMAL", DEFAULT)).isEqualTo(field("stringValue", "12.50"));
+    assertThat(Fields.field("12.50", "DECIMAL", null, DEFAULT)).isEqualTo(field("stringValue", "12.50"));
     Fields.Options numbers = new Fields.Options(true, false);
-    assertThat(Fields.field("12.50", "NUMERIC", numbers)).isEqualTo(field("doubleValue", 12.5));
-    assertThat(Fields.field("1200", "DECIMAL", numbers)).isEqualTo(field("longValue", 1200L));
+    assertThat(Fields.field("12.50", "NUMERIC", null, numbers)).isEqualTo(field("doubleValue", 12.5));
+    assertThat(Fields.field("1200", "DECIMAL", null, numbers)).isEqualTo(field("longValue", 1200L));
   }
 
   @Test
   void nonFiniteFloatsTimesAndJsonBecomeStrings() {
-    assertThat(Fields.field("NaN", "DOUBLE", DEFAULT)).isEqualTo(field("stringValue", "NaN"));
-    assertThat(Fields.field("2024-01-31T23:59:30.5Z", "TIMESTAMP_WITH_TIMEZONE", DEFAULT))
+    assertThat(Fields.field("NaN", "DOUBLE", null, DEFAULT)).isEqualTo(field("stringValue", "NaN"));
+    assertThat(Fields.field("2024-01-31T23:59:30.5Z", "TIMESTAMP_WITH_TIMEZONE", null, DEFAULT))
         .isEqualTo(field("stringValue", "2024-01-31 23:59:30.5"));
-    assertThat(Fields.field(new JsonObject().put("a", 1), "OTHER", DEFAULT)).isEqualTo(field("stringValue", "{\"a\":1}"));
-    assertThat(Fields.field(null, "VARCHAR", DEFAULT)).isEqualTo(field("isNull", true));
+    assertThat(Fields.field(new JsonObject().put("a", 1), "OTHER", null, DEFAULT)).isEqualTo(field("stringValue", "{\"a\":1}"));
+    assertThat(Fields.field(null, "VARCHAR", null, DEFAULT)).isEqualTo(field("isNull", true));
+  }
+
+  @Test
+  void aJsonDocumentIsItsTextWhateverItsTopLevel() {
+    for (String type : new String[] {"jsonb", "json", "JSON"}) {
+      assertThat(Fields.field(new JsonArray().add(1).add("a"), "OTHER", type, DEFAULT)).as(type)
+          .isEqualTo(field("stringValue", "[1,\"a\"]"));
+      assertThat(Fields.field("str", "OTHER", type, DEFAULT)).as(type).isEqualTo(field("stringValue", "\"str\""));
+      assertThat(Fields.field(5, "OTHER", type, DEFAULT)).as(type).isEqualTo(field("stringValue", "5"));
+      assertThat(Fields.field(true, "OTHER", type, DEFAULT)).as(type).isEqualTo(field("stringValue", "true"));
+    }
+    assertThat(Fields.field(new JsonArray().add(new JsonObject().put("a", 1)).add("s").addNull(), "ARRAY", "_jsonb", DEFAULT))
+        .isEqualTo(field("arrayValue", field("stringValues", new JsonArray().add("{\"a\":1}").add("\"s\"").addNull())));
+  }
+
+  @Test
+  void aYearIsAStringValue() {
+    assertThat(Fields.field(2017, "SMALLINT", "YEAR", DEFAULT)).isEqualTo(field("stringValue", "2017"));
+    assertThat(Fields.field(2017, "SMALLINT", "SMALLINT", DEFAULT)).isEqualTo(field("longValue", 2017L));
   }
 
   @Test
   void aValueThatDoesNotFitItsColumnTypeKeepsItsOwnType() {
     // SQLite lets an INTEGER column hold text, and a column without a declared type hold anything.
-    assertThat(Fields.field("abc", "INTEGER", DEFAULT)).isEqualTo(field("stringValue", "abc"));
-    assertThat(Fields.field(true, "OTHER", DEFAULT)).isEqualTo(field("booleanValue", true));
-    assertThat(Fields.field(2.5, "VARCHAR", DEFAULT)).isEqualTo(field("doubleValue", 2.5));
+    assertThat(Fields.field("abc", "INTEGER", null, DEFAULT)).isEqualTo(field("stringValue", "abc"));
+    assertThat(Fields.field(true, "OTHER", null, DEFAULT)).isEqualTo(field("booleanValue", true));
+    assertThat(Fields.field(2.5, "VARCHAR", null, DEFAULT)).isEqualTo(field("doubleValue", 2.5));
   }
 
   @Test
   void arraysPickTheirMemberByTheirElements() {
-    assertThat(Fields.field(new JsonArray().add(1).add(2.5), "ARRAY", DEFAULT))
+    assertThat(Fields.field(new JsonArray().add(1).add(2.5), "ARRAY", null, DEFAULT))
         .isEqualTo(field("arrayValue", field("doubleValues", new JsonArray().add(1.0).add(2.5))));
-    assertThat(Fields.field(new JsonArray().addNull().add(3), "ARRAY", DEFAULT))
+    assertThat(Fields.field(new JsonArray().addNull().add(3), "ARRAY", null, DEFAULT))
         .isEqualTo(field("arrayValue", field("longValues", new JsonArray().addNull().add(3))));
-    assertThat(Fields.field(new JsonArray(), "ARRAY", DEFAULT))
+    assertThat(Fields.field(new JsonArray(), "ARRAY", null, DEFAULT))
         .isEqualTo(field("arrayValue", field("stringValues", new JsonArray())));
   }
 

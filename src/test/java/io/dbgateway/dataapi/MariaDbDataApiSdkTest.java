@@ -24,4 +24,9 @@ class MariaDbDataApiSdkTest extends DataApiSdkTck {
   protected boolean generatesKeys() {
     return true;
   }
+
+  @Override
+  protected boolean hasYear() {
+    return true;
+  }
 }

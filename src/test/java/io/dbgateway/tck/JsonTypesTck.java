@@ -195,6 +195,27 @@ public abstract class JsonTypesTck {
     assertType(result, Kind.JSON);
   }
 
+  /**
+   * On /v1 a document of any top level is embedded as JSON (the Data API returns its text instead, by
+   * the column's type name, which {@code columnMetadata} reports).
+   */
+  @Test
+  void jsonScalarsAtTheTopLevelAreEmbeddedAndTheColumnNamesItsType() {
+    String table = table(Kind.JSON);
+    insert(table, "5", "2.5", "true", "\"str\"", "[\"a\", 1]");
+    assertColumn(table, Kind.JSON, 5, 2.5, true, "str", new JsonArray().add("a").add(1));
+    JsonObject body = new JsonObject().put("sql", "SELECT v FROM " + table).put("columnMetadata", true);
+    GatewayUnderTest.Response response = engine().gateway().post("/v1/query", body);
+    assertThat(response.status()).as(response.body()).isEqualTo(200);
+    assertThat(response.json().getJsonArray("columns").getJsonObject(0).getString("typeName"))
+        .isEqualToIgnoringCase(jsonTypeName());
+  }
+
+  /** The engine's own name of the {@link Kind#JSON} column's type, as {@code columnMetadata} reports it. */
+  protected String jsonTypeName() {
+    return "JSON";
+  }
+
   @Test
   void jsonObjectParameterIsStoredAsJson() {
     String table = table(Kind.JSON);

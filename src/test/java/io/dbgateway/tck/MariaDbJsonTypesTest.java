@@ -70,6 +70,23 @@ class MariaDbJsonTypesTest extends JsonTypesTck {
     assertThat(result.getJsonArray("columns").getJsonObject(1).getString("type")).isEqualTo("VARCHAR");
   }
 
+  /** A YEAR is a number on /v1, as its driver reads it; {@code columnMetadata} names it (the Data API returns text). */
+  @Test
+  void yearIsANumberNamedYear() {
+    String table = Engine.uniqueTable("types");
+    query("CREATE TABLE " + table + " (id INTEGER PRIMARY KEY, v YEAR)", List.of());
+    query("INSERT INTO " + table + " VALUES (1, 2017), (2, NULL)", List.of());
+    JsonObject body = new JsonObject().put("sql", "SELECT v FROM " + table + " ORDER BY id").put("columnMetadata", true)
+        .put("format", "arrays");
+    GatewayUnderTest.Response response = engine().gateway().post("/v1/query", body);
+    assertThat(response.status()).as(response.body()).isEqualTo(200);
+    assertThat(response.json().getJsonArray("rows").encode()).isEqualTo("[[2017],[null]]");
+    JsonObject column = response.json().getJsonArray("columns").getJsonObject(0);
+    assertThat(column.getString("type")).isEqualTo("SMALLINT");
+    assertThat(column.getString("typeName")).isEqualTo("YEAR");
+    assertThat(column.getBoolean("signed")).isFalse();
+  }
+
   @Test
   void unsignedBigintPastTwoToThe53IsAString() {
     String table = Engine.uniqueTable("types");
