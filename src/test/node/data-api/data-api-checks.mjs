@@ -1,6 +1,6 @@
 // Drives the gateway's RDS Data API endpoints with the real AWS SDK for JavaScript v3, unchanged but
 // for its endpoint. Run by io.dbgateway.dataapi.DataApiSdkTck, which starts the gateway and creates the
-// tables. Prints "ok <check>" or "FAIL <check>: <why>" per check; exits 1 when any check failed.
+// tables. Prints "ok <check>" or "FAIL <check>: <why>" per check (../harness.mjs); exits 1 when any failed.
 //
 // Environment: GATEWAY_URL, KEY_ID and SECRET (a write key), READ_KEY_ID and READ_SECRET (a read key),
 // TYPES_TABLE (every column type), AUTO_TABLE (an auto-generated id and a name), GENERATES_KEYS ("true"
@@ -11,6 +11,7 @@ import {
   CommitTransactionCommand, RollbackTransactionCommand,
 } from "@aws-sdk/client-rds-data";
 import assert from "node:assert/strict";
+import { check, finish } from "../harness.mjs";
 
 const env = process.env;
 const T = env.TYPES_TABLE;
@@ -23,18 +24,6 @@ function clientWith(secret, accessKeyId = env.KEY_ID) {
     endpoint: env.GATEWAY_URL, region: "us-east-1", maxAttempts: 1,
     credentials: { accessKeyId, secretAccessKey: secret },
   });
-}
-
-let failed = 0;
-async function check(name, body) {
-  try {
-    await body();
-    console.log(`ok ${name}`);
-  } catch (e) {
-    failed++;
-    const detail = e instanceof assert.AssertionError ? e.message : `${e.name}: ${e.message} (HTTP ${e.$metadata?.httpStatusCode})`;
-    console.log(`FAIL ${name}: ${detail.replace(/\n/g, " ")}`);
-  }
 }
 
 const execute = (sql, parameters, more = {}) => client.send(new ExecuteStatementCommand({ ...ARN, sql, parameters, ...more }));
@@ -290,5 +279,4 @@ async function wrongSecret() {
 }
 
 await (env.MODE === "wrong-secret" ? wrongSecret() : all());
-console.log(failed === 0 ? "all checks passed" : `${failed} check(s) failed`);
-process.exit(failed === 0 ? 0 : 1);
+finish();
