@@ -129,6 +129,9 @@ async function all() {
     assert.equal(id.isSigned, true);
     assert.equal(s.isSigned, false);
     assert.equal(r.records.length, 1);
+    const empty = await execute(`SELECT id, s FROM ${T} WHERE id = -1`, [], { includeResultMetadata: true });
+    assert.deepEqual(empty.records, []);
+    assert.deepEqual(empty.columnMetadata.map((c) => c.name), ["id", "s"], "a SELECT without rows still describes its columns");
   });
 
   await check("formatRecordsAs JSON returns formattedRecords instead of records", async () => {
@@ -146,8 +149,11 @@ async function all() {
   });
 
   await check("UPDATE reports numberOfRecordsUpdated; an empty transactionId means none", async () => {
-    const r = await execute(`UPDATE ${T} SET s = :s WHERE id IN (1, 2)`, [{ name: "s", value: { stringValue: "both" } }], { transactionId: "" });
+    const r = await execute(`UPDATE ${T} SET s = :s WHERE id IN (1, 2)`, [{ name: "s", value: { stringValue: "both" } }],
+      { transactionId: "", includeResultMetadata: true });
     assert.equal(r.numberOfRecordsUpdated, 2);
+    assert.equal(r.records, undefined);
+    assert.equal(r.columnMetadata, undefined, "no result set, no columnMetadata (kysely-data-api tells DML by it)");
   });
 
   await check("parameters named :0, :1 (as Drizzle's and Kysely's Data API drivers name them) bind", async () => {
