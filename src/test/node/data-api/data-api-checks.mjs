@@ -1,6 +1,6 @@
 // Drives the gateway's RDS Data API endpoints with the real AWS SDK for JavaScript v3, unchanged but
 // for its endpoint. Run by io.dbgateway.dataapi.DataApiSdkTck, which starts the gateway and creates the
-// tables. Prints "ok <check>" or "FAIL <check>: <why>" per check; exits 1 when any check failed.
+// tables. Prints "ok <check>" or "FAIL <check>: <why>" per check (../harness.mjs); exits 1 when any failed.
 //
 // Environment: GATEWAY_URL, KEY_ID and SECRET (a write key), READ_KEY_ID and READ_SECRET (a read key),
 // TYPES_TABLE (every column type), AUTO_TABLE (an auto-generated id and a name), GENERATES_KEYS ("true"
@@ -13,6 +13,9 @@ import {
   CommitTransactionCommand, RollbackTransactionCommand,
 } from "@aws-sdk/client-rds-data";
 import assert from "node:assert/strict";
+import { SignatureV4 } from "@smithy/signature-v4";
+import { Sha256 } from "@smithy/core/checksum";
+import { check, finish } from "../harness.mjs";
 
 const env = process.env;
 const T = env.TYPES_TABLE;
@@ -27,16 +30,19 @@ function clientWith(secret, accessKeyId = env.KEY_ID) {
   });
 }
 
-let failed = 0;
-async function check(name, body) {
-  try {
-    await body();
-    console.log(`ok ${name}`);
-  } catch (e) {
-    failed++;
-    const detail = e instanceof assert.AssertionError ? e.message : `${e.name}: ${e.message} (HTTP ${e.$metadata?.httpStatusCode})`;
-    console.log(`FAIL ${name}: ${detail.replace(/\n/g, " ")}`);
-  }
+/**
+ * One ExecuteStatement signed once (as the AWS SDK v2 signs two identical calls in one second alike, or as
+ * a captured request is sent again): each call of the answer sends those very bytes.
+ */
+async function signedOnce(sql) {
+  const url = new URL(env.GATEWAY_URL);
+  const body = JSON.stringify({ ...ARN, sql });
+  const signer = new SignatureV4({ credentials: { accessKeyId: env.KEY_ID, secretAccessKey: env.SECRET },
+    region: "us-east-1", service: "rds-data", sha256: Sha256 });
+  const signed = await signer.sign({ method: "POST", protocol: url.protocol, hostname: url.hostname,
+    port: Number(url.port), path: "/Execute", query: {}, headers: { host: url.host, "content-type": "application/json" },
+    body });
+  return () => fetch(new URL("/Execute", url), { method: "POST", headers: signed.headers, body });
 }
 
 const execute = (sql, parameters, more = {}) => client.send(new ExecuteStatementCommand({ ...ARN, sql, parameters, ...more }));
@@ -164,6 +170,9 @@ async function all() {
     assert.equal(id.isSigned, true);
     assert.equal(s.isSigned, false);
     assert.equal(r.records.length, 1);
+    const empty = await execute(`SELECT id, s FROM ${T} WHERE id = -1`, [], { includeResultMetadata: true });
+    assert.deepEqual(empty.records, []);
+    assert.deepEqual(empty.columnMetadata.map((c) => c.name), ["id", "s"], "a SELECT without rows still describes its columns");
   });
 
   await check("formatRecordsAs JSON returns formattedRecords instead of records", async () => {
@@ -181,8 +190,11 @@ async function all() {
   });
 
   await check("UPDATE reports numberOfRecordsUpdated; an empty transactionId means none", async () => {
-    const r = await execute(`UPDATE ${T} SET s = :s WHERE id IN (1, 2)`, [{ name: "s", value: { stringValue: "both" } }], { transactionId: "" });
+    const r = await execute(`UPDATE ${T} SET s = :s WHERE id IN (1, 2)`, [{ name: "s", value: { stringValue: "both" } }],
+      { transactionId: "", includeResultMetadata: true });
     assert.equal(r.numberOfRecordsUpdated, 2);
+    assert.equal(r.records, undefined);
+    assert.equal(r.columnMetadata, undefined, "no result set, no columnMetadata (kysely-data-api tells DML by it)");
   });
 
   await check("parameters named :0, :1 (as Drizzle's and Kysely's Data API drivers name them) bind", async () => {
@@ -190,6 +202,20 @@ async function all() {
       [{ name: "0", value: { longValue: 1 } }, { name: "1", value: { stringValue: "both" } }]);
     assert.equal(r.records.length, 1, JSON.stringify(r));
     assert.equal(r.records[0][0].stringValue, "both");
+  });
+
+  await check("a signed request sent again may only read: a repeated INSERT is refused, a repeated SELECT answers", async () => {
+    const insert = await signedOnce(`INSERT INTO ${A} (name) VALUES ('sent-thrice')`);
+    const statuses = [];
+    for (let i = 0; i < 3; i++) statuses.push((await insert()).status);
+    assert.deepEqual(statuses, [200, 403, 403]);
+    const count = await execute(`SELECT COUNT(*) AS n FROM ${A} WHERE name = :name`, [{ name: "name", value: { stringValue: "sent-thrice" } }]);
+    assert.equal(Number(count.records[0][0].longValue), 1, JSON.stringify(count));
+    const select = await signedOnce("SELECT 7 AS seven");
+    const first = await select();
+    const again = await select();
+    assert.deepEqual([first.status, again.status], [200, 200]);
+    assert.deepEqual((await again.json()).records, [[{ longValue: 7 }]]);
   });
 
   await check("a script without parameters (schema set-up) runs whole and answers its last statement", async () => {
@@ -347,5 +373,4 @@ async function wrongSecret() {
 }
 
 await (env.MODE === "wrong-secret" ? wrongSecret() : all());
-console.log(failed === 0 ? "all checks passed" : `${failed} check(s) failed`);
-process.exit(failed === 0 ? 0 : 1);
+finish();

@@ -145,7 +145,8 @@ public final class DataApiRoutes {
         out.put("records", records);
       }
     }
-    if (metadata) {
+    // As AWS: a statement without a result set has no columnMetadata; clients (kysely-data-api) tell DML by it.
+    if (metadata && !columns.isEmpty()) {
       JsonArray described = new JsonArray();
       columns.forEach(column -> described.add(columnMetadata((JsonObject) column)));
       out.put("columnMetadata", described);

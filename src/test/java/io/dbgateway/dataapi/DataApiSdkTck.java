@@ -1,5 +1,9 @@
 package io.dbgateway.dataapi;
 
+import static io.dbgateway.dataapi.SignedGateways.KEY_ID;
+import static io.dbgateway.dataapi.SignedGateways.READ_KEY_ID;
+import static io.dbgateway.dataapi.SignedGateways.READ_SECRET;
+import static io.dbgateway.dataapi.SignedGateways.SECRET;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dbgateway.tck.Engine;
@@ -7,7 +11,6 @@ import io.dbgateway.tck.GatewayUnderTest;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -18,11 +21,6 @@ import org.junit.jupiter.api.Test;
  * holds the checks). The SDK signs with SigV4, the key's id and secret as its credentials.
  */
 public abstract class DataApiSdkTck {
-
-  static final String KEY_ID = "sdk-writer";
-  static final String SECRET = "sdk-secret-0123456789";
-  static final String READ_KEY_ID = "sdk-reader";
-  static final String READ_SECRET = "sdk-reader-secret-0123456789";
 
   protected abstract Engine engine();
 
@@ -50,19 +48,8 @@ public abstract class DataApiSdkTck {
     return engine().env();
   }
 
-  private static final Map<Engine, GatewayUnderTest> GATEWAYS = new HashMap<>();
-
-  /** One gateway per engine with an API key, so a signed request has a key to be verified against. */
   private GatewayUnderTest gateway() {
-    synchronized (GATEWAYS) {
-      return GATEWAYS.computeIfAbsent(engine(), e -> {
-        Map<String, String> env = new HashMap<>(databaseEnv());
-        env.put("GATEWAY_API_KEYS", KEY_ID + ":write:" + SECRET + "," + READ_KEY_ID + ":read:" + READ_SECRET);
-        GatewayUnderTest started = GatewayUnderTest.start(env);
-        Runtime.getRuntime().addShutdownHook(new Thread(started::close));
-        return started;
-      });
-    }
+    return SignedGateways.of(engine(), databaseEnv());
   }
 
   private void create(String ddl) {
@@ -82,7 +69,7 @@ public abstract class DataApiSdkTck {
       create("CREATE TABLE " + year + " (y YEAR)");
       create("INSERT INTO " + year + " VALUES (2017)");
     }
-    return NodeChecks.node("data-api-checks.mjs", Map.ofEntries(
+    return NodeChecks.SDK.node("data-api-checks.mjs", Map.ofEntries(
         Map.entry("GATEWAY_URL", "http://127.0.0.1:" + gateway().port()),
         Map.entry("DATABASE", databaseEnv().get("DB_NAME")),
         Map.entry("KEY_ID", KEY_ID),

@@ -10,31 +10,37 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs a Node.js script of {@code src/test/node/data-api}, whose dependencies (the real AWS SDK, pinned
- * in its lockfile) are installed with {@code npm ci} the first time, and again whenever the lockfile is
+ * Runs the Node.js scripts of one package under {@code src/test/node}, whose dependencies (pinned in
+ * its lockfile) are installed with {@code npm ci} the first time, and again whenever the lockfile is
  * newer than the install; {@code --prefer-offline} lets later installs work from npm's cache.
  */
 final class NodeChecks {
 
-  static final Path DIR = Path.of("src", "test", "node", "data-api");
+  /** The bare AWS SDK ({@code @aws-sdk/client-rds-data}). */
+  static final NodeChecks SDK = new NodeChecks(Path.of("src", "test", "node", "data-api"));
+  /** Data API client libraries and ORMs (Drizzle, kysely-data-api, data-api-client, TypeORM). */
+  static final NodeChecks CLIENTS = new NodeChecks(Path.of("src", "test", "node", "clients"));
 
   /** The exit code and everything the script printed. */
   record Result(int exitCode, String output) {}
 
-  private static boolean installed;
+  private final Path dir;
+  private boolean installed;
 
-  private NodeChecks() {}
+  private NodeChecks(Path dir) {
+    this.dir = dir;
+  }
 
-  static synchronized void install() throws IOException, InterruptedException {
+  synchronized void install() throws IOException, InterruptedException {
     if (installed) {
       return;
     }
-    Path lock = DIR.resolve("package-lock.json");
-    Path marker = DIR.resolve("node_modules").resolve(".package-lock.json");
+    Path lock = dir.resolve("package-lock.json");
+    Path marker = dir.resolve("node_modules").resolve(".package-lock.json");
     if (!Files.exists(marker) || Files.getLastModifiedTime(marker).compareTo(Files.getLastModifiedTime(lock)) < 0) {
       Result npm = run(List.of("npm", "ci", "--prefer-offline", "--no-audit", "--no-fund"), Map.of(), 600);
       if (npm.exitCode() != 0) {
-        throw new IllegalStateException("npm ci failed in " + DIR + " (Node.js 18+ and npm are needed):\n" + npm.output());
+        throw new IllegalStateException("npm ci failed in " + dir + " (Node.js 20 and npm are needed):\n" + npm.output());
       }
       Files.setLastModifiedTime(marker, FileTime.fromMillis(System.currentTimeMillis()));
     }
@@ -42,14 +48,14 @@ final class NodeChecks {
   }
 
   /** Runs {@code node script} with {@code env} added to this JVM's environment. */
-  static Result node(String script, Map<String, String> env) throws IOException, InterruptedException {
+  Result node(String script, Map<String, String> env) throws IOException, InterruptedException {
     install();
     return run(List.of("node", script), env, 600);
   }
 
-  private static Result run(List<String> command, Map<String, String> env, long timeoutSeconds)
+  private Result run(List<String> command, Map<String, String> env, long timeoutSeconds)
       throws IOException, InterruptedException {
-    ProcessBuilder builder = new ProcessBuilder(command).directory(DIR.toFile()).redirectErrorStream(true);
+    ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
     builder.environment().putAll(env);
     Process process = builder.start();
     // Read while it runs, so a full pipe never stalls it.
