@@ -120,12 +120,11 @@ if (POSTGRES) {
     assert.deepEqual(found, [{ id: fullId }]);
   });
 
-  await check("a two-dimensional array comes back nested, as a value and as a parameter", async () => {
+  // Kysely cannot send a nested array as a parameter ("QueryCompilerError: Could not serialize value"):
+  // the AWS SDK checks send nested arrayValue parameters.
+  await check("a two-dimensional array comes back nested", async () => {
     const r = await sql`SELECT ARRAY[[1, 2], [3, 4]] AS grid`.execute(db);
     assert.deepEqual(r.rows[0].grid, [[1, 2], [3, 4]]);
-    const grid = { value: { arrayValue: { arrayValues: [{ longValues: [5, 6] }, { longValues: [7, 8] }] } } };
-    const back = await sql`SELECT ${grid}::int[][] AS grid`.execute(db);
-    assert.deepEqual(back.rows[0].grid, [[5, 6], [7, 8]]);
   });
 }
 

@@ -113,8 +113,10 @@ await check(POSTGRES ? "an inet column binds its text and comes back as it" : "a
   assert.equal(await items.countBy({ [column]: value }), 1);
 });
 
+// On aurora-mysql the driver parses a JSON column's text and TypeORM then parses that again, so a document
+// that is a JSON string ("str") fails in the client (as it would against AWS): it is left out there.
 await check("a JSON array, string or number comes back as itself", async () => {
-  await forEach(JSON_VALUES, async (meta) => {
+  await forEach(POSTGRES ? JSON_VALUES : JSON_VALUES.filter((v) => typeof v !== "string"), async (meta) => {
     const saved = await items.save({ name: `json ${JSON.stringify(meta)}`, meta });
     assert.deepEqual((await items.findOneBy({ id: saved.id })).meta, meta);
   });

@@ -323,6 +323,12 @@ async function all() {
       assert.deepEqual(rows, [{ i: [[1, 2], [3, 4]], t: [["a", "b"], ["c", null]], d: [[1.5, 2.5]], b: [[[true]], [[false]]], n: [["1.25"]] }]);
     });
 
+    await check("a nested arrayValue parameter binds a multi-dimensional array", async () => {
+      const grid = { arrayValue: { arrayValues: [{ longValues: [5, 6] }, { longValues: [7, 8] }] } };
+      const r = await execute("SELECT CAST(:g AS int[]) AS g", [{ name: "g", value: grid }]);
+      assert.deepEqual(r.records[0][0], grid);
+    });
+
     await check("json, jsonb and json[] values are JSON text", async () => {
       const r = await execute(`SELECT '[1, 2]'::json AS a, '"s"'::jsonb AS b, '5'::json AS c, ARRAY['{"x": 1}', '"y"']::jsonb[] AS d`,
         [], { includeResultMetadata: true });
