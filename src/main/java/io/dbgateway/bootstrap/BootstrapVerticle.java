@@ -238,8 +238,11 @@ public final class BootstrapVerticle extends VerticleBase {
   private Dialect dialect(String version, boolean galera, Jdbc jdbc) {
     return switch (config.database().type()) {
       case POSTGRESQL -> new PostgresDialect(config.query().defaultTimeoutMs());
+      // On Galera the column type probe starts on the writer and moves to the next node that answers
+      // when its node is gone (schemas are the same on every node).
       case MYSQL -> new MySqlDialect(version.toLowerCase(Locale.ROOT).contains("mariadb"), galera,
-          new MySqlColumnTypes(vertx, jdbc.url(), config.database().user(), config.database().password()));
+          new MySqlColumnTypes(vertx, galera ? jdbc.urlTryingInOrder(config.database().hosts()) : jdbc.url(),
+              config.database().user(), config.database().password()));
       case SQLITE -> new SqliteDialect(vertx);
     };
   }

@@ -27,6 +27,21 @@ public record Jdbc(DatabaseConfig db, HostAndPort node, int connectTimeoutSecond
     };
   }
 
+  /**
+   * A MariaDB Connector/J URL that connects to the first of this node and then {@code others} that
+   * answers, in that order ({@code jdbc:mariadb:sequential://}): for work any node of a Galera cluster
+   * can do, which must go on when this node is gone.
+   */
+  public String urlTryingInOrder(java.util.List<HostAndPort> others) {
+    if (db.type() != io.dbgateway.config.DbType.MYSQL) {
+      throw new IllegalStateException("only MariaDB Connector/J tries several hosts in one URL");
+    }
+    StringBuilder hosts = new StringBuilder(node.toString());
+    others.stream().filter(other -> !other.equals(node)).forEach(other -> hosts.append(',').append(other));
+    return url().replaceFirst(java.util.regex.Pattern.quote("jdbc:mariadb://" + node + "/"),
+        java.util.regex.Matcher.quoteReplacement("jdbc:mariadb:sequential://" + hosts + "/"));
+  }
+
   public Connection connect() throws SQLException {
     if (db.type() == io.dbgateway.config.DbType.SQLITE) {
       return new SqliteDataSource(db.sqliteFile().toString(), false).getConnection();
