@@ -14,7 +14,8 @@ import java.util.stream.Collector;
 final class RowCollector {
 
   /** The rows kept, whether any were dropped, and whether the values passed the byte budget (then none are kept). */
-  record Rows(List<Row> kept, boolean truncated, boolean overBudget) {}
+  /** @param seen how many rows the statement answered, kept or not */
+  record Rows(List<Row> kept, boolean truncated, boolean overBudget, long seen) {}
 
   private RowCollector() {}
 
@@ -57,15 +58,17 @@ final class RowCollector {
         (a, b) -> {
           throw new UnsupportedOperationException("rows arrive in order, never in parallel");
         },
-        acc -> new Rows(acc.kept, acc.truncated, acc.overBudget));
+        acc -> new Rows(acc.kept, acc.truncated, acc.overBudget, acc.seen));
   }
 
   private static final class Accumulator {
     private final List<Row> kept = new ArrayList<>();
     private boolean truncated;
     private boolean overBudget;
+    private long seen;
 
     void add(Row row, int maxRows, Budget budget, Runnable stop) {
+      seen++;
       if (overBudget) {
         return;
       }

@@ -232,6 +232,26 @@ public final class StatementRunner {
     return !words.isEmpty() && ROW_COUNTING.contains(words.get(0).get(0));
   }
 
+  /** The writes whose rows a {@code RETURNING} clause (PostgreSQL, SQLite, MariaDB) answers. */
+  private static final java.util.Set<String> WRITES = java.util.Set.of("INSERT", "UPDATE", "DELETE", "MERGE", "REPLACE");
+
+  /**
+   * Whether {@code sql}, which answered columns, is a write returning its rows, so its row count is of rows
+   * written. Most such statements are reads: one that starts with none of the writes' first letters (nor
+   * a comment) is told apart without reading its words.
+   */
+  boolean returnsWrittenRows(String sql) {
+    int i = 0;
+    while (i < sql.length() && Character.isWhitespace(sql.charAt(i))) {
+      i++;
+    }
+    if (i == sql.length() || "IUDMRiudmr/-#".indexOf(sql.charAt(i)) < 0) {
+      return false;
+    }
+    List<List<String>> words = io.dbgateway.sql.SqlWords.leadingWords(sql, dialect.syntax(), 1);
+    return !words.isEmpty() && WRITES.contains(words.get(0).get(0));
+  }
+
   /** Whether {@code sql} may leave state on its session for the connection's next caller. */
   boolean changesSession(String sql) {
     return SessionEffects.mayChangeSession(sql, dialect.syntax());
@@ -297,8 +317,11 @@ public final class StatementRunner {
     for (Row row : rows.kept()) {
       jsonRows.add(row(row, descriptors, format));
     }
-    // Only a statement without columns can have updated rows; reading its first word is left to it.
-    long updated = descriptors.isEmpty() && countsRows(sql) ? result.rowCount() : 0;
+    // A statement with columns updated rows only if it is a write that returns them (RETURNING), one row
+    // for each row written: MySQL's and SQLite's drivers give no count then, so the rows answered are it. A
+    // SELECT's count is of the rows it read. Reading the first word is left to the statements that need it.
+    long updated = descriptors.isEmpty() ? (countsRows(sql) ? result.rowCount() : 0)
+        : returnsWrittenRows(sql) ? rows.seen() : 0;
     return new QueryResult(columns(descriptors, columnMetadata), jsonRows, updated, dialect.generatedKeys(result),
         rows.truncated(), node, 0);
   }

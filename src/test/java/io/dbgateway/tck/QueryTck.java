@@ -65,6 +65,19 @@ public abstract class QueryTck {
     assertThat(dropped.json().getLong("updated")).isZero();
   }
 
+  /** A write that returns its rows reports how many it wrote; a read reports none, whatever it read. */
+  @Test
+  void aWriteReturningItsRowsReportsThemUpdated() {
+    Response inserted = query(new JsonObject().put("sql", "INSERT INTO " + table
+        + " (id, name, qty) VALUES (40, 'fig', 1), (41, 'kiwi', 2) RETURNING id"));
+    assertThat(inserted.status()).as(inserted.body()).isEqualTo(200);
+    assertThat(inserted.json().getInteger("rowCount")).isEqualTo(2);
+    assertThat(inserted.json().getLong("updated")).isEqualTo(2);
+    Response read = query(new JsonObject().put("sql", "SELECT id FROM " + table + " WHERE id >= 40"));
+    assertThat(read.json().getInteger("rowCount")).isEqualTo(2);
+    assertThat(read.json().getLong("updated")).isZero();
+  }
+
   /** A script without parameters runs whole, in order, on one connection, and answers its last statement. */
   @Test
   void aScriptWithoutParametersRunsEveryStatementAndAnswersTheLast() throws SQLException {
