@@ -42,7 +42,8 @@ public interface Dialect {
 
   /**
    * Whether {@code sql} ends the open transaction by itself, as MySQL's DDL and the like commit implicitly:
-   * at COMMIT, a transaction that ran it cannot be told from one the database ended on its own.
+   * at COMMIT, a transaction that ran it cannot be told from one the database ended on its own. Asked only
+   * where {@link #commit} checks for that (Galera); elsewhere false.
    */
   default boolean commitsImplicitly(String sql) {
     return false;

@@ -163,7 +163,8 @@ public final class MySqlDialect implements Dialect {
 
   @Override
   public boolean commitsImplicitly(String sql) {
-    return io.dbgateway.sql.SqlWords.leadingWords(sql, syntax(), 1).stream()
+    // Only the Galera commit guard asks; a single server's statements are not read for it.
+    return galera && io.dbgateway.sql.SqlWords.leadingWords(sql, syntax(), 1).stream()
         .anyMatch(words -> IMPLICIT_COMMITS.contains(words.get(0)));
   }
 

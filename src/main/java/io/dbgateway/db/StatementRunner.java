@@ -192,8 +192,7 @@ public final class StatementRunner {
   /** Rewrites the placeholders and binds the values; a bad value fails here, naming {@code index}. */
   Prepared prepare(Statement statement, Integer index) {
     ParsedStatement parsed = parse(statement.sql(), statement.paramTypes());
-    List<String> statements = SqlScript.statements(parsed.sql(), dialect.syntax());
-    List<String> script = statements.size() > 1 ? statements : List.of();
+    List<String> script = script(parsed.sql());
     if (!script.isEmpty() && parsed.placeholderCount() > 0) {
       throw new GatewayException(Problem.of(ErrorCode.BAD_REQUEST, "the SQL holds " + script.size()
           + " statements and parameters: only a script without parameters may hold several statements;"
@@ -206,11 +205,23 @@ public final class StatementRunner {
 
   /** Refuses SQL that holds more than one statement where only one can run (a batch, a stream). */
   ParsedStatement oneStatement(ParsedStatement parsed, String operation) {
-    int count = SqlScript.statements(parsed.sql(), dialect.syntax()).size();
-    if (count > 1) {
-      throw severalStatements(count, operation);
+    List<String> script = script(parsed.sql());
+    if (!script.isEmpty()) {
+      throw severalStatements(script.size(), operation);
     }
     return parsed;
+  }
+
+  /**
+   * The statements of {@code sql} when it holds more than one, else none. SQL without a {@code ;} is one
+   * statement, and is not read further: the common case costs a scan for one character.
+   */
+  private List<String> script(String sql) {
+    if (sql.indexOf(';') < 0) {
+      return List.of();
+    }
+    List<String> statements = SqlScript.statements(sql, dialect.syntax());
+    return statements.size() > 1 ? statements : List.of();
   }
 
   static GatewayException severalStatements(int count, String operation) {
