@@ -94,6 +94,10 @@ final class PgArrayColumns {
   private static final Set<String> INDETERMINATE = Set.of("42P18", "42804", "42P08");
   private static final Set<String> STALE = Set.of("42601", "42703", "42883", "42804", "0A000");
   private static final Pattern DIMENSION = Pattern.compile("\\[(-?\\d+):(-?\\d+)]");
+  /** The names of the columns the wrapping adds, before the position (from 1) of the column they are for. */
+  private static final String FLAT = "dbgw.flat.";
+  private static final String DIMENSIONS = "dbgw.dims.";
+  private static final String IS_ARRAY = "dbgw.array.";
   /** The driver's name for a type it does not know: it reads such values as text, guessing at arrays. */
   private static final String UNKNOWN_TYPE = "UNKNOWN";
 
@@ -110,6 +114,8 @@ final class PgArrayColumns {
     WRITE,
     /** FETCH, EXECUTE, CALL, MERGE: may return rows, cannot stand in a WITH. */
     UNWRAPPABLE,
+    /** A DECLARE of a cursor: its query is wrapped, and what FETCH reads from it says so in its column names. */
+    CURSOR,
     /** Returns no rows, or is more than one statement. */
     OTHER
   }
@@ -191,7 +197,7 @@ final class PgArrayColumns {
     /** The statement's own column descriptors: those read as text are described as the statement's. */
     List<ColumnDescriptor> ownDescriptors(List<ColumnDescriptor> result) {
       List<ColumnDescriptor> own = own(result);
-      if (own == null || texts.length == 0) {
+      if (own == null || texts.length == 0 || columns == null) {
         return own;
       }
       List<ColumnDescriptor> described = new ArrayList<>(own);
@@ -271,8 +277,11 @@ final class PgArrayColumns {
       Future<SqlResult<R>> result = run.run(sql, rows);
       return plan.described() ? result.compose(ran -> checkFit(connection, plans, sql, params, plan, rows, run, mayRetry, ran)) : result;
     }
-    return run.run(plan.sql(), Collectors.mapping(plan::nest, rows)).<SqlResult<R>>map(r -> new Unwrapped<>(r, plan))
-        .compose(ran -> checkFit(connection, plans, sql, params, plan, rows, run, mayRetry, ran), failure -> {
+    // A DECLARE answers no rows: its cursor's answer to FETCH is nested (see unwrappable).
+    Future<SqlResult<R>> result = plan.kind() == Kind.CURSOR ? run.run(plan.sql(), rows)
+        : run.run(plan.sql(), Collectors.mapping(plan::nest, rows)).map(r -> new Unwrapped<>(r, plan));
+    return result.compose(ran -> plan.kind() == Kind.CURSOR ? Future.succeededFuture(ran)
+            : checkFit(connection, plans, sql, params, plan, rows, run, mayRetry, ran), failure -> {
           if (!stale(plan, failure)) {
             return Future.failedFuture(failure);
           }
@@ -320,7 +329,7 @@ final class PgArrayColumns {
    * result type that changed under a prepared statement (0A000).
    */
   private static boolean stale(Plan plan, Throwable failure) {
-    return plan.wrapped() && failure instanceof PgException pg && STALE.contains(pg.getSqlState());
+    return plan.wrapped() && plan.kind() != Kind.UNWRAPPABLE && failure instanceof PgException pg && STALE.contains(pg.getSqlState());
   }
 
   private static boolean aborted(Throwable failure) {
@@ -351,7 +360,7 @@ final class PgArrayColumns {
     if (plan.refusal() != null) {
       return Future.failedFuture(new GatewayException(Problem.of(ErrorCode.SQL_ERROR, plan.refusal())));
     }
-    if (!plan.described()) {
+    if (!plan.described() && !plan.wrapped()) {
       return open.apply(sql);
     }
     return open.apply(plan.wrapped() ? plan.sql() : sql).<RowCursor>map(opened -> new RowCursor() {
@@ -412,13 +421,19 @@ final class PgArrayColumns {
       plans.put(sql, Plan.UNDESCRIBED);
       return Future.succeededFuture(Plan.UNDESCRIBED);
     }
-    return describe(connection, sql, params).map(columns -> {
+    int cursorQuery = kind == Kind.CURSOR ? SqlWords.after(sql, SqlSyntax.POSTGRESQL, "FOR") : 0;
+    String query = sql.substring(cursorQuery);
+    return describe(connection, query, params).map(columns -> {
       if (kind == Kind.UNWRAPPABLE) {
         // Not kept: what a FETCH or an EXECUTE returns depends on the session.
         return unwrappable(sql, columns);
       }
       // Before PostgreSQL 12 a WITH is always materialized, and says nothing else.
-      Plan plan = plan(sql, columns, kind, connection.databaseMetadata().majorVersion() >= 12);
+      Plan plan = plan(query, columns, kind == Kind.CURSOR ? Kind.READ : kind, connection.databaseMetadata().majorVersion() >= 12);
+      if (kind == Kind.CURSOR) {
+        plan = plan.wrapped() ? new Plan(sql.substring(0, cursorQuery) + "\n" + plan.sql(), plan.arrays(), plan.texts(),
+            plan.columns(), Kind.CURSOR, null) : Plan.UNDESCRIBED;
+      }
       plans.put(sql, plan);
       return plan;
     });
@@ -444,6 +459,7 @@ final class PgArrayColumns {
           : queryStart(SqlScript.statements(sql, SqlSyntax.POSTGRESQL).get(0)) > 0 ? Kind.WRITE : Kind.UNWRAPPABLE;
       case "FETCH", "EXECUTE", "CALL" -> Kind.UNWRAPPABLE;
       case "MERGE" -> words.contains("RETURNING") ? Kind.UNWRAPPABLE : Kind.OTHER;
+      case "DECLARE" -> cursorOver(statements.get(0), sql) ? Kind.CURSOR : Kind.OTHER;
       default -> Kind.OTHER;
     };
   }
@@ -455,6 +471,12 @@ final class PgArrayColumns {
       }
     }
     return false;
+  }
+
+  /** Whether a DECLARE's query is one that can be wrapped (a SELECT or VALUES, as DECLARE takes). */
+  private static boolean cursorOver(List<String> words, String sql) {
+    int query = SqlWords.after(sql, SqlSyntax.POSTGRESQL, "FOR");
+    return words.contains("CURSOR") && query > 0 && kind(sql.substring(query)) == Kind.READ;
   }
 
   private static String firstWord(String sql) {
@@ -484,6 +506,10 @@ final class PgArrayColumns {
    * so it is refused before it runs.
    */
   static Plan unwrappable(String sql, List<ColumnDescriptor> columns) {
+    Plan marked = marked(sql, columns);
+    if (marked != null) {
+      return marked;
+    }
     int[] arrays = positions(columns, ColumnDescriptor::isArray);
     if (arrays.length == 0) {
       return Plan.UNDESCRIBED;
@@ -498,6 +524,36 @@ final class PgArrayColumns {
           case "CALL" -> "the procedure's OUT parameters (declared text or json)";
           default -> "its RETURNING list";
         });
+  }
+
+  /**
+   * The plan of a result that carries the columns a wrapping adds, named for the columns they are for:
+   * what FETCH reads from a cursor the gateway declared. Null if it carries none, or does not cover
+   * each of its array columns.
+   */
+  private static Plan marked(String sql, List<ColumnDescriptor> columns) {
+    int own = columns.size();
+    while (own > 0 && columns.get(own - 1).name() != null && columns.get(own - 1).name().startsWith("dbgw.")) {
+      own--;
+    }
+    if (own == columns.size()) {
+      return null;
+    }
+    List<Integer> arrays = new ArrayList<>();
+    List<Integer> texts = new ArrayList<>();
+    for (ColumnDescriptor extra : columns.subList(own, columns.size())) {
+      String name = extra.name();
+      List<Integer> into = name.startsWith(FLAT) ? arrays : name.startsWith(IS_ARRAY) ? texts : null;
+      if (into != null) {
+        into.add(Integer.parseInt(name.substring(name.lastIndexOf('.') + 1)) - 1);
+      }
+    }
+    int[] covered = arrays.stream().mapToInt(Integer::intValue).toArray();
+    if (columns.size() - own != 2 * arrays.size() + texts.size()
+        || !Arrays.equals(positions(columns.subList(0, own), ColumnDescriptor::isArray), covered)) {
+      return null;
+    }
+    return new Plan(sql, covered, texts.stream().mapToInt(Integer::intValue).toArray(), null, Kind.UNWRAPPABLE, null);
   }
 
   private static Future<List<ColumnDescriptor>> describe(SqlConnection connection, String sql, Tuple params) {
@@ -546,15 +602,15 @@ final class PgArrayColumns {
     for (int i : arrays) {
       String c = "dbgw_c" + (i + 1);
       wrapped.append(", CASE WHEN ").append(multiDimensional(c)).append(" THEN ARRAY(SELECT e.v FROM pg_catalog.unnest(")
-          .append(c).append(") WITH ORDINALITY AS e(v, n) ORDER BY e.n) END AS \"dbgw.flat.").append(i + 1)
+          .append(c).append(") WITH ORDINALITY AS e(v, n) ORDER BY e.n) END AS \"" + FLAT).append(i + 1)
           .append("\", CASE WHEN ").append(multiDimensional(c))
-          .append(" THEN pg_catalog.array_dims(").append(c).append(") END AS \"dbgw.dims.").append(i + 1).append('"');
+          .append(" THEN pg_catalog.array_dims(").append(c).append(") END AS \"" + DIMENSIONS).append(i + 1).append('"');
     }
     // Whether a value of a type the driver does not know is an array (a domain over one is too): its text is read here.
     for (int i : texts) {
       String c = "dbgw_c" + (i + 1);
       wrapped.append(", (SELECT t.typcategory = 'A' FROM pg_catalog.pg_type t WHERE t.oid = pg_catalog.pg_typeof(")
-          .append(c).append(")) AS \"dbgw.array.").append(i + 1).append('"');
+          .append(c).append(")) AS \"" + IS_ARRAY).append(i + 1).append('"');
     }
     // The empty branch names each column the description named once, and has as many columns.
     wrapped.append(" FROM (SELECT * FROM dbgw_result UNION ALL SELECT ");

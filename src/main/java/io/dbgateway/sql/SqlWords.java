@@ -91,4 +91,28 @@ public final class SqlWords {
     });
     return found[0];
   }
+
+  /** Where {@code statement} goes on after the first {@code word} outside parentheses; -1 if there is none. */
+  public static int after(String statement, SqlSyntax syntax, String word) {
+    int[] found = {-1};
+    SqlLexer.scan(statement, syntax, new SqlLexer.Tokens() {
+      private int depth;
+
+      @Override
+      public void word(int start, int end) {
+        if (found[0] < 0 && depth == 0 && statement.substring(start, end).equalsIgnoreCase(word)) {
+          found[0] = end;
+        }
+      }
+
+      @Override
+      public void semicolon(int at) {}
+
+      @Override
+      public void other(char c) {
+        depth += c == '(' ? 1 : c == ')' ? -1 : 0;
+      }
+    });
+    return found[0];
+  }
 }

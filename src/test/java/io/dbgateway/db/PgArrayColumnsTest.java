@@ -47,6 +47,8 @@ class PgArrayColumnsTest {
     assertThat(PgArrayColumns.kind("WITH d AS (DELETE FROM t RETURNING a) SELECT * FROM d")).isEqualTo(PgArrayColumns.Kind.WRITE);
     assertThat(PgArrayColumns.kind("SELECT a FROM t")).isEqualTo(PgArrayColumns.Kind.READ);
     assertThat(PgArrayColumns.kind("UPDATE t SET a = 1 RETURNING a")).isEqualTo(PgArrayColumns.Kind.WRITE);
+    assertThat(PgArrayColumns.kind("DECLARE c NO SCROLL CURSOR WITH HOLD FOR SELECT a FROM t")).isEqualTo(PgArrayColumns.Kind.CURSOR);
+    assertThat(PgArrayColumns.kind("DECLARE c CURSOR FOR VALUES (ARRAY[[1]])")).isEqualTo(PgArrayColumns.Kind.CURSOR);
     for (String sql : new String[] {"FETCH ALL FROM c", "EXECUTE p(1)", "CALL proc(NULL)",
         "MERGE INTO t USING s ON t.id = s.id WHEN MATCHED THEN DELETE RETURNING t.a"}) {
       assertThat(PgArrayColumns.kind(sql)).as(sql).isEqualTo(PgArrayColumns.Kind.UNWRAPPABLE);

@@ -243,33 +243,49 @@ class PostgresJsonTypesTest extends JsonTypesTck {
   }
 
   /**
-   * FETCH, EXECUTE and CALL cannot be wrapped; with array columns in their result they are refused before
-   * they run (the driver would read a multi-dimensional value there as null, which SQL's NULL is too).
+   * A cursor the gateway declares has its query wrapped, and FETCH reads it whole; FETCH from another
+   * cursor, EXECUTE and CALL cannot be wrapped: with array columns in their result they are refused
+   * before they run (the driver would read a multi-dimensional value there as null, as SQL's NULL).
    */
   @Test
-  void statementsThatCannotBeWrappedAreRefusedBeforeTheyRunWhenTheyReturnArrays() {
-    String table = arrayTable("v int[]", "(1, '{{1,2},{3,4}}')");
+  void fetchReadsTheGatewaysCursorsWholeAndWhatCannotBeWrappedIsRefusedBeforeItRuns() {
+    String table = arrayTable("v int[], m text", "(1, '{{1,2},{3,4}}', 'x'), (2, NULL, NULL), (3, '{5}', 'y')");
+    JsonArray fetched = transaction("DECLARE c CURSOR FOR SELECT id, v, m FROM " + table + " WHERE id > ? ORDER BY id",
+        "FETCH 2 FROM c", "FETCH ALL FROM c");
+    assertThat(fetched.getJsonObject(1).getJsonArray("rows")).isEqualTo(new JsonArray("[[1,[[1,2],[3,4]],\"x\"],[2,null,null]]"));
+    assertThat(fetched.getJsonObject(1).getJsonArray("columns").stream().map(c -> ((JsonObject) c).getString("name")))
+        .containsExactly("id", "v", "m");
+    assertThat(fetched.getJsonObject(2).getJsonArray("rows")).isEqualTo(new JsonArray("[[3,[5],\"y\"]]"));
+
+    String function = Engine.uniqueTable("opens");
     String procedure = Engine.uniqueTable("proc");
+    query("CREATE FUNCTION " + function + "() RETURNS refcursor LANGUAGE plpgsql AS $$ DECLARE c refcursor := 'opened';"
+        + " BEGIN OPEN c FOR SELECT id, v FROM " + table + "; RETURN c; END $$", List.of());
     query("CREATE PROCEDURE " + procedure + "(INOUT a int[], INOUT n int) LANGUAGE sql AS $$ INSERT INTO " + table
-        + " VALUES (2, NULL); SELECT '{{5},{6}}'::int[], 1 $$", List.of());
-    for (JsonArray statements : List.of(
-        new JsonArray().add("DECLARE c CURSOR FOR SELECT id, v FROM " + table).add("FETCH ALL FROM c"),
-        new JsonArray().add("PREPARE p AS SELECT id, v FROM " + table).add("EXECUTE p"))) {
-      JsonArray body = new JsonArray();
-      statements.forEach(sql -> body.add(new JsonObject().put("sql", sql)));
-      GatewayUnderTest.Response response = engine().gateway().post("/v1/transaction", new JsonObject().put("statements", body));
+        + " VALUES (9, NULL); SELECT '{{5},{6}}'::int[], 1 $$", List.of());
+    for (List<String> statements : List.of(List.of("SELECT " + function + "()", "FETCH ALL FROM opened"),
+        List.of("PREPARE p AS SELECT id, v FROM " + table, "EXECUTE p"))) {
+      GatewayUnderTest.Response response = engine().gateway().post("/v1/transaction", transactionBody(statements));
       assertRefused(response, "\"v\"");
       assertThat(response.json().getInteger("statementIndex")).isEqualTo(1);
     }
     assertRefused(engine().gateway().post("/v1/query", new JsonObject().put("sql", "CALL " + procedure + "(NULL, NULL)")), "\"a\"");
     assertThat(query("SELECT count(*) FROM " + table, List.of()).getJsonArray("rows"))
-        .as("the procedure never ran").isEqualTo(new JsonArray("[[1]]"));
-    JsonArray body = new JsonArray().add(new JsonObject().put("sql", "DECLARE c CURSOR FOR SELECT id, v::text FROM " + table))
-        .add(new JsonObject().put("sql", "FETCH ALL FROM c"));
-    GatewayUnderTest.Response response = engine().gateway().post("/v1/transaction", new JsonObject().put("statements", body));
+        .as("the procedure never ran").isEqualTo(new JsonArray("[[3]]"));
+    assertThat(transaction("PREPARE p AS SELECT id, v::text FROM " + table + " WHERE id = 1", "EXECUTE p")
+        .getJsonObject(1).getJsonArray("rows").getJsonArray(0).getString(1)).as("the workaround").isEqualTo("{{1,2},{3,4}}");
+  }
+
+  private JsonArray transaction(String... statements) {
+    GatewayUnderTest.Response response = engine().gateway().post("/v1/transaction", transactionBody(List.of(statements)));
     assertThat(response.status()).as(response.body()).isEqualTo(200);
-    assertThat(response.json().getJsonArray("results").getJsonObject(1).getJsonArray("rows").getJsonObject(0).getString("v"))
-        .as("the workaround").isEqualTo("{{1,2},{3,4}}");
+    return response.json().getJsonArray("results");
+  }
+
+  private static JsonObject transactionBody(List<String> statements) {
+    JsonArray body = new JsonArray();
+    statements.forEach(sql -> body.add(new JsonObject().put("sql", sql).put("params", new JsonArray(sql.contains("?") ? List.of(0) : List.of()))));
+    return new JsonObject().put("statements", body).put("format", "arrays");
   }
 
   private static void assertRefused(GatewayUnderTest.Response response, String column) {
