@@ -72,7 +72,10 @@ import java.util.stream.Collectors;
  * list of parts, as the last one, {@code dbgw_result}. {@code FETCH}, {@code EXECUTE}, {@code CALL} and
  * {@code MERGE ... RETURNING} cannot be wrapped: they are described on every run (what they return
  * depends on the session), and refused before they run if their result has array columns, since a
- * multi-dimensional value there would be read as null, which SQL's NULL is too.
+ * multi-dimensional value there would be read as null, which SQL's NULL is too. But a cursor declared
+ * through the gateway ({@code DECLARE c CURSOR FOR SELECT ...}) has its query wrapped, and the added
+ * columns are named for the column they serve ({@code dbgw.flat.2}, {@code dbgw.dims.2},
+ * {@code dbgw.array.3}), so the rows FETCH reads from it say themselves how to nest them.
  *
  * <p>A description can go stale: a table altered since, a temporary table of the session that hides
  * one. A wrapped statement the parser then refuses is described again and run once more (outside a
