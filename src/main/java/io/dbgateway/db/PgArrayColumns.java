@@ -58,7 +58,8 @@ import java.util.stream.Collectors;
  *
  * <p>Columns of types the driver does not know (enums, composite types, ranges, extension types, and
  * arrays of those and of domains; the server describes a domain as its base type) it reads as text,
- * and any such text that begins with a brace as a one-dimensional array of texts: an array of more dimensions, or a multirange, comes out wrong. Those
+ * and any such text that begins with a brace as a one-dimensional array of texts; a few it knows
+ * ({@code macaddr}, {@code bit}, {@code xml}, {@code oid}, ...) it asks for in binary and reads as null: an array of more dimensions, or a multirange, comes out wrong. Those
  * columns are sent as text instead ({@code CAST(a AS text)}), each with whether its type is an array
  * ({@code pg_type.typcategory 'A'}, a domain over one too), and an array's text is read here
  * ({@link PgArrayText}): nested arrays of element texts.
@@ -103,6 +104,9 @@ final class PgArrayColumns {
   private static final String IS_ARRAY = "dbgw.array.";
   /** The driver's name for a type it does not know: it reads such values as text, guessing at arrays. */
   private static final String UNKNOWN_TYPE = "UNKNOWN";
+  /** The driver's names for the types it knows but reads as null in binary, the format it asks them in. */
+  private static final Set<String> UNDECODED = Set.of("MACADDR", "MACADDR8", "BIT", "BIT_ARRAY", "VARBIT", "VARBIT_ARRAY",
+      "XML", "XML_ARRAY", "OID", "OID_ARRAY", "HSTORE");
 
   /** Runs SQL text with a collector of its rows. */
   interface Run<R> {
@@ -154,8 +158,8 @@ final class PgArrayColumns {
       int text = 0;
       for (int i = 0; i < result.size(); i++) {
         ColumnDescriptor column = result.get(i);
-        if (column.isArray() && (array == arrays.length || arrays[array++] != i)
-            || unknown(column) && (text == texts.length || texts[text++] != i)) {
+        if (array(column) && (array == arrays.length || arrays[array++] != i)
+            || readAsText(column) && (text == texts.length || texts[text++] != i)) {
           return false;
         }
       }
@@ -320,7 +324,7 @@ final class PgArrayColumns {
   private static String columnsChanged(List<ColumnDescriptor> columns) {
     return "the statement ran (a write stands unless its transaction rolls back), but its result has array columns"
         + " the gateway did not describe (" + names(columns, IntStream.range(0, columns.size())
-            .filter(i -> columns.get(i).isArray() || unknown(columns.get(i))).toArray())
+            .filter(i -> array(columns.get(i)) || readAsText(columns.get(i))).toArray())
         + "): the table changed since, and the PostgreSQL driver reads a multi-dimensional array there as null."
         + " The gateway has forgotten the old description: read the rows again (SELECT), or return the column as a::text"
         + " or to_json(a)";
@@ -490,8 +494,17 @@ final class PgArrayColumns {
     return SqlWords.withQueryStart(statement, SqlSyntax.POSTGRESQL);
   }
 
-  private static boolean unknown(ColumnDescriptor column) {
-    return UNKNOWN_TYPE.equals(column.typeName());
+  /**
+   * Whether the gateway reads a column's values from their text: a type the driver does not know, or one
+   * it knows but reads as null in binary (its {@code DataTypeCodec.decodeBinary} has no case for it).
+   */
+  static boolean readAsText(ColumnDescriptor column) {
+    return UNKNOWN_TYPE.equals(column.typeName()) || UNDECODED.contains(column.typeName());
+  }
+
+  /** Whether a column is an array the driver decodes (it calls {@code macaddr8} an array too). */
+  static boolean array(ColumnDescriptor column) {
+    return column.isArray() && column.typeName() != null && column.typeName().endsWith("_ARRAY") && !readAsText(column);
   }
 
   private static int[] positions(List<ColumnDescriptor> columns, java.util.function.Predicate<ColumnDescriptor> which) {
@@ -513,15 +526,16 @@ final class PgArrayColumns {
     if (marked != null) {
       return marked;
     }
-    int[] arrays = positions(columns, ColumnDescriptor::isArray);
-    if (arrays.length == 0) {
+    int[] lost = positions(columns, c -> array(c) || UNDECODED.contains(c.typeName()));
+    if (lost.length == 0) {
       return Plan.UNDESCRIBED;
     }
     String statement = firstWord(sql);
-    return new Plan(null, arrays, new int[0], columns, Kind.UNWRAPPABLE, "the result of this " + statement
-        + " has array columns (" + names(columns, arrays) + "), which the gateway cannot read whole from a " + statement
-        + ": the PostgreSQL driver reads a multi-dimensional array there as null. Return them as text or JSON instead,"
-        + " a::text or to_json(a), in " + switch (statement) {
+    return new Plan(null, lost, new int[0], columns, Kind.UNWRAPPABLE, "the result of this " + statement
+        + " has columns (" + names(columns, lost) + ") that the gateway reads whole only by wrapping the statement, which"
+        + " a " + statement + " cannot be: the PostgreSQL driver reads a multi-dimensional array there as null (and a bit"
+        + " string, macaddr, xml or oid value always). Return them as text or JSON instead, a::text or to_json(a), in "
+        + switch (statement) {
           case "FETCH" -> "the cursor's query (DECLARE ... CURSOR FOR SELECT a::text ...)";
           case "EXECUTE" -> "the prepared statement (PREPARE ... AS SELECT a::text ...)";
           case "CALL" -> "the procedure's OUT parameters (declared text or json)";
@@ -553,7 +567,7 @@ final class PgArrayColumns {
     }
     int[] covered = arrays.stream().mapToInt(Integer::intValue).toArray();
     if (columns.size() - own != 2 * arrays.size() + texts.size()
-        || !Arrays.equals(positions(columns.subList(0, own), ColumnDescriptor::isArray), covered)) {
+        || !Arrays.equals(positions(columns.subList(0, own), PgArrayColumns::array), covered)) {
       return null;
     }
     return new Plan(sql, covered, texts.stream().mapToInt(Integer::intValue).toArray(), null, Kind.UNWRAPPABLE, null);
@@ -580,8 +594,8 @@ final class PgArrayColumns {
 
   /** @param inline whether the server takes {@code NOT MATERIALIZED} (PostgreSQL 12 and later) */
   static Plan plan(String sql, List<ColumnDescriptor> columns, Kind kind, boolean inline) {
-    int[] arrays = positions(columns, ColumnDescriptor::isArray);
-    int[] texts = positions(columns, PgArrayColumns::unknown);
+    int[] arrays = positions(columns, PgArrayColumns::array);
+    int[] texts = positions(columns, PgArrayColumns::readAsText);
     if (arrays.length == 0 && texts.length == 0) {
       return new Plan(null, arrays, texts, columns, kind, null);
     }
@@ -598,8 +612,8 @@ final class PgArrayColumns {
     for (int i = 0; i < names.size(); i++) {
       String c = "dbgw_c" + (i + 1);
       wrapped.append(i == 0 ? "" : ", ")
-          .append(columns.get(i).isArray() ? "CASE WHEN " + multiDimensional(c) + " THEN NULL ELSE " + c + " END"
-              : unknown(columns.get(i)) ? "CAST(" + c + " AS pg_catalog.text)" : c)
+          .append(array(columns.get(i)) ? "CASE WHEN " + multiDimensional(c) + " THEN NULL ELSE " + c + " END"
+              : readAsText(columns.get(i)) ? "CAST(" + c + " AS pg_catalog.text)" : c)
           .append(" AS ").append(quoted(names.get(i)));
     }
     for (int i : arrays) {

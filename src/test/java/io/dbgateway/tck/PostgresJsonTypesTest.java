@@ -390,6 +390,26 @@ class PostgresJsonTypesTest extends JsonTypesTck {
     assertThat(refused.json().getString("message")).contains("\"a\"").contains("a::text");
   }
 
+  /** Types the driver knows but reads as null in binary (the format it asks them in) come back as their text. */
+  @Test
+  void valuesTheDriverCannotDecodeAreTheirTexts() {
+    JsonObject result = query("SELECT '08:00:2b:01:02:03'::macaddr AS m, '08:00:2b:01:02:03:04:05'::macaddr8 AS m8,"
+        + " B'101'::bit(3) AS b, B'1'::varbit AS vb, '<a/>'::xml AS x, 5::oid AS o, ARRAY[[B'1'], [B'0']]::bit(1)[] AS ba,"
+        + " ARRAY[5::oid] AS oa, NULL::macaddr AS none", List.of(), "objects");
+    assertThat(result.getJsonArray("rows").getJsonObject(0)).isEqualTo(new JsonObject("{\"m\":\"08:00:2b:01:02:03\","
+        + "\"m8\":\"08:00:2b:01:02:03:04:05\",\"b\":\"101\",\"vb\":\"1\",\"x\":\"<a/>\",\"o\":\"5\","
+        + "\"ba\":[[\"1\"],[\"0\"]],\"oa\":[\"5\"],\"none\":null}"));
+    assertThat(result.getJsonArray("columns").stream().map(c -> ((JsonObject) c).getString("type")))
+        .as("described as the driver describes them")
+        .containsExactly("OTHER", "ARRAY", "BIT", "OTHER", "OTHER", "OTHER", "ARRAY", "ARRAY", "OTHER");
+    JsonArray body = new JsonArray().add(new JsonObject().put("sql", "DECLARE c CURSOR FOR SELECT '<a/>'::xml AS x"))
+        .add(new JsonObject().put("sql", "FETCH ALL FROM c"));
+    GatewayUnderTest.Response fetched = engine().gateway().post("/v1/transaction", new JsonObject().put("statements", body));
+    assertThat(fetched.status()).as(fetched.body()).isEqualTo(200);
+    assertThat(fetched.json().getJsonArray("results").getJsonObject(1).getJsonArray("rows").getJsonObject(0).getString("x"))
+        .isEqualTo("<a/>");
+  }
+
   /** A new table {@code (id, columns)} holding {@code rows} ({@code VALUES} text). */
   private String arrayTable(String columns, String rows) {
     String table = Engine.uniqueTable("types");
