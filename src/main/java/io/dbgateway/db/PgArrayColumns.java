@@ -58,9 +58,10 @@ import java.util.stream.Collectors;
  *
  * <p>Columns of types the driver does not know (enums, composite types, ranges, extension types, and
  * arrays of those and of domains; the server describes a domain as its base type) it reads as text,
- * and any such text that begins with a brace as a one-dimensional array of texts; a few it knows
- * ({@code macaddr}, {@code bit}, {@code xml}, {@code oid}, ...) it asks for in binary and reads as null: an array of more dimensions, or a multirange, comes out wrong. Those
- * columns are sent as text instead ({@code CAST(a AS text)}), each with whether its type is an array
+ * and any such text that begins with a brace as a one-dimensional array of texts: an array of more
+ * dimensions, or a multirange, comes out wrong. A few it knows ({@code macaddr}, {@code bit},
+ * {@code xml}, {@code oid}, ...) it asks for in binary and reads as null. Those columns are sent as
+ * text instead ({@code CAST(a AS text)}), each with whether its type is an array
  * ({@code pg_type.typcategory 'A'}, a domain over one too), and an array's text is read here
  * ({@link PgArrayText}): nested arrays of element texts.
  *
