@@ -62,7 +62,7 @@ import java.util.stream.Collectors;
  * dimensions, or a multirange, comes out wrong. A few it knows ({@code macaddr}, {@code bit},
  * {@code xml}, {@code oid}, ...) it asks for in binary and reads as null. Those columns are sent as
  * text instead ({@code CAST(a AS text)}), each with whether its type is an array
- * ({@code pg_type.typcategory 'A'}, a domain over one too), and an array's text is read here
+ * ({@code pg_type.typcategory 'A'}, a domain over one too; or {@code 'P'}, {@code anyarray}), and an array's text is read here
  * ({@link PgArrayText}): nested arrays of element texts.
  *
  * <p>Which columns are arrays must be known before the statement runs (after, the values are gone). The
@@ -624,10 +624,11 @@ final class PgArrayColumns {
           .append("\", CASE WHEN ").append(multiDimensional(c))
           .append(" THEN pg_catalog.array_dims(").append(c).append(") END AS \"" + DIMENSIONS).append(i + 1).append('"');
     }
-    // Whether a value of a type the driver does not know is an array (a domain over one is too): its text is read here.
+    // Whether a value of a type the driver does not know may be an array (a domain over one too; anyarray, a
+    // pseudo-type, in pg_stats): its text is read here, and stays text if it is not an array's.
     for (int i : texts) {
       String c = "dbgw_c" + (i + 1);
-      wrapped.append(", (SELECT t.typcategory = 'A' FROM pg_catalog.pg_type t WHERE t.oid = pg_catalog.pg_typeof(")
+      wrapped.append(", (SELECT t.typcategory IN ('A', 'P') FROM pg_catalog.pg_type t WHERE t.oid = pg_catalog.pg_typeof(")
           .append(c).append(")) AS \"" + IS_ARRAY).append(i + 1).append('"');
     }
     // The empty branch names each column the description named once, and has as many columns.

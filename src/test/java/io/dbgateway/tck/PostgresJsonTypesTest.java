@@ -390,6 +390,15 @@ class PostgresJsonTypesTest extends JsonTypesTck {
     assertThat(refused.json().getString("message")).contains("\"a\"").contains("a::text");
   }
 
+  @Test
+  void anyarrayColumnsOfTheCatalogAreArraysToo() {
+    String table = arrayTable("v text", "(1, 'a'), (2, 'a'), (3, 'b'), (4, 'b'), (5, 'c')");
+    query("ANALYZE " + table, List.of());
+    JsonObject result = query("SELECT most_common_vals AS m FROM pg_stats WHERE tablename = ? AND attname = 'v'",
+        List.of(table), "arrays");
+    assertThat(result.getJsonArray("rows").getJsonArray(0).getJsonArray(0)).containsExactlyInAnyOrder("a", "b");
+  }
+
   /** Types the driver knows but reads as null in binary (the format it asks them in) come back as their text. */
   @Test
   void valuesTheDriverCannotDecodeAreTheirTexts() {
