@@ -1,5 +1,6 @@
 package io.dbgateway.db;
 
+import io.dbgateway.auth.BusCallers;
 import io.dbgateway.auth.Caller;
 import io.dbgateway.error.GatewayException;
 import io.dbgateway.logging.LogContext;
@@ -30,10 +31,21 @@ public final class DatabaseVerticle extends VerticleBase {
       .addHeader(REPLAYED_HEADER, "true");
   private static final DeliveryOptions NOT_REPLAYED = new DeliveryOptions().setCodecName(ReplyCodec.NAME);
 
-  private final Operations operations;
+  /** In cluster mode: a reply may go to another member, which knows only Vert.x's own codecs. */
+  private static final DeliveryOptions REPLAYED_CLUSTERED = new DeliveryOptions().addHeader(REPLAYED_HEADER, "true");
+  private static final DeliveryOptions NOT_REPLAYED_CLUSTERED = new DeliveryOptions();
 
-  public DatabaseVerticle(Operations operations) {
+  private final Operations operations;
+  private final BusCallers callers;
+  private final DeliveryOptions replayed;
+  private final DeliveryOptions notReplayed;
+
+  /** @param callers who sent each message: its API key, or in a single instance its role headers */
+  public DatabaseVerticle(Operations operations, BusCallers callers, boolean clustered) {
     this.operations = operations;
+    this.callers = callers;
+    this.replayed = clustered ? REPLAYED_CLUSTERED : REPLAYED;
+    this.notReplayed = clustered ? NOT_REPLAYED_CLUSTERED : NOT_REPLAYED;
   }
 
   /** Registers the reply codec on {@code vertx}'s event bus before the first instance starts; once is enough. */
@@ -55,7 +67,13 @@ public final class DatabaseVerticle extends VerticleBase {
 
   /** Runs the message's operation as the caller its headers name, and replies with its result or problem. */
   private void serve(Message<JsonObject> message) {
-    Caller caller = Caller.from(message.headers());
+    Caller caller;
+    try {
+      caller = callers.of(message.headers());
+    } catch (GatewayException e) {
+      message.fail(e.problem().status(), e.problem().toJson().encode());
+      return;
+    }
     LogContext.enter(RequestId.accept(message.headers().get(RequestId.BUS_HEADER)), caller.keyId());
     Future<SqlExecutor.Outcome> result;
     try {
@@ -64,7 +82,7 @@ public final class DatabaseVerticle extends VerticleBase {
       result = operations.finish(message.address(), caller, System.nanoTime(), Future.failedFuture(e));
     }
     result.onComplete(
-        outcome -> message.reply(outcome.body(), outcome.replayed() ? REPLAYED : NOT_REPLAYED),
+        outcome -> message.reply(outcome.body(), outcome.replayed() ? replayed : notReplayed),
         failure -> {
           var problem = ((GatewayException) failure).problem();
           message.fail(problem.status(), problem.toJson().encode());
