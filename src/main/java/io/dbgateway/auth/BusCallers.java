@@ -6,7 +6,9 @@ import io.vertx.core.MultiMap;
 
 /**
  * Who sent a message to one of the gateway's event-bus addresses. A message may carry an API key in the
- * {@value #API_KEY_HEADER} header, checked as a Bearer token is: it is then that key's caller. Without
+ * {@value #API_KEY_HEADER} header, checked as a Bearer token is: it is then that key's caller (with
+ * reading rights only, if its role header says {@code read}: a header can lower a key's rights, never
+ * raise them). Without
  * one, a single instance trusts the message's role headers ({@link Caller#from}): only code in its own
  * JVM can reach its event bus. A clustered event bus reaches every member, so in cluster mode a message
  * without a key is refused: membership alone is not trusted (docs/cluster.md).
@@ -35,8 +37,11 @@ public final class BusCallers {
       return secret != null || clustered ? Caller.ANONYMOUS : Caller.from(headers);
     }
     if (secret != null) {
-      return keys.authenticate(secret).orElseThrow(() -> GatewayException.of(ErrorCode.UNAUTHORIZED,
+      Caller byKey = keys.authenticate(secret).orElseThrow(() -> GatewayException.of(ErrorCode.UNAUTHORIZED,
           "the key in the " + API_KEY_HEADER + " header is wrong"));
+      // A role header may only lower the key's rights (a gateway forwarding a caller reduced to reading).
+      boolean readOnly = headers.get(Caller.ROLE_HEADER) != null && Role.READ.label().equals(headers.get(Caller.ROLE_HEADER));
+      return readOnly ? byKey.onlyReading() : byKey;
     }
     if (clustered) {
       throw GatewayException.of(ErrorCode.UNAUTHORIZED, "a message on the clustered event bus must carry its API key"

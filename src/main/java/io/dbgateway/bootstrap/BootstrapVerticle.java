@@ -2,6 +2,7 @@ package io.dbgateway.bootstrap;
 
 import io.dbgateway.auth.ApiKeys;
 import io.dbgateway.auth.BusCallers;
+import io.dbgateway.cluster.TransactionOwners;
 import io.dbgateway.resilience.Deadlines;
 import io.dbgateway.error.GatewayException;
 import io.dbgateway.auth.Caller;
@@ -125,11 +126,14 @@ public final class BootstrapVerticle extends VerticleBase {
           streamer = new QueryStreamer(vertx, executor, config.query().streamFetchRows());
           RequestParser parser = new RequestParser(config.query(), config.limits().maxParams(),
               config.database().databases());
-          operations = new Operations(executor, parser, transactions, namedQueries, metrics);
+          ApiKeys keys = new ApiKeys(config.security().apiKeys());
+          TransactionOwners owners = config.cluster().enabled()
+              ? new TransactionOwners(vertx, keys, Operations.busReplyTimeoutMs(config)) : null;
+          operations = new Operations(executor, parser, transactions, namedQueries, metrics, owners);
           DatabaseVerticle.registerCodec(vertx);
-          BusCallers callers = new BusCallers(new ApiKeys(config.security().apiKeys()), config.cluster().enabled());
-          return vertx.deployVerticle(() -> new DatabaseVerticle(operations, callers, config.cluster().enabled()),
-              instances());
+          BusCallers callers = new BusCallers(keys, config.cluster().enabled());
+          String ownerAddress = owners == null ? null : owners.address();
+          return vertx.deployVerticle(() -> new DatabaseVerticle(operations, callers, ownerAddress), instances());
         })
         .compose(db -> vertx.deployVerticle(
             () -> new HttpVerticle(config, liveness, readiness, limiter, metrics, operations, streamer, clients),

@@ -1,6 +1,7 @@
 package io.dbgateway.db;
 
 import io.dbgateway.auth.BusCallers;
+import io.dbgateway.cluster.TransactionOwners;
 import io.dbgateway.auth.Caller;
 import io.dbgateway.error.GatewayException;
 import io.dbgateway.logging.LogContext;
@@ -40,12 +41,20 @@ public final class DatabaseVerticle extends VerticleBase {
   private final DeliveryOptions replayed;
   private final DeliveryOptions notReplayed;
 
-  /** @param callers who sent each message: its API key, or in a single instance its role headers */
-  public DatabaseVerticle(Operations operations, BusCallers callers, boolean clustered) {
+  /** This instance's address for operations on its transactions sent by other instances; null when single. */
+  private final String ownerAddress;
+
+  /**
+   * @param callers who sent each message: its API key, or in a single instance its role headers
+   * @param ownerAddress in cluster mode, this instance's own address for operations that other instances
+   *     forward to the transactions it owns ({@code cluster.TransactionOwners}); null otherwise
+   */
+  public DatabaseVerticle(Operations operations, BusCallers callers, String ownerAddress) {
     this.operations = operations;
     this.callers = callers;
-    this.replayed = clustered ? REPLAYED_CLUSTERED : REPLAYED;
-    this.notReplayed = clustered ? NOT_REPLAYED_CLUSTERED : NOT_REPLAYED;
+    this.ownerAddress = ownerAddress;
+    this.replayed = ownerAddress != null ? REPLAYED_CLUSTERED : REPLAYED;
+    this.notReplayed = ownerAddress != null ? NOT_REPLAYED_CLUSTERED : NOT_REPLAYED;
   }
 
   /** Registers the reply codec on {@code vertx}'s event bus before the first instance starts; once is enough. */
@@ -60,13 +69,19 @@ public final class DatabaseVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     var bus = vertx.eventBus();
-    return Future.all(operations.addresses().stream()
-        .map(address -> bus.<JsonObject>consumer(address, this::serve).completion())
-        .toList());
+    var consumers = new java.util.ArrayList<Future<Void>>();
+    for (String address : operations.addresses()) {
+      consumers.add(bus.<JsonObject>consumer(address, message -> serve(message, message.address())).completion());
+    }
+    if (ownerAddress != null) {
+      consumers.add(bus.<JsonObject>consumer(ownerAddress, message -> serve(message,
+          message.headers().get(TransactionOwners.OPERATION_HEADER))).completion());
+    }
+    return Future.all(consumers);
   }
 
   /** Runs the message's operation as the caller its headers name, and replies with its result or problem. */
-  private void serve(Message<JsonObject> message) {
+  private void serve(Message<JsonObject> message, String address) {
     Caller caller;
     try {
       caller = callers.of(message.headers());
@@ -77,9 +92,9 @@ public final class DatabaseVerticle extends VerticleBase {
     LogContext.enter(RequestId.accept(message.headers().get(RequestId.BUS_HEADER)), caller.keyId());
     Future<SqlExecutor.Outcome> result;
     try {
-      result = operations.run(message.address(), message.body(), caller);
+      result = operations.run(address, message.body(), caller);
     } catch (RuntimeException e) { // a body that is not a JsonObject
-      result = operations.finish(message.address(), caller, System.nanoTime(), Future.failedFuture(e));
+      result = operations.finish(address, caller, System.nanoTime(), Future.failedFuture(e));
     }
     result.onComplete(
         outcome -> message.reply(outcome.body(), outcome.replayed() ? replayed : notReplayed),

@@ -102,6 +102,26 @@ class ClusterModeTest {
         ReplyException readWrites = failure(member, "dbgateway.query", new JsonObject()
             .put("sql", "INSERT INTO " + table + " (id) VALUES (99)"), key(READ_SECRET));
         assertThat(readWrites.failureCode()).isEqualTo(403);
+
+        // An interactive transaction begun on the first gateway is used and committed through the second
+        // and through the bus; the owner does the work.
+        String txId = post(httpPorts[0], "/v1/transactions", new JsonObject()).getString("txId");
+        assertThat(txId).contains(".");
+        post(httpPorts[1], "/v1/query", new JsonObject().put("txId", txId)
+            .put("sql", "INSERT INTO " + table + " (id, note) VALUES (100, 'in a transaction')"));
+        JsonObject inside = member.eventBus().<JsonObject>request("dbgateway.query", new JsonObject().put("txId", txId)
+            .put("sql", "SELECT count(*) AS n FROM " + table), key(WRITE_SECRET)).await(30, TimeUnit.SECONDS).body();
+        assertThat(inside.getJsonArray("rows").getJsonObject(0).getLong("n")).isEqualTo(7L);
+        assertThat(committedCount(postgres, table)).as("not yet committed").isEqualTo(6);
+        JsonObject committed = post(httpPorts[1], "/v1/transactions/" + txId + "/commit", null);
+        assertThat(committed.getString("txId")).isEqualTo(txId);
+        assertThat(committed.getString("status")).isEqualTo("committed");
+        assertThat(committedCount(postgres, table)).isEqualTo(7);
+        // Another key may not use it, from any instance: the owner checks.
+        String another = post(httpPorts[0], "/v1/transactions", new JsonObject()).getString("txId");
+        assertThat(status(httpPorts[1], "/v1/query", READ_SECRET, new JsonObject().put("txId", another)
+            .put("sql", "SELECT 1 AS one"))).isEqualTo(404);
+        post(httpPorts[1], "/v1/transactions/" + another + "/rollback", null);
       } finally {
         member.close().await(30, TimeUnit.SECONDS);
       }
@@ -118,6 +138,45 @@ class ClusterModeTest {
       }
       // The member that left no longer counts; the gateways stay ready.
       awaitClusterOf(httpPorts[0], 2);
+
+      // The owner of an open transaction dies: its next use through the other instance is a 404 that says
+      // so, and nothing of it committed.
+      String orphan = post(httpPorts[0], "/v1/transactions", new JsonObject()).getString("txId");
+      post(httpPorts[1], "/v1/query", new JsonObject().put("txId", orphan)
+          .put("sql", "INSERT INTO " + table + " (id, note) VALUES (200, 'never committed')"));
+      first.sigkill();
+      awaitClusterOf(httpPorts[1], 1);
+      HttpResponse<String> gone = send(httpPorts[1], "/v1/query", WRITE_SECRET, new JsonObject().put("txId", orphan)
+          .put("sql", "SELECT 1 AS one"));
+      assertThat(gone.statusCode()).as(gone.body()).isEqualTo(404);
+      assertThat(new JsonObject(gone.body()).getString("detail")).contains("left the cluster").contains("rolled back");
+      assertThat(committedCount(postgres, table)).isEqualTo(7);
+    }
+  }
+
+  private static JsonObject post(int port, String path, JsonObject body) throws Exception {
+    HttpResponse<String> answer = send(port, path, WRITE_SECRET, body);
+    assertThat(answer.statusCode()).as(path + ": " + answer.body()).isEqualTo(200);
+    return new JsonObject(answer.body());
+  }
+
+  private static int status(int port, String path, String secret, JsonObject body) throws Exception {
+    return send(port, path, secret, body).statusCode();
+  }
+
+  private static HttpResponse<String> send(int port, String path, String secret, JsonObject body) throws Exception {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+        .timeout(Duration.ofSeconds(30)).header("Authorization", "Bearer " + secret);
+    request = body == null ? request.POST(HttpRequest.BodyPublishers.noBody())
+        : request.header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body.encode()));
+    return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static int committedCount(ThrowawayPostgres postgres, String table) throws Exception {
+    try (Connection sql = postgres.connect(); Statement statement = sql.createStatement();
+        ResultSet rows = statement.executeQuery("SELECT count(*) FROM " + table)) {
+      rows.next();
+      return rows.getInt(1);
     }
   }
 
