@@ -103,6 +103,15 @@ class ClusterModeTest {
             .put("sql", "INSERT INTO " + table + " (id) VALUES (99)"), key(READ_SECRET));
         assertThat(readWrites.failureCode()).isEqualTo(403);
 
+        // The example client, a separate JVM, joins and queries with the write key; without a key it is refused.
+        String exampleMembers = "127.0.0.1:" + clusterPorts[0];
+        Example withKey = example(name, exampleMembers, WRITE_SECRET, "SELECT count(*) AS n FROM " + table);
+        assertThat(withKey.exit()).as(withKey.output()).isZero();
+        assertThat(withKey.output()).contains("\"n\":6");
+        Example withoutKey = example(name, exampleMembers, null, "SELECT 1 AS one");
+        assertThat(withoutKey.exit()).as(withoutKey.output()).isEqualTo(1);
+        assertThat(withoutKey.output()).contains("problem 401").contains(BusCallers.API_KEY_HEADER);
+
         // An interactive transaction begun on the first gateway is used and committed through the second
         // and through the bus; the owner does the work.
         String txId = post(httpPorts[0], "/v1/transactions", new JsonObject()).getString("txId");
@@ -152,6 +161,27 @@ class ClusterModeTest {
       assertThat(new JsonObject(gone.body()).getString("detail")).contains("left the cluster").contains("rolled back");
       assertThat(committedCount(postgres, table)).isEqualTo(7);
     }
+  }
+
+  private record Example(int exit, String output) {}
+
+  /** examples/cluster-client run as its README says, in a JVM of its own (source-file mode). */
+  private static Example example(String name, String members, String key, String sql) throws Exception {
+    String javaBin = java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    ProcessBuilder builder = new ProcessBuilder(javaBin, "-cp", System.getProperty("java.class.path"),
+        "examples/cluster-client/ClusterClient.java", sql).redirectErrorStream(true);
+    builder.environment().put("CLUSTER_NAME", name);
+    builder.environment().put("CLUSTER_MEMBERS", members);
+    builder.environment().put("CLUSTER_HOST", "127.0.0.1");
+    builder.environment().put("CLUSTER_PORT", Integer.toString(GatewayUnderTest.freePort()));
+    builder.environment().remove("DBGW_API_KEY");
+    if (key != null) {
+      builder.environment().put("DBGW_API_KEY", key);
+    }
+    Process process = builder.start();
+    String output = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(process.waitFor(120, TimeUnit.SECONDS)).isTrue();
+    return new Example(process.exitValue(), output);
   }
 
   private static JsonObject post(int port, String path, JsonObject body) throws Exception {
