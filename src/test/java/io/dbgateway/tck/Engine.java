@@ -139,7 +139,8 @@ public enum Engine {
 
   /**
    * A statement that runs for about {@code seconds}. SQLite has no sleep: it counts through a recursive
-   * CTE at a rate near this machine's (see {@code SqliteTimeoutTest} where the length must be closer).
+   * CTE, taken to count 2.5 million rows a second ({@code SqliteTimeoutTest} measures the rate, where the
+   * length must be closer).
    */
   public String sleepStatement(double seconds) {
     return switch (this) {
