@@ -18,6 +18,8 @@ public final class HazelcastCluster {
 
   /** How long a silent member stays in the cluster: heartbeats every second, gone after this many missed. */
   static final int MEMBER_TIMEOUT_SECONDS = 10;
+  /** How often a member cut off from the cluster looks for it again, to merge back. */
+  static final int MERGE_DELAY_SECONDS = 5;
 
   private HazelcastCluster() {}
 
@@ -38,6 +40,10 @@ public final class HazelcastCluster {
     config.setProperty("hazelcast.heartbeat.interval.seconds", "1");
     config.setProperty("hazelcast.max.no.heartbeat.seconds", Integer.toString(MEMBER_TIMEOUT_SECONDS));
     config.setProperty("hazelcast.wait.seconds.before.join", "1");
+    // A member that was cut off (paused, partitioned) and dropped looks for the rest of the cluster every
+    // few seconds and merges back into it (Hazelcast waits 300 s by default before the first try).
+    config.setProperty("hazelcast.merge.first.run.delay.seconds", Integer.toString(MERGE_DELAY_SECONDS));
+    config.setProperty("hazelcast.merge.next.run.delay.seconds", Integer.toString(MERGE_DELAY_SECONDS));
     config.setProperty("hazelcast.local.localAddress", cluster.host());
     NetworkConfig network = config.getNetworkConfig();
     network.setPort(cluster.port()).setPortAutoIncrement(false);
