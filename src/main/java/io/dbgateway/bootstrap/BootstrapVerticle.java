@@ -2,6 +2,7 @@ package io.dbgateway.bootstrap;
 
 import io.dbgateway.auth.ApiKeys;
 import io.dbgateway.auth.BusCallers;
+import io.dbgateway.cluster.HazelcastCluster;
 import io.dbgateway.cluster.TransactionOwners;
 import io.dbgateway.resilience.Deadlines;
 import io.dbgateway.error.GatewayException;
@@ -110,6 +111,10 @@ public final class BootstrapVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    if (metrics.clusterManager() != null) {
+      // Each key's request rate is the cluster's: the gateway instances share it (docs/cluster.md).
+      HazelcastCluster.watchGateways(metrics.clusterManager(), limiter::instances);
+    }
     HealthChecks liveness = HealthChecks.create(vertx).register("process", p -> p.complete(Status.OK()));
     HealthChecks readiness = readiness();
     return DatabaseWaiter.forNodes(vertx, config.database(), jdbcNodes()).await()
@@ -128,7 +133,7 @@ public final class BootstrapVerticle extends VerticleBase {
               config.database().databases());
           ApiKeys keys = new ApiKeys(config.security().apiKeys());
           TransactionOwners owners = config.cluster().enabled()
-              ? new TransactionOwners(vertx, keys, Operations.busReplyTimeoutMs(config)) : null;
+              ? new TransactionOwners(vertx, keys, metrics.clusterManager(), Operations.busReplyTimeoutMs(config)) : null;
           operations = new Operations(executor, parser, transactions, namedQueries, metrics, owners);
           DatabaseVerticle.registerCodec(vertx);
           BusCallers callers = new BusCallers(keys, config.cluster().enabled());

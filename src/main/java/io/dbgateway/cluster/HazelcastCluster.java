@@ -1,5 +1,8 @@
 package io.dbgateway.cluster;
 
+import com.hazelcast.cluster.Cluster;
+import com.hazelcast.cluster.MembershipEvent;
+import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.NetworkConfig;
@@ -8,6 +11,8 @@ import io.dbgateway.config.HostAndPort;
 import io.vertx.core.spi.cluster.ClusterManager;
 import io.vertx.spi.cluster.hazelcast.ConfigUtil;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import java.util.function.Consumer;
+import java.util.function.IntConsumer;
 
 /**
  * The cluster manager of cluster mode: Hazelcast, joined over TCP to the listed members (never multicast),
@@ -21,14 +26,66 @@ public final class HazelcastCluster {
   /** How often a member cut off from the cluster looks for it again, to merge back. */
   static final int MERGE_DELAY_SECONDS = 5;
 
+  private static final String ROLE_ATTRIBUTE = "dbgateway.role";
+  private static final String GATEWAY = "gateway";
+
   private HazelcastCluster() {}
+
+  /**
+   * Tells {@code left} the node id of every member that leaves the cluster (dies, is dropped, or leaves),
+   * from Hazelcast's membership events; the node id is Vert.x's ({@link ClusterManager#getNodeId()}).
+   */
+  public static void onMemberLeft(ClusterManager manager, Consumer<String> left) {
+    if (manager instanceof HazelcastClusterManager hazelcast) {
+      hazelcast.getHazelcastInstance().getCluster().addMembershipListener(new MembershipListener() {
+        @Override
+        public void memberAdded(MembershipEvent event) {}
+
+        @Override
+        public void memberRemoved(MembershipEvent event) {
+          left.accept(event.getMember().getUuid().toString());
+        }
+      });
+    }
+  }
+
+  /**
+   * Tells {@code count} how many gateway instances the cluster holds now, and again at every change of
+   * membership (Hazelcast's own membership events): other Vert.x members are not counted.
+   */
+  public static void watchGateways(ClusterManager manager, IntConsumer count) {
+    if (!(manager instanceof HazelcastClusterManager hazelcast)) {
+      return;
+    }
+    Cluster cluster = hazelcast.getHazelcastInstance().getCluster();
+    Runnable recount = () -> count.accept((int) cluster.getMembers().stream()
+        .filter(member -> GATEWAY.equals(member.getAttribute(ROLE_ATTRIBUTE))).count());
+    cluster.addMembershipListener(new MembershipListener() {
+      @Override
+      public void memberAdded(MembershipEvent event) {
+        recount.run();
+      }
+
+      @Override
+      public void memberRemoved(MembershipEvent event) {
+        recount.run();
+      }
+    });
+    recount.run();
+  }
 
   /** A cluster manager for {@code cluster}, which must be enabled. */
   public static ClusterManager manager(ClusterConfig cluster) {
-    return new HazelcastClusterManager(config(cluster));
+    Config config = config(cluster);
+    // Marks this member as a gateway, so that gateways can be counted apart from other services.
+    config.getMemberAttributeConfig().setAttribute(ROLE_ATTRIBUTE, GATEWAY);
+    return new HazelcastClusterManager(config);
   }
 
-  /** Vert.x's default Hazelcast configuration (its maps for the event bus), with the cluster's settings. */
+  /**
+   * Vert.x's default Hazelcast configuration (its maps for the event bus), with the cluster's settings:
+   * what any member of the cluster needs, a gateway or another service.
+   */
   public static Config config(ClusterConfig cluster) {
     Config config = ConfigUtil.loadConfig();
     config.setClusterName(cluster.name());

@@ -6,6 +6,7 @@ import io.dbgateway.auth.Caller;
 import io.dbgateway.error.ErrorCode;
 import io.dbgateway.error.GatewayException;
 import io.dbgateway.error.Problem;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -13,13 +14,16 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
-import java.security.SecureRandom;
-import java.util.Base64;
+import io.vertx.core.Promise;
+import io.vertx.core.spi.cluster.ClusterManager;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Which instance of a cluster owns an interactive transaction, and the hop to it. An interactive
  * transaction holds a connection of the instance that began it; its id, as clients see it, is that
- * instance's id, a dot, and the id the instance keeps ({@code <instance>.<local id>}). An operation on a
+ * instance's member id in the cluster, a dot, and the id the instance keeps ({@code <instance>.<local id>}). An operation on a
  * transaction of another instance is sent to that instance's own address on the clustered event bus,
  * {@code dbgateway.owner.<instance>}, with the caller's API key, and the owner runs it as any operation.
  * If the owner has left the cluster, its connections closed with it, and the database rolled the
@@ -35,17 +39,38 @@ public final class TransactionOwners {
 
   private final Vertx vertx;
   private final ApiKeys keys;
+  private final ClusterManager members;
   private final String self;
   private final long sendTimeoutMs;
+  /** Operations sent to each owner and not yet answered: failed at once if their owner leaves. */
+  private final Map<String, Set<Waiting>> inFlight = new ConcurrentHashMap<>();
 
-  /** @param sendTimeoutMs how long a forwarded operation may take: the bus reply timeout of every operation */
-  public TransactionOwners(Vertx vertx, ApiKeys keys, long sendTimeoutMs) {
+  /** An operation sent to an owner: its answer, completed on the context of the request that sent it. */
+  private record Waiting(Context context, Promise<Message<JsonObject>> answer) {
+    void ownerLeft() {
+      context.runOnContext(v -> answer.tryFail(new ReplyException(ReplyFailure.NO_HANDLERS, "the owner left")));
+    }
+  }
+
+  /**
+   * @param members the cluster's membership: an instance's id is its member id there
+   * @param sendTimeoutMs how long a forwarded operation may take: the bus reply timeout of every operation
+   */
+  public TransactionOwners(Vertx vertx, ApiKeys keys, ClusterManager members, long sendTimeoutMs) {
     this.vertx = vertx;
     this.keys = keys;
+    this.members = members;
     this.sendTimeoutMs = sendTimeoutMs;
-    byte[] id = new byte[6];
-    new SecureRandom().nextBytes(id);
-    this.self = Base64.getUrlEncoder().withoutPadding().encodeToString(id);
+    this.self = members.getNodeId();
+    HazelcastCluster.onMemberLeft(members, this::left);
+  }
+
+  /** The owner left: what was sent to it will never be answered, and its transactions are gone. */
+  private void left(String owner) {
+    Set<Waiting> waiting = inFlight.remove(owner);
+    if (waiting != null) {
+      waiting.forEach(Waiting::ownerLeft);
+    }
   }
 
   /** This instance's id, the prefix of the transactions it owns. */
@@ -97,8 +122,23 @@ public final class TransactionOwners {
       }
       options.addHeader(BusCallers.API_KEY_HEADER, secret).addHeader(Caller.ROLE_HEADER, caller.role().label());
     }
-    return vertx.eventBus().<JsonObject>request(ADDRESS_PREFIX + owner, body, options)
-        .recover(failure -> Future.failedFuture(problemOf(failure, body.getString("txId"))));
+    String txId = body.getString("txId");
+    if (!members.getNodes().contains(owner)) {
+      return Future.failedFuture(problemOf(new ReplyException(ReplyFailure.NO_HANDLERS, "no such member"), txId));
+    }
+    // Answered by the owner, or failed when the owner leaves before it answers (a bus request would wait
+    // for its whole timeout); completed on this caller's context either way.
+    Waiting sent = new Waiting(vertx.getOrCreateContext(), Promise.promise());
+    Promise<Message<JsonObject>> answer = sent.answer();
+    Set<Waiting> waiting = inFlight.computeIfAbsent(owner, o -> ConcurrentHashMap.newKeySet());
+    waiting.add(sent);
+    vertx.eventBus().<JsonObject>request(ADDRESS_PREFIX + owner, body, options).onComplete(answer::tryComplete,
+        answer::tryFail);
+    if (!members.getNodes().contains(owner)) {
+      left(owner); // it left between the check and the registration
+    }
+    return answer.future().andThen(done -> waiting.remove(sent))
+        .recover(failure -> Future.failedFuture(problemOf(failure, txId)));
   }
 
   /** A failed hop as the caller's problem: the owner's own problem, or the owner gone. */

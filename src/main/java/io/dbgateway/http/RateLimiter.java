@@ -18,8 +18,9 @@ public final class RateLimiter {
   private static final long NANOS_PER_SECOND = 1_000_000_000L;
 
   private final int requestsPerSecond;
-  private final double ratePerNano;
-  private final double capacity;
+  private final int burst;
+  /** This instance's share of each key's rate and burst: the whole, or a part in cluster mode. */
+  private volatile Share share;
   private final LongSupplier nanoTime;
   private final ConcurrentMap<String, Bucket> buckets = new ConcurrentHashMap<>();
 
@@ -30,13 +31,26 @@ public final class RateLimiter {
   /** A clock of its own, for tests. {@code burst} 0 means the same as the rate; a rate of 0 never limits. */
   public RateLimiter(int requestsPerSecond, int burst, LongSupplier nanoTime) {
     this.requestsPerSecond = requestsPerSecond;
-    this.ratePerNano = requestsPerSecond / (double) NANOS_PER_SECOND;
-    this.capacity = burst > 0 ? burst : requestsPerSecond;
+    this.burst = burst > 0 ? burst : requestsPerSecond;
     this.nanoTime = nanoTime;
+    this.share = new Share(requestsPerSecond / (double) NANOS_PER_SECOND, this.burst);
+  }
+
+  /** A rate in tokens per nanosecond, and the most a bucket holds. */
+  private record Share(double ratePerNano, double capacity) {}
+
+  /**
+   * In cluster mode: the gateway instances now in the cluster, which share each key's rate and burst
+   * equally, so that the cluster as a whole admits about what one instance would (docs/cluster.md). A
+   * bucket's capacity is never below one request.
+   */
+  public void instances(int count) {
+    int n = Math.max(1, count);
+    share = new Share(requestsPerSecond / (double) NANOS_PER_SECOND / n, Math.max(1.0, burst / (double) n));
   }
 
   public boolean enabled() {
-    return ratePerNano > 0;
+    return requestsPerSecond > 0;
   }
 
   /**
@@ -47,7 +61,7 @@ public final class RateLimiter {
     if (!enabled()) {
       return 0;
     }
-    return buckets.computeIfAbsent(keyId, id -> new Bucket(capacity, nanoTime.getAsLong())).take();
+    return buckets.computeIfAbsent(keyId, id -> new Bucket(share.capacity(), nanoTime.getAsLong())).take();
   }
 
   /** Takes a token for {@code keyId}; empty when the request may go on, else its 429 with Retry-After. */
@@ -69,7 +83,9 @@ public final class RateLimiter {
 
     synchronized int take() {
       long now = nanoTime.getAsLong();
-      tokens = Math.min(capacity, tokens + (now - updated) * ratePerNano);
+      Share share = RateLimiter.this.share;
+      double ratePerNano = share.ratePerNano();
+      tokens = Math.min(share.capacity(), tokens + (now - updated) * ratePerNano);
       updated = now;
       if (tokens >= 1) {
         tokens -= 1;

@@ -146,6 +146,11 @@ public final class GatewayMetrics {
         .register(registry);
   }
 
+  /** The cluster manager this instance joined with, or null when it is a single instance. */
+  public ClusterManager clusterManager() {
+    return clusterManager;
+  }
+
   /**
    * The readiness payload's view of the cluster: this member's id and the members it sees; a single
    * instance says it is not clustered. A member leaving never makes an instance unready.

@@ -131,6 +131,17 @@ class ClusterModeTest {
         assertThat(status(httpPorts[1], "/v1/query", READ_SECRET, new JsonObject().put("txId", another)
             .put("sql", "SELECT 1 AS one"))).isEqualTo(404);
         post(httpPorts[1], "/v1/transactions/" + another + "/rollback", null);
+
+        // A key's rate is the cluster's: the two gateways (this member is not one) share its burst of 20.
+        int admitted = 0;
+        int limited = 0;
+        for (int i = 0; i < 30; i++) {
+          int status = status(httpPorts[0], "/v1/query", READ_SECRET, new JsonObject().put("sql", "SELECT 1 AS one"));
+          admitted += status == 200 ? 1 : 0;
+          limited += status == 429 ? 1 : 0;
+        }
+        assertThat(admitted + limited).isEqualTo(30);
+        assertThat(admitted).as("half of the burst, plus what refills at half of 2 a second").isBetween(10, 13);
       } finally {
         member.close().await(30, TimeUnit.SECONDS);
       }
@@ -221,6 +232,8 @@ class ClusterModeTest {
     env.put("DB_PASS", postgres.password());
     env.put("GATEWAY_HTTP_PORT", Integer.toString(httpPort));
     env.put("GATEWAY_API_KEYS", "app:write:" + WRITE_SECRET + ",reader:read:" + READ_SECRET);
+    env.put("GATEWAY_LIMIT_REQUESTS_PER_SECOND", "2");
+    env.put("GATEWAY_LIMIT_BURST", "20");
     env.put("GATEWAY_CLUSTER", "true");
     env.put("GATEWAY_CLUSTER_NAME", name);
     env.put("GATEWAY_CLUSTER_HOST", "127.0.0.1");

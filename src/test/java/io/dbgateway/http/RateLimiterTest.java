@@ -41,6 +41,26 @@ class RateLimiterTest {
   }
 
   @Test
+  void inAClusterEachOfTheInstancesTakesItsShareOfTheRateAndTheBurst() {
+    RateLimiter limiter = new RateLimiter(8, 8, now::get);
+    limiter.instances(4); // four gateways: 2 a second and a burst of 2 each
+    assertThat(limiter.acquire("k")).isZero();
+    assertThat(limiter.acquire("k")).isZero();
+    assertThat(limiter.acquire("k")).as("this instance's share of the burst is used").isEqualTo(1);
+    now.addAndGet(SECOND / 2); // one token back at 2 per second
+    assertThat(limiter.acquire("k")).isZero();
+    assertThat(limiter.acquire("k")).isEqualTo(1);
+    limiter.instances(1); // the others left: the whole rate again
+    now.addAndGet(SECOND);
+    for (int i = 0; i < 8; i++) {
+      assertThat(limiter.acquire("k")).as("request %d of the whole burst", i + 1).isZero();
+    }
+    RateLimiter tiny = new RateLimiter(1, 1, now::get);
+    tiny.instances(3);
+    assertThat(tiny.acquire("k")).as("a share of the burst is at least one request").isZero();
+  }
+
+  @Test
   void retryAfterIsTheWholeSecondsUntilATokenIsFreeAndAtLeastOne() {
     RateLimiter slow = new RateLimiter(1, 1, now::get);
     assertThat(slow.acquire("k")).isZero();
