@@ -35,6 +35,11 @@
 #           verticle in that JVM keeping BENCH_CONCURRENCY point selects in flight on the event-bus
 #           address dbgateway.query. Prints req/s, p50/p99, the JVM's CPU per request, and the ratio to
 #           the direct pool (target >= 0.9; the direct pool runs here too if "point" is not selected).
+#   cluster The same point select on dbgateway.query from another member of the gateway's cluster (issue #15):
+#           the gateway jar with GATEWAY_CLUSTER=true and an API key, and BusBench in a JVM of its own joined to
+#           the cluster (-Dcluster.members), sending the key in dbgateway-api-key. Prints req/s, p50/p99, the CPU
+#           of the member, the gateway and PostgreSQL, and the ratio to the in-JVM event bus (the bus part runs
+#           too if it is not selected). No target. Not in the default parts.
 #   mixed   60 % point selects, 20 % INSERTs with an Idempotency-Key header (a new key each), 10 % batches
 #           of 3 INSERTs (POST /v1/batch), 10 % atomic transactions of an UPDATE and an INSERT
 #           (POST /v1/transaction): bench/mixed.lua through wrk on the gateway, and the same mix on the
@@ -97,7 +102,7 @@ log() { echo "[bench] $*" >&2; }
 die() { log "FAIL: $*"; exit 1; }
 
 for part in $PARTS; do
-  [[ " point bus mixed stream " == *" $part "* ]] || die "unknown part in BENCH_PARTS: $part (point bus mixed stream)"
+  [[ " point bus cluster mixed stream " == *" $part "* ]] || die "unknown part in BENCH_PARTS: $part (point bus cluster mixed stream)"
 done
 has_part() { [[ " $PARTS " == *" $1 "* ]]; }
 (( WARMUP >= 1 && DURATION >= 2 )) || die "BENCH_WARMUP must be at least 1 and BENCH_DURATION at least 2 (s)"
@@ -554,6 +559,7 @@ part_bus() {
   result=$(grep '^RESULT ' "$WORK/bus.txt") || die "no RESULT line from BusBench"
   log "event bus: $result"
   rps=$(field rps "$result")
+  B_RPS=$rps B_P99=$(field p99_ms "$result")
   local r; r=$(ratio "$rps" "$D_RPS")
   VERDICTS+=("| event bus (same JVM) / direct pool (req/s) | **$r** | ≥ 0.9 | $(verdict "$r >= 0.9") |")
   {
@@ -571,6 +577,52 @@ part_bus() {
     printf '| direct pool (from the point part) | %.0f | | %.2f | | | | |\n' "$D_RPS" "$D_P99"
     echo
     echo "- event bus / direct pool: **$r** (target ≥ 0.9). The bench JVM's CPU is the gateway's and the load verticle's together."
+  } >"$section"
+  SECTIONS+=("$section")
+}
+
+# --- part: cluster --------------------------------------------------------------------------------
+# The same point select on dbgateway.query from another member of the gateway's cluster (issue #15): the
+# gateway jar in cluster mode, and BusBench in a JVM of its own, joined to the cluster, sending with a key.
+part_cluster() {
+  local section=$WORK/section-cluster.md load=$(load1) start result rps gw_port c_port secret r
+  [[ -n ${B_RPS:-} ]] || part_bus
+  load=$(load1)
+  gw_port=$(free_port); c_port=$(free_port); secret="bench-cluster-$(date +%s%N)"
+  gateway_start "$WORK/gateway-cluster.log" "$JAR" "$gw_port" -- "${GW_ENV[@]}" GATEWAY_CLUSTER=true \
+    GATEWAY_CLUSTER_NAME="bench-$$" GATEWAY_CLUSTER_HOST=127.0.0.1 GATEWAY_CLUSTER_PORT="$c_port" \
+    GATEWAY_API_KEYS="bench:write:$secret"
+  log "cluster: a member in another JVM, $CONCURRENCY in flight on dbgateway.query, ${WARMUP}s warm-up + ${DURATION}s"
+  java -cp "$WORK/bus-classes:$JAR" -Dconcurrency="$CONCURRENCY" -Daccounts="$ACCOUNTS" \
+    -Dwarmup.seconds="$WARMUP" -Dduration.seconds="$DURATION" -Dcluster.name="bench-$$" \
+    -Dcluster.members="127.0.0.1:$c_port" -Dcluster.port="$(free_port)" -Dapi.key="$secret" \
+    bench.BusBench >"$WORK/cluster.txt" 2>&1 &
+  BG_PID=$!
+  start=$(window_start "$WORK/cluster.txt" "$BG_PID") || { tail -40 "$WORK/cluster.txt" >&2; die "BusBench (remote) did not start its load"; }
+  window_cpu "$start" "$BG_PID" "$GW_PID"
+  wait "$BG_PID" || { grep -v '^[[:space:]]*at ' "$WORK/cluster.txt" | tail -40 >&2; die "BusBench (remote) failed"; }
+  BG_PID=
+  gateway_stop
+  result=$(grep '^RESULT ' "$WORK/cluster.txt") || die "no RESULT line from BusBench (remote)"
+  log "cluster: $result"
+  rps=$(field rps "$result")
+  r=$(ratio "$rps" "$B_RPS")
+  VERDICTS+=("| event bus from another cluster member / from the gateway's JVM (req/s) | **$r** | none set | – |")
+  {
+    echo "## Event bus from another cluster member"
+    echo
+    echo "The same request to \`dbgateway.query\` from a Vert.x member of the gateway's Hazelcast cluster in a JVM"
+    echo "of its own (BusBench with \`-Dcluster.members\`, sending its API key in \`dbgateway-api-key\`), against the"
+    echo "gateway jar in cluster mode; beside it, the in-JVM event bus of the bus part. 1-minute load average before: $load."
+    echo
+    echo "| side | req/s | p50 (ms) | p99 (ms) | requests | errors | CPU: member JVM | CPU: gateway | CPU: PostgreSQL |"
+    echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
+    printf '| another member, over the clustered bus | %.0f | %.2f | %.2f | %s | %s | %s | %s | %s |\n' "$rps" \
+      "$(field p50_ms "$result")" "$(field p99_ms "$result")" "$(field requests "$result")" "$(field errors "$result")" \
+      "$(cpu_use "$W_CLIENT" "$W_SECS" "$rps")" "$(cpu_use "$W_SERVER" "$W_SECS" "$rps")" "$(cpu_use "$W_PG" "$W_SECS" "$rps")"
+    printf '| the gateway'"'"'s own JVM (bus part) | %.0f | | %.2f | | | | | |\n' "$B_RPS" "$B_P99"
+    echo
+    echo "- another member / in the gateway's JVM: **$r** (no target: what the hop between JVMs costs)."
   } >"$section"
   SECTIONS+=("$section")
 }
@@ -677,7 +729,7 @@ part_stream() {
   SECTIONS+=("$section")
 }
 
-for part in point bus mixed stream; do
+for part in point bus cluster mixed stream; do
   has_part "$part" || continue
   CURRENT_PART=$part
   "part_$part"

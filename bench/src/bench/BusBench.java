@@ -26,6 +26,11 @@ import java.util.concurrent.TimeUnit;
  * {@code GatewayMetrics}, {@code BootstrapVerticle}, and the public event-bus contract (a JSON body
  * {@code {"sql": ..., "params": [...]}} and a JSON reply with {@code rows}).
  *
+ * <p>With the system property {@code cluster.members}, it starts no gateway: it joins the gateway's
+ * cluster as a plain Vert.x member ({@code cluster.name}, {@code cluster.members}, {@code cluster.port})
+ * and sends with the API key {@code api.key} in the {@code dbgateway-api-key} header, as another service
+ * of the cluster would (docs/cluster.md).
+ *
  * <p>Settings: the gateway's own environment variables (DB_*, GATEWAY_*), and system properties
  * {@code concurrency} (32), {@code accounts} (100000), {@code warmup.seconds}, {@code duration.seconds}.
  * It prints {@code RESULT rps=... p50_ms=... p99_ms=... requests=... errors=...} like DirectPoolBench.
@@ -41,19 +46,28 @@ public final class BusBench {
     long warmupNs = TimeUnit.SECONDS.toNanos(Integer.getInteger("warmup.seconds", 5));
     long measureNs = TimeUnit.SECONDS.toNanos(Integer.getInteger("duration.seconds", 10));
 
-    GatewayConfig config = ConfigLoader.load(System.getenv());
-    GatewayMetrics metrics = new GatewayMetrics();
-    Vertx vertx = metrics.newVertx();
-    try {
-      vertx.deployVerticle(new BootstrapVerticle(config, metrics)).await(120, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      System.err.println("the gateway did not start: " + e);
-      vertx.close();
-      System.exit(2);
+    Vertx vertx;
+    DeliveryOptions options = new DeliveryOptions().setSendTimeout(30_000);
+    if (System.getProperty("cluster.members") != null) {
+      // Remote: this JVM is another member of the gateway's cluster, and sends with an API key.
+      vertx = clusterMember();
+      options.addHeader("dbgateway-api-key", System.getProperty("api.key"));
+      System.err.println("joined the cluster; load: " + concurrency + " in flight on " + ADDRESS);
+    } else {
+      GatewayConfig config = ConfigLoader.load(System.getenv());
+      GatewayMetrics metrics = new GatewayMetrics();
+      vertx = metrics.newVertx();
+      try {
+        vertx.deployVerticle(new BootstrapVerticle(config, metrics)).await(120, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        System.err.println("the gateway did not start: " + e);
+        vertx.close();
+        System.exit(2);
+      }
+      System.err.println("gateway started in process; load: " + concurrency + " in flight on " + ADDRESS);
     }
-    System.err.println("gateway started in process; load: " + concurrency + " in flight on " + ADDRESS);
 
-    Load load = new Load(concurrency, accounts, warmupNs, measureNs);
+    Load load = new Load(concurrency, accounts, warmupNs, measureNs, options);
     vertx.deployVerticle(load).await();
     Load.Outcome outcome;
     try {
@@ -79,6 +93,26 @@ public final class BusBench {
   }
 
 
+  /**
+   * A plain Vert.x joined to the gateway's cluster (system properties {@code cluster.name},
+   * {@code cluster.members}, {@code cluster.port}), as another service of the cluster would be.
+   */
+  static Vertx clusterMember() throws Exception {
+    java.util.List<io.dbgateway.config.HostAndPort> members = new java.util.ArrayList<>();
+    for (String member : System.getProperty("cluster.members").split(",")) {
+      String[] hostPort = member.trim().split(":");
+      members.add(new io.dbgateway.config.HostAndPort(hostPort[0], Integer.parseInt(hostPort[1])));
+    }
+    io.dbgateway.config.ClusterConfig cluster = new io.dbgateway.config.ClusterConfig(true, members, "127.0.0.1",
+        Integer.getInteger("cluster.port"), System.getProperty("cluster.name"));
+    io.vertx.core.VertxOptions options = new io.vertx.core.VertxOptions();
+    options.getEventBusOptions().setHost("127.0.0.1").setClusterPublicHost("127.0.0.1").setPort(0);
+    return Vertx.builder().with(options)
+        .withClusterManager(new io.vertx.spi.cluster.hazelcast.HazelcastClusterManager(
+            io.dbgateway.cluster.HazelcastCluster.config(cluster)))
+        .buildClustered().await(120, TimeUnit.SECONDS);
+  }
+
   /** Keeps {@code concurrency} requests in flight from one event loop, and records their latencies. */
   static final class Load extends VerticleBase {
     record Outcome(long[] latencies, long errors) {}
@@ -86,15 +120,16 @@ public final class BusBench {
     final int concurrency, accounts;
     final long warmupNs, measureNs;
     final Promise<Outcome> done = Promise.promise();
-    final DeliveryOptions options = new DeliveryOptions().setSendTimeout(30_000);
+    final DeliveryOptions options;
     long measureFrom, measureTo;
     long[] latencies = new long[1 << 16];
     int count;
     long errors;
     int running;
 
-    Load(int concurrency, int accounts, long warmupNs, long measureNs) {
+    Load(int concurrency, int accounts, long warmupNs, long measureNs, DeliveryOptions options) {
       this.concurrency = concurrency; this.accounts = accounts; this.warmupNs = warmupNs; this.measureNs = measureNs;
+      this.options = options;
     }
 
     @Override
