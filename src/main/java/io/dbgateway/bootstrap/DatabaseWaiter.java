@@ -1,7 +1,7 @@
 package io.dbgateway.bootstrap;
 
 import io.dbgateway.config.DatabaseConfig;
-import io.dbgateway.config.DbType;
+import io.dbgateway.driver.Jdbc;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -97,7 +97,7 @@ public final class DatabaseWaiter<T> {
     for (Jdbc node : nodes) {
       try (Connection connection = node.connect()) {
         String version = connection.getMetaData().getDatabaseProductVersion();
-        boolean galera = db.type() == DbType.MYSQL && wsrepOn(connection);
+        boolean galera = node.driver().mayBeGalera() && wsrepOn(connection);
         log.info("database {} answered through {} (version {}{})", db.target(), node.node() == null ? db.target()
             : node.node(), version, galera ? ", Galera: wsrep_on is ON" : "");
         return new Reached(node, version, galera);

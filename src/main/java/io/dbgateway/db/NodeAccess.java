@@ -76,7 +76,7 @@ final class NodeAccess {
           }
           return onNode(route, left, () -> attempt.apply(route));
         },
-        failure -> RetrySafety.notCommitted(dialect.type(), failure))
+        failure -> RetrySafety.notCommitted(dialect.driver(), failure))
         .recover(statements::fail);
   }
 

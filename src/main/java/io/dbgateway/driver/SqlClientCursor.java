@@ -1,5 +1,6 @@
-package io.dbgateway.db;
+package io.dbgateway.driver;
 
+import io.dbgateway.db.RowCursor;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Cursor;
 import io.vertx.sqlclient.PreparedStatement;
@@ -14,7 +15,7 @@ import java.util.List;
  * {@code COM_STMT_EXECUTE} with a read-only cursor read with {@code COM_STMT_FETCH n}. PostgreSQL
  * needs a transaction around it.
  */
-final class SqlClientCursor implements RowCursor {
+public final class SqlClientCursor implements RowCursor {
 
   private final PreparedStatement statement;
   private final Cursor cursor;
@@ -24,7 +25,7 @@ final class SqlClientCursor implements RowCursor {
     this.cursor = cursor;
   }
 
-  static Future<RowCursor> open(SqlConnection connection, String sql, Tuple params) {
+  public static Future<RowCursor> open(SqlConnection connection, String sql, Tuple params) {
     return connection.prepare(sql).map(statement -> new SqlClientCursor(statement, statement.cursor(params)));
   }
 
