@@ -55,7 +55,7 @@ class ArchitectureTest {
     noClasses().that().resideOutsideOfPackages("io.dbgateway.driver..", "io.dbgateway.error..")
         .should().dependOnClassesThat().resideInAnyPackage(
             "io.dbgateway.driver.postgres..", "io.dbgateway.driver.mysql..", "io.dbgateway.driver.sqlite..")
-        .because("the rest of the gateway sees a driver through driver.Driver and db.Dialect (error.Failures reads"
+        .because("the rest of the gateway sees a driver through driver.Driver and driver.Dialect (error.Failures reads"
             + " the engines' codes of a failing server, declared in their drivers)")
         .check(MAIN);
   }

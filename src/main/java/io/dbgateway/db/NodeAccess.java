@@ -1,9 +1,12 @@
 package io.dbgateway.db;
 
+import io.dbgateway.driver.Dialect;
 import io.dbgateway.error.ErrorCode;
 import io.dbgateway.error.Failures;
 import io.dbgateway.error.GatewayException;
 import io.dbgateway.error.Problem;
+import io.dbgateway.node.NodeRouter;
+import io.dbgateway.node.Route;
 import io.dbgateway.resilience.RetryPolicy;
 import io.dbgateway.resilience.RetrySafety;
 import io.dbgateway.resilience.RetrySafety.NotSentException;

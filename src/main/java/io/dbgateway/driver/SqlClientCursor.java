@@ -1,6 +1,5 @@
 package io.dbgateway.driver;
 
-import io.dbgateway.db.RowCursor;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Cursor;
 import io.vertx.sqlclient.PreparedStatement;

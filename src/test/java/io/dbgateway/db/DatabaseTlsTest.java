@@ -3,6 +3,7 @@ package io.dbgateway.db;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.dbgateway.node.ConnectionSource;
 import io.dbgateway.tck.GatewayUnderTest;
 import io.dbgateway.tck.GatewayUnderTest.Response;
 import io.dbgateway.testing.TestCertificates;

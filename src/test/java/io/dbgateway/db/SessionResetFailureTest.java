@@ -6,6 +6,7 @@ import io.dbgateway.config.ConfigLoader;
 import io.dbgateway.config.GatewayConfig;
 import io.dbgateway.driver.postgres.PostgresDriver;
 import io.dbgateway.driver.sqlite.SqliteDriver;
+import io.dbgateway.node.ConnectionSource;
 import io.dbgateway.testing.TestServers;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

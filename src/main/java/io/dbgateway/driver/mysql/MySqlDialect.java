@@ -1,17 +1,17 @@
 package io.dbgateway.driver.mysql;
 
 import io.dbgateway.api.ColumnMetadata;
-import io.dbgateway.db.ConnectionSource;
-import io.dbgateway.db.Dialect;
-import io.dbgateway.db.JsonValues;
-import io.dbgateway.db.RowCursor;
-import io.dbgateway.db.TypedValues;
+import io.dbgateway.driver.Dialect;
 import io.dbgateway.driver.Driver;
+import io.dbgateway.driver.JsonValues;
+import io.dbgateway.driver.RowCursor;
 import io.dbgateway.driver.SqlClientCursor;
+import io.dbgateway.driver.TypedValues;
 import io.dbgateway.error.ErrorCode;
 import io.dbgateway.error.Failures;
 import io.dbgateway.error.GatewayException;
 import io.dbgateway.error.Problem;
+import io.dbgateway.node.ConnectionSource;
 import io.vertx.core.Future;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;

@@ -1,6 +1,6 @@
 package io.dbgateway.driver.postgres;
 
-import io.dbgateway.db.RowCursor;
+import io.dbgateway.driver.RowCursor;
 import io.dbgateway.sql.SqlScript;
 import io.dbgateway.sql.SqlSyntax;
 import io.dbgateway.sql.SqlWords;

@@ -1,6 +1,6 @@
 package io.dbgateway.driver.postgres;
 
-import io.dbgateway.db.RowCursor;
+import io.dbgateway.driver.RowCursor;
 import io.dbgateway.error.GatewayException;
 import io.dbgateway.sql.PlaceholderRewriter;
 import io.vertx.core.Future;

@@ -1,4 +1,4 @@
-package io.dbgateway.db;
+package io.dbgateway.node;
 
 import io.dbgateway.config.DatabaseConfig;
 import io.dbgateway.config.HostAndPort;

@@ -1,10 +1,10 @@
-package io.dbgateway.db;
+package io.dbgateway.driver;
 
 import io.dbgateway.api.ColumnMetadata;
 import io.dbgateway.api.ParamType;
 import io.dbgateway.config.DbType;
-import io.dbgateway.driver.Driver;
 import io.dbgateway.error.Problem;
+import io.dbgateway.node.ConnectionSource;
 import io.dbgateway.sql.SqlSyntax;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;

@@ -1,4 +1,4 @@
-package io.dbgateway.db;
+package io.dbgateway.node;
 
 import io.dbgateway.error.ErrorCode;
 import io.dbgateway.error.Failures;

@@ -1,4 +1,4 @@
-package io.dbgateway.db;
+package io.dbgateway.driver;
 
 import io.dbgateway.api.ColumnMetadata;
 import io.dbgateway.api.ParamType;
