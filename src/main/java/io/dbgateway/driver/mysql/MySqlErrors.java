@@ -2,7 +2,11 @@ package io.dbgateway.driver.mysql;
 
 import java.util.Set;
 
-/** The MySQL, MariaDB and Galera error numbers the gateway reads, each declared here once. */
+/**
+ * The MySQL, MariaDB and Galera error numbers read outside the dialect (retry safety, failing servers,
+ * privilege refusals, Galera routing), each declared here once; those only {@link MySqlDialect} reads stay
+ * there.
+ */
 public final class MySqlErrors {
 
   private MySqlErrors() {}

@@ -2,7 +2,10 @@ package io.dbgateway.driver.sqlite;
 
 import java.util.Set;
 
-/** The SQLite result codes the gateway reads (the primary code, the low byte of an extended one). */
+/**
+ * The SQLite result codes read outside the dialect (the primary code, the low byte of an extended one);
+ * those only {@link SqliteDialect} reads stay there.
+ */
 public final class SqliteErrors {
 
   private SqliteErrors() {}
