@@ -1,5 +1,11 @@
 package io.dbgateway.bootstrap;
 
+import io.dbgateway.auth.ApiKeys;
+import io.dbgateway.auth.BusCallers;
+import io.dbgateway.cluster.TransactionOwners;
+import io.dbgateway.resilience.Deadlines;
+import io.dbgateway.error.GatewayException;
+import io.dbgateway.auth.Caller;
 import io.dbgateway.api.Addresses;
 import io.dbgateway.api.RequestParser;
 import io.dbgateway.bridge.EventBusBridgeVerticle;
@@ -118,9 +124,14 @@ public final class BootstrapVerticle extends VerticleBase {
           streamer = new QueryStreamer(vertx, executor, config.query().streamFetchRows());
           RequestParser parser = new RequestParser(config.query(), config.limits().maxParams(),
               config.database().databases());
-          operations = new Operations(executor, parser, transactions, namedQueries, metrics);
+          ApiKeys keys = new ApiKeys(config.security().apiKeys());
+          TransactionOwners owners = config.cluster().enabled()
+              ? new TransactionOwners(vertx, keys, Operations.busReplyTimeoutMs(config)) : null;
+          operations = new Operations(executor, parser, transactions, namedQueries, metrics, owners);
           DatabaseVerticle.registerCodec(vertx);
-          return vertx.deployVerticle(() -> new DatabaseVerticle(operations), instances());
+          BusCallers callers = new BusCallers(keys, config.cluster().enabled());
+          String ownerAddress = owners == null ? null : owners.address();
+          return vertx.deployVerticle(() -> new DatabaseVerticle(operations, callers, ownerAddress), instances());
         })
         .compose(db -> vertx.deployVerticle(
             () -> new HttpVerticle(config, liveness, readiness, limiter, metrics, operations, streamer, clients),
@@ -251,12 +262,24 @@ public final class BootstrapVerticle extends VerticleBase {
         .register("galera", p -> p.complete(galeraStatus()))
         .register("migrations", p -> p.complete(migrated.get() ? Status.OK() : Status.KO(
             new JsonObject().put("reason", "migrations have not completed"))))
-        .register("database", PING_TIMEOUT_MS + 500, p -> vertx.eventBus()
-            .request(Addresses.PING, new JsonObject(), new DeliveryOptions().setSendTimeout(PING_TIMEOUT_MS))
-            .onComplete(
-                ok -> p.complete(Status.OK(new JsonObject().put("target", config.database().target()))),
-                failure -> p.complete(Status.KO(new JsonObject().put("reason", "the database does not answer: "
-                    + Problems.fromBus(failure).detail())))));
+        .register("database", PING_TIMEOUT_MS + 500, p -> ping().onComplete(
+            ok -> p.complete(Status.OK(new JsonObject().put("target", config.database().target()))),
+            failure -> p.complete(Status.KO(new JsonObject().put("reason", "the database does not answer: "
+                + Operations.problem(Caller.TRUSTED, failure, "ping").detail())))))
+        .register("cluster", p -> p.complete(Status.OK(metrics.clusterView())));
+  }
+
+  /**
+   * This instance's own ping, not one sent on the event bus: in cluster mode the bus would take it to any
+   * member, and readiness is this instance's.
+   */
+  private Future<Void> ping() {
+    if (executor == null) {
+      return Future.failedFuture(GatewayException.of(io.dbgateway.error.ErrorCode.UNAVAILABLE,
+          "the database verticles are not deployed yet"));
+    }
+    return Deadlines.within(vertx, executor.ping(), PING_TIMEOUT_MS, () -> GatewayException.of(
+        io.dbgateway.error.ErrorCode.TIMEOUT, "no answer within " + PING_TIMEOUT_MS + " ms"));
   }
 
   /** DOWN while any node's breaker is open (a cluster still serves through the others, but says so). */

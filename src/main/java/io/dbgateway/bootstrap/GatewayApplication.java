@@ -32,6 +32,9 @@ public final class GatewayApplication {
    */
   static final String NETTY_JFR = "io.netty.jfr.enabled";
 
+  /** How long joining the cluster may take before start-up fails. */
+  private static final long CLUSTER_JOIN_LIMIT_MS = 60_000;
+
   public static void main(String[] args) {
     if (System.getProperty(NETTY_JFR) == null) {
       System.setProperty(NETTY_JFR, "false");
@@ -48,7 +51,16 @@ public final class GatewayApplication {
     }
     StartupWarmup.start(io.dbgateway.driver.Drivers.of(config.database().type()));
     GatewayMetrics metrics = new GatewayMetrics();
-    Vertx vertx = metrics.newVertx();
+    Vertx vertx;
+    try {
+      // In cluster mode, this joins the cluster first (docs/cluster.md): nothing is served before.
+      vertx = metrics.newVertx(config.cluster()).await(CLUSTER_JOIN_LIMIT_MS, TimeUnit.MILLISECONDS);
+    } catch (Exception e) {
+      log.error("could not join the cluster {} at {}:{} (GATEWAY_CLUSTER_*): {}", config.cluster().name(),
+          config.cluster().host(), config.cluster().port(), e.getMessage());
+      System.exit(EXIT_STARTUP_FAILED);
+      return;
+    }
     long closeLimitMs = config.resilience().shutdownDrain().toMillis() + 10_000;
     Runtime.getRuntime().addShutdownHook(new Thread(() -> close(vertx, closeLimitMs)));
     // SIGTERM is the orchestrator's normal stop: drain, close, and exit 0 rather than the JVM's 143.

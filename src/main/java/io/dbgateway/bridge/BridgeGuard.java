@@ -1,6 +1,7 @@
 package io.dbgateway.bridge;
 
 import io.dbgateway.auth.ApiKeys;
+import io.dbgateway.auth.BusCallers;
 import io.dbgateway.auth.Caller;
 import io.dbgateway.error.ErrorCode;
 import io.dbgateway.error.GatewayException;
@@ -42,7 +43,8 @@ final class BridgeGuard {
    */
   DeliveryOptions admit(JsonObject frame) {
     JsonObject headers = frame.getValue("headers") instanceof JsonObject given ? given : new JsonObject();
-    Caller caller = caller(headers.getString(AUTHORIZATION));
+    String authorization = headers.getString(AUTHORIZATION);
+    Caller caller = caller(authorization);
     limiter.admit(caller.keyId()).ifPresent(problem -> {
       throw new GatewayException(problem);
     });
@@ -50,10 +52,14 @@ final class BridgeGuard {
       throw GatewayException.badRequest("the body must be a JSON object");
     }
     long timeout = headers.getValue(TIMEOUT) instanceof Number n && n.longValue() > 0 ? n.longValue() : defaultTimeoutMs;
-    return new DeliveryOptions()
+    DeliveryOptions options = new DeliveryOptions()
         .setSendTimeout(timeout)
         .addHeader(Caller.KEY_ID_HEADER, caller.keyId())
         .addHeader(Caller.ROLE_HEADER, caller.role().label());
+    // The key itself goes along: in cluster mode the message may be served by another member, which
+    // trusts a key it checks, never role headers (auth.BusCallers).
+    return keys.anonymous() ? options
+        : options.addHeader(BusCallers.API_KEY_HEADER, authorization.substring(BEARER.length()).trim());
   }
 
   /** The key's caller; anonymous when no keys are configured (start-up allows that on loopback only). */

@@ -174,7 +174,27 @@ public final class ConfigLoader {
         bridgePort, folder("migrations"),
         bool("migrationsBaseline"),
         baselineVersion(),
-        folder("queries"));
+        folder("queries"),
+        cluster());
+  }
+
+  /** Cluster mode's settings; off by default, and then the others are not read. */
+  private ClusterConfig cluster() {
+    if (!bool("cluster.enabled")) {
+      return ClusterConfig.OFF;
+    }
+    String members = text("cluster.members").trim();
+    String host = text("cluster.host").trim();
+    if (host.isEmpty()) {
+      problems.add(envOf("cluster.host") + " must name this instance's address for the other members");
+    }
+    String name = text("cluster.name").trim();
+    if (!name.matches("[A-Za-z0-9._-]{1,64}")) {
+      problems.add(envOf("cluster.name") + " must be 1 to 64 letters, digits, '.', '_' or '-', not '" + name + "'");
+    }
+    int port = integer("cluster.port", 1, 65_535);
+    return new ClusterConfig(true, members.isEmpty() ? List.of()
+        : parseHosts(envOf("cluster.members"), members, ClusterConfig.DEFAULT_PORT), host, port, name);
   }
 
   /**
@@ -430,11 +450,16 @@ public final class ConfigLoader {
   }
 
   private List<HostAndPort> parseHosts(String value, int defaultPort) {
+    return parseHosts("DB_HOST", value, defaultPort);
+  }
+
+  /** A {@code host[:port],...} list named by {@code setting} (its environment variable, for the problems). */
+  private List<HostAndPort> parseHosts(String setting, String value, int defaultPort) {
     List<HostAndPort> hosts = new ArrayList<>();
     for (String part : value.split(",", -1)) {
       String entry = part.trim();
       if (entry.isEmpty()) {
-        problems.add("DB_HOST '" + value + "' has an empty entry");
+        problems.add(setting + " '" + value + "' has an empty entry");
         continue;
       }
       int colon = entry.lastIndexOf(':');
@@ -445,7 +470,7 @@ public final class ConfigLoader {
       }
       String host = entry.substring(0, colon);
       if (host.isEmpty()) {
-        problems.add("DB_HOST entry '" + entry + "' has no host name");
+        problems.add(setting + " entry '" + entry + "' has no host name");
         continue;
       }
       try {
@@ -455,7 +480,7 @@ public final class ConfigLoader {
         }
         hosts.add(new HostAndPort(host, port));
       } catch (NumberFormatException e) {
-        problems.add("DB_HOST entry '" + entry + "' has an invalid port");
+        problems.add(setting + " entry '" + entry + "' has an invalid port");
       }
     }
     return hosts;

@@ -23,4 +23,5 @@ public record GatewayConfig(
     Path migrations,
     boolean migrationsBaseline,
     String migrationsBaselineVersion,
-    Path queries) {}
+    Path queries,
+    ClusterConfig cluster) {}

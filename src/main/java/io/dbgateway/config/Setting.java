@@ -122,7 +122,17 @@ public record Setting(String key, String env, String defaultValue, String meanin
           "`true` lets Flyway start on an existing schema that has no history table: it records a baseline at `GATEWAY_MIGRATIONS_BASELINE_VERSION`, then applies the migrations after it"),
       new Setting("migrationsBaselineVersion", "GATEWAY_MIGRATIONS_BASELINE_VERSION", "auto",
           "the version that baseline is recorded at, such as `2` or `2.1`. `auto` reads the existing `auth_user`: with the standard's columns (as the standard's own initialisation made it), 2, so the shipped V1 and V2 are skipped; with V1's `password_hash`, 1; none, 0 (every migration runs). Name the version when the schema also holds what migrations of your own would create"),
-      new Setting("queries", "GATEWAY_QUERIES", "conf/queries", "the named-query files (`*.json`); a folder named explicitly must exist"));
+      new Setting("queries", "GATEWAY_QUERIES", "conf/queries", "the named-query files (`*.json`); a folder named explicitly must exist"),
+      new Setting("cluster.enabled", "GATEWAY_CLUSTER", "false",
+          "`true` joins a clustered Vert.x event bus (Hazelcast, TCP discovery): see [docs/cluster.md](docs/cluster.md)"),
+      new Setting("cluster.members", "GATEWAY_CLUSTER_MEMBERS", "",
+          "the members to join, `host:port[,host:port...]` (the port defaults to 5701); empty: this instance starts the cluster alone"),
+      new Setting("cluster.host", "GATEWAY_CLUSTER_HOST", "127.0.0.1",
+          "this instance's cluster address: the host other members list in `GATEWAY_CLUSTER_MEMBERS`, and the event bus's"),
+      new Setting("cluster.port", "GATEWAY_CLUSTER_PORT", "5701",
+          "this instance's cluster-manager port (Hazelcast's default 5701); the event bus picks a free port of its own"),
+      new Setting("cluster.name", "GATEWAY_CLUSTER_NAME", "dbgateway",
+          "members join only a cluster of the same name, so two clusters on one network stay apart"));
 
   /** The config file itself can only be named by the environment. */
   public static final String CONFIG_FILE_ENV = "GATEWAY_CONFIG";

@@ -1,5 +1,7 @@
 package io.dbgateway.db;
 
+import io.dbgateway.auth.BusCallers;
+import io.dbgateway.cluster.TransactionOwners;
 import io.dbgateway.auth.Caller;
 import io.dbgateway.error.GatewayException;
 import io.dbgateway.logging.LogContext;
@@ -30,10 +32,29 @@ public final class DatabaseVerticle extends VerticleBase {
       .addHeader(REPLAYED_HEADER, "true");
   private static final DeliveryOptions NOT_REPLAYED = new DeliveryOptions().setCodecName(ReplyCodec.NAME);
 
-  private final Operations operations;
+  /** In cluster mode: a reply may go to another member, which knows only Vert.x's own codecs. */
+  private static final DeliveryOptions REPLAYED_CLUSTERED = new DeliveryOptions().addHeader(REPLAYED_HEADER, "true");
+  private static final DeliveryOptions NOT_REPLAYED_CLUSTERED = new DeliveryOptions();
 
-  public DatabaseVerticle(Operations operations) {
+  private final Operations operations;
+  private final BusCallers callers;
+  private final DeliveryOptions replayed;
+  private final DeliveryOptions notReplayed;
+
+  /** This instance's address for operations on its transactions sent by other instances; null when single. */
+  private final String ownerAddress;
+
+  /**
+   * @param callers who sent each message: its API key, or in a single instance its role headers
+   * @param ownerAddress in cluster mode, this instance's own address for operations that other instances
+   *     forward to the transactions it owns ({@code cluster.TransactionOwners}); null otherwise
+   */
+  public DatabaseVerticle(Operations operations, BusCallers callers, String ownerAddress) {
     this.operations = operations;
+    this.callers = callers;
+    this.ownerAddress = ownerAddress;
+    this.replayed = ownerAddress != null ? REPLAYED_CLUSTERED : REPLAYED;
+    this.notReplayed = ownerAddress != null ? NOT_REPLAYED_CLUSTERED : NOT_REPLAYED;
   }
 
   /** Registers the reply codec on {@code vertx}'s event bus before the first instance starts; once is enough. */
@@ -48,23 +69,35 @@ public final class DatabaseVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     var bus = vertx.eventBus();
-    return Future.all(operations.addresses().stream()
-        .map(address -> bus.<JsonObject>consumer(address, this::serve).completion())
-        .toList());
+    var consumers = new java.util.ArrayList<Future<Void>>();
+    for (String address : operations.addresses()) {
+      consumers.add(bus.<JsonObject>consumer(address, message -> serve(message, message.address())).completion());
+    }
+    if (ownerAddress != null) {
+      consumers.add(bus.<JsonObject>consumer(ownerAddress, message -> serve(message,
+          message.headers().get(TransactionOwners.OPERATION_HEADER))).completion());
+    }
+    return Future.all(consumers);
   }
 
   /** Runs the message's operation as the caller its headers name, and replies with its result or problem. */
-  private void serve(Message<JsonObject> message) {
-    Caller caller = Caller.from(message.headers());
+  private void serve(Message<JsonObject> message, String address) {
+    Caller caller;
+    try {
+      caller = callers.of(message.headers());
+    } catch (GatewayException e) {
+      message.fail(e.problem().status(), e.problem().toJson().encode());
+      return;
+    }
     LogContext.enter(RequestId.accept(message.headers().get(RequestId.BUS_HEADER)), caller.keyId());
     Future<SqlExecutor.Outcome> result;
     try {
-      result = operations.run(message.address(), message.body(), caller);
+      result = operations.run(address, message.body(), caller);
     } catch (RuntimeException e) { // a body that is not a JsonObject
-      result = operations.finish(message.address(), caller, System.nanoTime(), Future.failedFuture(e));
+      result = operations.finish(address, caller, System.nanoTime(), Future.failedFuture(e));
     }
     result.onComplete(
-        outcome -> message.reply(outcome.body(), outcome.replayed() ? REPLAYED : NOT_REPLAYED),
+        outcome -> message.reply(outcome.body(), outcome.replayed() ? replayed : notReplayed),
         failure -> {
           var problem = ((GatewayException) failure).problem();
           message.fail(problem.status(), problem.toJson().encode());

@@ -8,7 +8,8 @@ import io.dbgateway.logging.RequestId;
 import io.vertx.core.Handler;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.ext.web.RoutingContext;
-import org.slf4j.Logger;
+import ch.qos.logback.classic.Logger;
+import io.dbgateway.logging.AccessLine;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -23,7 +24,8 @@ public final class AccessLog implements Handler<RoutingContext> {
   /** The access log's logger, so operators can route or silence it on its own. */
   public static final String LOGGER = "dbgateway.access";
 
-  private static final Logger log = LoggerFactory.getLogger(LOGGER);
+  /** Logback's own logger: an access line goes to its appenders as an {@link AccessLine}, built from fields. */
+  private static final Logger log = (Logger) LoggerFactory.getLogger(LOGGER);
   private static final String REQUEST_ID = "dbgateway.requestId";
   private static final String OPERATION = "dbgateway.operation";
 
@@ -94,24 +96,7 @@ public final class AccessLog implements Handler<RoutingContext> {
       return; // silenced by the operator: build nothing
     }
     double ms = Math.round((System.nanoTime() - start) / 10_000.0) / 100.0;
-    String method = ctx.request().method().name();
-    String path = loggedPath(ctx.request().path());
-    int status = ctx.response().getStatusCode();
-    String keyId = HttpCaller.keyIdIfKnown(ctx);
-    String operation = ctx.get(OPERATION);
-    var line = log.atInfo()
-        .addKeyValue("method", method)
-        .addKeyValue("path", path)
-        .addKeyValue("operation", operation)
-        .addKeyValue("status", status)
-        .addKeyValue("durationMs", ms)
-        .addKeyValue("requestId", id)
-        .addKeyValue("keyId", keyId);
-    if (!completed) {
-      line = line.addKeyValue("aborted", true);
-    }
-    // The message is built here rather than from a "{}" pattern: formatting one costs more than the line.
-    line.log(method + " " + path + " " + status + " " + ms + " ms"
-        + (completed ? "" : " (connection closed before the response ended)"));
+    AccessLine.log(log, ctx.request().method().name(), loggedPath(ctx.request().path()), ctx.get(OPERATION),
+        ctx.response().getStatusCode(), ms, id, HttpCaller.keyIdIfKnown(ctx), completed);
   }
 }

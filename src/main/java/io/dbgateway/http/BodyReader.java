@@ -4,6 +4,7 @@ import io.dbgateway.config.HttpConfig;
 import io.dbgateway.error.ErrorCode;
 import io.dbgateway.error.Failures;
 import io.dbgateway.error.Problem;
+import io.dbgateway.resilience.Deadlines;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
@@ -19,7 +20,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * Reads a request body into memory, within bounds that hold before anything is known of the caller:
  * the body limit (413, from {@code Content-Length} before a byte is read), a share of one budget for
  * every body in flight in the process and a smaller one per client address (503, the connection
- * closed), and a time limit for the body to arrive whole (408, the connection closed). The bytes are
+ * closed), and a time limit for the body to arrive whole (408, the connection closed; checked by the event loop's
+ * sweep, so up to 100 ms late). The bytes are
  * given back to the budget when the answer ends. In place of vertx-web's {@code BodyHandler}, which
  * bounds one body only.
  */
@@ -112,7 +114,7 @@ final class BodyReader implements Handler<RoutingContext> {
     private final long declared;
     private Buffer body;
     private long taken;
-    private long timer = -1;
+    private Deadlines.Alarm timeout;
     private boolean over;
 
     Reading(RoutingContext ctx, long declared) {
@@ -133,7 +135,7 @@ final class BodyReader implements Handler<RoutingContext> {
       if (expect != null && expect.equalsIgnoreCase("100-continue") && ctx.request().version() != HttpVersion.HTTP_1_0) {
         ctx.response().writeContinue(); // the caller is known by now: invite the body
       }
-      timer = ctx.vertx().setTimer(http.bodyTimeoutMs(), id -> fail(Problem.of(ErrorCode.REQUEST_TIMEOUT,
+      timeout = Deadlines.alarm(ctx.vertx(), http.bodyTimeoutMs(), () -> fail(Problem.of(ErrorCode.REQUEST_TIMEOUT,
           "the body did not arrive whole within " + http.bodyTimeoutMs() + " ms (GATEWAY_HTTP_BODY_TIMEOUT_MS)")));
       ctx.request()
           .handler(this::chunk)
@@ -172,7 +174,7 @@ final class BodyReader implements Handler<RoutingContext> {
       if (over) {
         return;
       }
-      ctx.vertx().cancelTimer(timer);
+      timeout.cancel();
       ((RoutingContextInternal) ctx).setBody(body);
       ctx.next();
     }
@@ -182,7 +184,9 @@ final class BodyReader implements Handler<RoutingContext> {
         return;
       }
       over = true;
-      ctx.vertx().cancelTimer(timer);
+      if (timeout != null) {
+        timeout.cancel();
+      }
       body = null;
       release();
       if (problem == null) {

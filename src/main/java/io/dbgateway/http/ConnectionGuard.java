@@ -1,6 +1,7 @@
 package io.dbgateway.http;
 
 import io.dbgateway.config.HttpConfig;
+import io.dbgateway.resilience.Deadlines;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.ext.web.RoutingContext;
@@ -13,9 +14,10 @@ import org.slf4j.LoggerFactory;
  * Bounds what a client can hold without sending a request: at most {@code GATEWAY_HTTP_MAX_CONNECTIONS}
  * connections in the process (a new one past it is closed at once), and a connection must deliver a
  * request's headers whole within {@code GATEWAY_HTTP_HEADER_TIMEOUT_MS} of its opening, or of the end of
- * its previous answer, or it is closed; a trickle of header lines does not keep it. (The server's idle
- * timeout closes connections that send nothing at all.) One per HTTP verticle instance: its connections
- * live on its event loop, so the timers need no locks.
+ * its previous answer, or it is closed (checked by the event loop's sweep, so up to 100 ms later); a
+ * trickle of header lines does not keep it. (The server's idle timeout closes connections that send
+ * nothing at all.) One per HTTP verticle instance: its connections live on its event loop, so its state
+ * needs no locks.
  */
 final class ConnectionGuard {
 
@@ -24,13 +26,30 @@ final class ConnectionGuard {
   private final Vertx vertx;
   private final HttpConfig http;
   private final ClientLimits limits;
-  /** The header timer of each connection waiting for a request. */
-  private final Map<HttpConnection, Long> waiting = new HashMap<>();
-  /** Requests each connection has in progress (HTTP/1.1 may pipeline them). */
-  private final Map<HttpConnection, Integer> inProgress = new HashMap<>();
-  /** Connections to close once their current answer is written: nothing more is read off them. */
-  private final java.util.Set<HttpConnection> closing = new java.util.HashSet<>();
+  /** What the guard knows of each open connection. */
+  private final Map<HttpConnection, Guarded> open = new HashMap<>();
   private static final String KEY = "dbgateway.connectionGuard";
+
+  /** One open connection: its header alarm while it waits for a request, and its requests in progress. */
+  private final class Guarded {
+    /** Set while the connection waits for a request's headers. */
+    Deadlines.Alarm headerAlarm;
+    /** Requests in progress (HTTP/1.1 may pipeline them). */
+    int inProgress;
+    /** To be closed once its current answer is written: nothing more is read off it. */
+    boolean closing;
+
+    ConnectionGuard guard() {
+      return ConnectionGuard.this;
+    }
+
+    void stopWaiting() {
+      if (headerAlarm != null) {
+        headerAlarm.cancel();
+        headerAlarm = null;
+      }
+    }
+  }
 
   ConnectionGuard(Vertx vertx, HttpConfig http, ClientLimits limits) {
     this.vertx = vertx;
@@ -40,37 +59,39 @@ final class ConnectionGuard {
 
   /** A connection opened: refused past the cap, else given its time to send a request. */
   void opened(HttpConnection conn, Runnable closed) {
-    int open = limits.connections.incrementAndGet();
+    int count = limits.connections.incrementAndGet();
+    Guarded guarded = new Guarded();
+    open.put(conn, guarded);
     conn.closeHandler(v -> {
       limits.connections.decrementAndGet();
-      cancel(conn);
-      inProgress.remove(conn);
-      closing.remove(conn);
+      guarded.stopWaiting();
+      open.remove(conn);
       closed.run();
     });
-    if (open > http.maxConnections()) {
-      log.debug("closed a connection from {}: {} are open (GATEWAY_HTTP_MAX_CONNECTIONS)", conn.remoteAddress(), open - 1);
+    if (count > http.maxConnections()) {
+      log.debug("closed a connection from {}: {} are open (GATEWAY_HTTP_MAX_CONNECTIONS)", conn.remoteAddress(), count - 1);
       conn.close();
       return;
     }
-    awaitRequest(conn);
+    awaitRequest(conn, guarded);
   }
 
   /** A request's headers arrived (a router handler, before any other): its connection waits no more. */
   void requestArrived(RoutingContext ctx) {
     HttpConnection conn = ctx.request().connection();
-    if (closing.contains(conn)) {
-      // a request pipelined behind one whose framing was in doubt, or whose body was never read
+    Guarded guarded = open.get(conn);
+    if (guarded == null || guarded.closing) {
+      // a request pipelined behind one whose framing was in doubt, or whose body was never read; or on a
+      // connection closed meanwhile
       conn.close();
       return;
     }
-    ctx.put(KEY, this);
-    cancel(conn);
-    inProgress.merge(conn, 1, Integer::sum);
+    ctx.put(KEY, guarded);
+    guarded.stopWaiting();
+    guarded.inProgress++;
     ctx.addEndHandler(done -> {
-      Integer left = inProgress.computeIfPresent(conn, (c, n) -> n <= 1 ? null : n - 1);
-      if (left == null) {
-        awaitRequest(conn);
+      if (--guarded.inProgress == 0 && open.containsKey(conn)) {
+        awaitRequest(conn, guarded);
       }
     });
     ctx.next();
@@ -82,18 +103,18 @@ final class ConnectionGuard {
    */
   static void closeAfterAnswer(RoutingContext ctx) {
     HttpConnection conn = ctx.request().connection();
-    ConnectionGuard guard = ctx.get(KEY);
-    if (guard != null) {
-      guard.closing.add(conn);
+    Guarded guarded = ctx.get(KEY);
+    if (guarded != null) {
+      guarded.closing = true;
     }
     if (!ctx.response().headWritten()) {
       ctx.response().putHeader("Connection", "close");
     }
     ctx.addEndHandler(done -> {
-      if (guard == null || ctx.request().isEnded()) {
+      if (guarded == null || ctx.request().isEnded()) {
         conn.close();
       } else {
-        guard.drainThenClose(ctx, conn);
+        guarded.guard().drainThenClose(ctx, conn);
       }
     });
   }
@@ -117,20 +138,13 @@ final class ConnectionGuard {
         .resume();
   }
 
-  private void awaitRequest(HttpConnection conn) {
-    cancel(conn);
-    waiting.put(conn, vertx.setTimer(http.headerTimeoutMs(), id -> {
-      waiting.remove(conn);
+  private void awaitRequest(HttpConnection conn, Guarded guarded) {
+    guarded.stopWaiting();
+    guarded.headerAlarm = Deadlines.alarm(vertx, http.headerTimeoutMs(), () -> {
+      guarded.headerAlarm = null;
       log.debug("closed a connection from {}: no whole request within {} ms (GATEWAY_HTTP_HEADER_TIMEOUT_MS)",
           conn.remoteAddress(), http.headerTimeoutMs());
       conn.close();
-    }));
-  }
-
-  private void cancel(HttpConnection conn) {
-    Long timer = waiting.remove(conn);
-    if (timer != null) {
-      vertx.cancelTimer(timer);
-    }
+    });
   }
 }

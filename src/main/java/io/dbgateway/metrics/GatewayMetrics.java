@@ -16,8 +16,14 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.circuitbreaker.CircuitBreakerState;
 import io.vertx.core.Handler;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.dbgateway.cluster.HazelcastCluster;
+import io.dbgateway.config.ClusterConfig;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.spi.cluster.ClusterManager;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MetricsDomain;
@@ -60,6 +66,8 @@ public final class GatewayMetrics {
   private final ConcurrentMap<List<String>, Timer> operations = new ConcurrentHashMap<>();
   private final io.dbgateway.auth.AuthFailures authFailures = new io.dbgateway.auth.AuthFailures(System::nanoTime);
   private final HttpServerMeters httpServer = new HttpServerMeters(registry);
+  /** Set once this instance has joined a cluster (cluster mode). */
+  private volatile ClusterManager clusterManager;
 
   public GatewayMetrics() {
     registry.config().meterFilter(new MeterFilter() {
@@ -87,7 +95,14 @@ public final class GatewayMetrics {
 
   /** A Vert.x that reports its pools (named per node), HTTP server, event bus and JVM into this registry. */
   public Vertx newVertx() {
-    MicrometerMetricsOptions options = new MicrometerMetricsOptions()
+    return Vertx.builder()
+        .with(vertxOptions(metricsOptions()))
+        .withMetrics(new MicrometerMetricsFactory(registry))
+        .build();
+  }
+
+  private MicrometerMetricsOptions metricsOptions() {
+    return new MicrometerMetricsOptions()
         .setEnabled(true)
         .setRegistryName(registryName)
         .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true))
@@ -97,14 +112,59 @@ public final class GatewayMetrics {
         .addDisabledMetricsCategory(MetricsDomain.NET_CLIENT)
         // The HTTP server's meters are recorded by the gateway, with the same names (HttpServerMeters).
         .addDisabledMetricsCategory(MetricsDomain.HTTP_SERVER);
+  }
+
+  /**
+   * A Vert.x instance whose event bus is clustered (cluster mode), with the same options and metrics as
+   * {@link #newVertx()}, once it has joined the cluster; or {@link #newVertx()} when cluster mode is off.
+   */
+  public Future<Vertx> newVertx(ClusterConfig cluster) {
+    if (!cluster.enabled()) {
+      return Future.succeededFuture(newVertx());
+    }
+    VertxOptions vertxOptions = vertxOptions(metricsOptions());
+    // The event bus listens on this instance's cluster host, on a free port of its own.
+    vertxOptions.getEventBusOptions().setHost(cluster.host()).setClusterPublicHost(cluster.host()).setPort(0);
+    ClusterManager manager = HazelcastCluster.manager(cluster);
     return Vertx.builder()
-        .with(new VertxOptions().setMetricsOptions(options)
-            // One event loop per core, each with its own lane of connections (node.ConnectionSource).
-            .setEventLoopPoolSize(io.dbgateway.node.Pools.EVENT_LOOPS)
-            // epoll on Linux when its native library loads (netty-transport-native-epoll); NIO elsewhere.
-            .setPreferNativeTransport(true))
+        .with(vertxOptions)
         .withMetrics(new MicrometerMetricsFactory(registry))
-        .build();
+        .withClusterManager(manager)
+        .buildClustered()
+        .onSuccess(joined -> registerMembership(manager));
+  }
+
+  /** The cluster's members, as this instance sees them: a gauge of their count and this member's id. */
+  private void registerMembership(ClusterManager manager) {
+    clusterManager = manager;
+    Gauge.builder("dbgateway.cluster.members", manager, m -> m.isActive() ? m.getNodes().size() : 0)
+        .description("Members of the gateway cluster as this instance sees them (cluster mode)")
+        .register(registry);
+    Gauge.builder("dbgateway.cluster.member", () -> 1)
+        .description("This instance's member id in the gateway cluster (the label; the value is always 1)")
+        .tag("member", manager.getNodeId())
+        .register(registry);
+  }
+
+  /**
+   * The readiness payload's view of the cluster: this member's id and the members it sees; a single
+   * instance says it is not clustered. A member leaving never makes an instance unready.
+   */
+  public JsonObject clusterView() {
+    ClusterManager manager = clusterManager;
+    if (manager == null) {
+      return new JsonObject().put("clustered", false);
+    }
+    return new JsonObject().put("clustered", true).put("self", manager.getNodeId())
+        .put("members", new JsonArray(manager.isActive() ? manager.getNodes() : List.of()));
+  }
+
+  private static VertxOptions vertxOptions(MicrometerMetricsOptions metrics) {
+    return new VertxOptions().setMetricsOptions(metrics)
+        // One event loop per core, each with its own lane of connections (node.ConnectionSource).
+        .setEventLoopPoolSize(io.dbgateway.node.Pools.EVENT_LOOPS)
+        // epoll on Linux when its native library loads (netty-transport-native-epoll); NIO elsewhere.
+        .setPreferNativeTransport(true);
   }
 
   /** The HTTP server's meters ({@code vertx_http_server_*}), which the access log records. */

@@ -6,6 +6,8 @@ import io.dbgateway.api.QueryRequest;
 import io.dbgateway.api.RequestParser;
 import io.dbgateway.auth.Caller;
 import io.dbgateway.auth.RoleRules;
+import io.dbgateway.cluster.TransactionOwners;
+import io.dbgateway.db.DatabaseVerticle;
 import io.dbgateway.db.InteractiveTransactions;
 import io.dbgateway.db.SqlExecutor;
 import io.dbgateway.db.SqlExecutor.Outcome;
@@ -49,8 +51,18 @@ public final class Operations {
   /** An operation on a request's admitted body, for the caller that sent it. */
   private interface Operation extends BiFunction<JsonObject, Caller, Future<Outcome>> {}
 
+  /** In cluster mode, which instance owns each interactive transaction; null for a single instance. */
+  private final TransactionOwners owners;
+
   public Operations(SqlExecutor executor, RequestParser parser, InteractiveTransactions transactions,
       NamedQueries namedQueries, GatewayMetrics metrics) {
+    this(executor, parser, transactions, namedQueries, metrics, null);
+  }
+
+  /** @param owners in cluster mode, where each interactive transaction lives (docs/cluster.md); else null */
+  public Operations(SqlExecutor executor, RequestParser parser, InteractiveTransactions transactions,
+      NamedQueries namedQueries, GatewayMetrics metrics, TransactionOwners owners) {
+    this.owners = owners;
     this.executor = executor;
     this.parser = parser;
     this.guard = new ReadOnlyGuard(executor.dialect().syntax(), executor.dialect().readOnlyRefused(),
@@ -94,15 +106,32 @@ public final class Operations {
     long start = System.nanoTime();
     Future<Outcome> result;
     try {
-      Operation operation = byAddress.get(address);
+      Operation operation = address == null ? null : byAddress.get(address);
       if (operation == null) {
         throw new GatewayException(Problem.of(ErrorCode.NOT_FOUND, "no such operation: " + address));
       }
-      result = operation.apply(admit(address, body, caller), caller);
+      JsonObject admitted = admit(address, body, caller);
+      result = owners == null ? operation.apply(admitted, caller) : inCluster(operation, address, admitted, caller);
     } catch (RuntimeException e) {
       result = Future.failedFuture(e);
     }
     return finish(address, caller, start, result);
+  }
+
+  /**
+   * An operation in cluster mode: one on another instance's transaction goes to that instance; one on
+   * this instance's runs here on the id it keeps, and the ids it answers are the cluster's.
+   */
+  private Future<Outcome> inCluster(Operation operation, String address, JsonObject body, Caller caller) {
+    String txId = body.getValue("txId") instanceof String id ? id : null;
+    String owner = txId == null ? null : owners.ownerOf(txId);
+    if (owner != null) {
+      return owners.forward(owner, address, body, caller).map(reply -> new Outcome(reply.body(),
+          "true".equals(reply.headers().get(DatabaseVerticle.REPLAYED_HEADER))));
+    }
+    JsonObject local = txId == null ? body : body.copy().put("txId", owners.localId(txId));
+    return operation.apply(local, caller).map(outcome -> outcome.body().getValue("txId") instanceof String id
+        ? new Outcome(outcome.body().copy().put("txId", owners.clusterId(id)), outcome.replayed()) : outcome);
   }
 
   /**

@@ -9,9 +9,12 @@ import java.util.function.Supplier;
 
 /**
  * Bounds how long a caller waits for work: {@link #within} with one timer, cancelled when the work ends
- * first; {@link #coarse} with one sweep per event loop, for the deadlines every request has.
+ * first; {@link #coarse} and {@link #alarm} with one sweep per event loop, for the deadlines every request
+ * or connection has.
  */
 public final class Deadlines {
+
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Deadlines.class);
 
   /** How often each event loop's sweep looks for expired work: how late a coarse deadline may fire. */
   static final long SWEEP_MS = 100;
@@ -31,21 +34,20 @@ public final class Deadlines {
     if (work.isComplete()) {
       return work;
     }
-    if (!Context.isOnEventLoopThread() || Vertx.currentContext() == null) {
+    Sweep sweep = sweepOfThisLoop(vertx);
+    if (sweep == null) {
       return within(vertx, work, ms, expired);
     }
-    Sweep sweep = SWEEPS.get();
-    if (sweep == null) {
-      sweep = new Sweep();
-      SWEEPS.set(sweep);
-      Sweep started = sweep;
-      vertx.setPeriodic(SWEEP_MS, id -> started.sweep(System.nanoTime()));
-    }
     Promise<T> answer = Promise.promise();
-    Watched watched = new Watched(System.nanoTime() + ms * 1_000_000, answer, expired);
+    Watched watched = new Watched(System.nanoTime() + ms * 1_000_000, () -> {
+      Throwable failure = expired.get();
+      if (failure != null) {
+        answer.tryFail(failure);
+      }
+    });
     sweep.watching.add(watched);
     work.onComplete(done -> {
-      watched.end();
+      watched.cancel();
       if (done.succeeded()) {
         answer.tryComplete(done.result());
       } else {
@@ -55,27 +57,61 @@ public final class Deadlines {
     return answer.future();
   }
 
-  /** Work one event loop waits on, until it ends or its deadline passes. */
-  private static final class Watched {
-    final long deadlineNanos;
-    Promise<?> answer;
-    Supplier<Throwable> expired;
-    boolean ended;
+  /** An action due at a time unless cancelled first: see {@link #alarm}. */
+  public interface Alarm {
+    /** The action will not run (if it has not yet); what it holds is let go. */
+    void cancel();
+  }
 
-    Watched(long deadlineNanos, Promise<?> answer, Supplier<Throwable> expired) {
+  /**
+   * Runs {@code action} on this event loop once {@code ms} have passed (up to {@link #SWEEP_MS} late),
+   * unless the alarm is cancelled first: a timer for the bounds every connection or request has (header
+   * and body timeouts), which costs a list entry instead of a Vert.x timer set and cancelled each time.
+   * Off an event loop it is a Vert.x timer.
+   */
+  public static Alarm alarm(Vertx vertx, long ms, Runnable action) {
+    Sweep sweep = sweepOfThisLoop(vertx);
+    if (sweep == null) {
+      long timer = vertx.setTimer(Math.max(1, ms), id -> action.run());
+      return () -> vertx.cancelTimer(timer);
+    }
+    Watched watched = new Watched(System.nanoTime() + ms * 1_000_000, action);
+    sweep.watching.add(watched);
+    return watched;
+  }
+
+  /** The sweep of the calling event loop, started on first use; null off an event loop. */
+  private static Sweep sweepOfThisLoop(Vertx vertx) {
+    if (!Context.isOnEventLoopThread() || Vertx.currentContext() == null) {
+      return null;
+    }
+    Sweep sweep = SWEEPS.get();
+    if (sweep == null) {
+      sweep = new Sweep();
+      SWEEPS.set(sweep);
+      Sweep started = sweep;
+      vertx.setPeriodic(SWEEP_MS, id -> started.sweep(System.nanoTime()));
+    }
+    return sweep;
+  }
+
+  /** An action one event loop runs at its deadline, unless cancelled first. */
+  private static final class Watched implements Alarm {
+    final long deadlineNanos;
+    Runnable action;
+
+    Watched(long deadlineNanos, Runnable action) {
       this.deadlineNanos = deadlineNanos;
-      this.answer = answer;
-      this.expired = expired;
+      this.action = action;
     }
 
     /**
-     * The work ended (or expired): nothing more to do, and nothing kept until the sweep drops it. The
-     * answer holds the work's result (a streamed chunk of rows, say), which must not outlive its reader.
+     * Nothing more to do, and nothing kept until the sweep drops it: the action holds the work's answer
+     * (a streamed chunk of rows, say), which must not outlive its reader.
      */
-    void end() {
-      ended = true;
-      answer = null;
-      expired = null;
+    @Override
+    public void cancel() {
+      action = null;
     }
   }
 
@@ -86,15 +122,16 @@ public final class Deadlines {
     void sweep(long now) {
       for (int n = watching.size(); n > 0; n--) {
         Watched watched = watching.poll();
-        if (watched.ended) {
+        Runnable action = watched.action;
+        if (action == null) {
           continue;
         }
         if (now - watched.deadlineNanos >= 0) {
-          Promise<?> answer = watched.answer;
-          Throwable failure = watched.expired.get();
-          watched.end();
-          if (failure != null) {
-            answer.tryFail(failure);
+          watched.cancel();
+          try {
+            action.run();
+          } catch (RuntimeException e) {
+            log.error("a deadline's action failed", e); // the sweep goes on with the others
           }
           continue;
         }

@@ -12,7 +12,9 @@ import io.vertx.circuitbreaker.CircuitBreakerState;
 import io.vertx.circuitbreaker.OpenCircuitException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,11 +34,22 @@ public final class NodeBreaker {
   private final CircuitBreaker breaker;
   private final long resetTimeoutMs;
   private final long callGraceMs;
-  private final AtomicLong openedAt = new AtomicLong();
+  /** Reads the time the Retry-After of an open breaker counts down from. */
+  private final LongSupplier nanoTime;
+  private final AtomicLong openedAtNanos = new AtomicLong();
   private final AtomicLong openings = new AtomicLong();
 
   public NodeBreaker(Vertx vertx, String node, ResilienceConfig config) {
+    this(vertx, node, config, System::nanoTime);
+  }
+
+  /**
+   * A clock of its own, for tests: it times the {@code Retry-After} countdown. The reset timeout and the
+   * failure window stay the library's, on Vert.x timers and the wall clock.
+   */
+  public NodeBreaker(Vertx vertx, String node, ResilienceConfig config, LongSupplier nanoTime) {
     this.vertx = vertx;
+    this.nanoTime = nanoTime;
     this.node = node;
     this.resetTimeoutMs = config.breakerResetTimeout().toMillis();
     this.callGraceMs = config.breakerCallGrace().toMillis();
@@ -53,7 +66,7 @@ public final class NodeBreaker {
             .setNotificationAddress(null))
         .failurePolicy(result -> result.failed() && Failures.isDatabaseDown(result.cause()))
         .openHandler(v -> {
-          openedAt.set(System.currentTimeMillis());
+          openedAtNanos.set(nanoTime.getAsLong());
           openings.incrementAndGet();
           log.warn("circuit breaker for {} is OPEN: the database is failing; answering 503 for {} ms", node, resetTimeoutMs);
         })
@@ -97,7 +110,7 @@ public final class NodeBreaker {
   }
 
   private GatewayException open() {
-    long left = resetTimeoutMs - (System.currentTimeMillis() - openedAt.get());
+    long left = resetTimeoutMs - TimeUnit.NANOSECONDS.toMillis(nanoTime.getAsLong() - openedAtNanos.get());
     int retryAfter = (int) Math.max(1, (left + 999) / 1000);
     return new GatewayException(new Problem(ErrorCode.UNAVAILABLE,
         "the circuit breaker for " + node + " is open: the database is failing", null, null, null, true, retryAfter));

@@ -19,6 +19,11 @@ final class SqlLexer {
     void semicolon(int at);
 
     default void other(char c) {}
+
+    /** {@link #other(char)}, told where the character is. */
+    default void other(char c, int at) {
+      other(c);
+    }
   }
 
   /**
@@ -45,7 +50,7 @@ final class SqlLexer {
         tokens.word(i, stop);
         i = stop;
       } else {
-        tokens.other(c);
+        tokens.other(c, i);
         i++;
       }
     }

@@ -100,6 +100,33 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void clusterModeIsOffByDefaultAndTakesItsMembersHostPortAndName() {
+    assertThat(load().cluster()).isEqualTo(ClusterConfig.OFF);
+    assertThat(load("GATEWAY_CLUSTER_MEMBERS", "not read:while:off").cluster().enabled()).isFalse();
+    ClusterConfig cluster = load("GATEWAY_CLUSTER", "true", "GATEWAY_CLUSTER_MEMBERS", "10.0.0.1:5801, gw2",
+        "GATEWAY_CLUSTER_HOST", "10.0.0.3", "GATEWAY_CLUSTER_PORT", "5802", "GATEWAY_CLUSTER_NAME", "orders-prod").cluster();
+    assertThat(cluster.enabled()).isTrue();
+    assertThat(cluster.members()).containsExactly(new HostAndPort("10.0.0.1", 5801), new HostAndPort("gw2", 5701));
+    assertThat(cluster.host()).isEqualTo("10.0.0.3");
+    assertThat(cluster.port()).isEqualTo(5802);
+    assertThat(cluster.name()).isEqualTo("orders-prod");
+    assertThat(load("GATEWAY_CLUSTER", "true").cluster().members()).isEmpty();
+  }
+
+  @Test
+  void badClusterSettingsAreRefusedAtStartUpNamingTheSetting() {
+    InvalidConfigException e = invalid("GATEWAY_CLUSTER", "true", "GATEWAY_CLUSTER_MEMBERS", "a:1,,b:99999",
+        "GATEWAY_CLUSTER_HOST", " ", "GATEWAY_CLUSTER_PORT", "0", "GATEWAY_CLUSTER_NAME", "two words");
+    assertThat(e.problems())
+        .anyMatch(p -> p.contains("GATEWAY_CLUSTER_MEMBERS") && p.contains("empty entry"))
+        .anyMatch(p -> p.contains("GATEWAY_CLUSTER_MEMBERS entry 'b:99999' has an invalid port"))
+        .anyMatch(p -> p.contains("GATEWAY_CLUSTER_HOST"))
+        .anyMatch(p -> p.contains("GATEWAY_CLUSTER_PORT must be between 1 and 65535"))
+        .anyMatch(p -> p.contains("GATEWAY_CLUSTER_NAME"));
+    assertThat(invalid("GATEWAY_CLUSTER", "yes").getMessage()).contains("GATEWAY_CLUSTER must be true or false");
+  }
+
+  @Test
   void transactionsGetHalfThePoolAndEachKeyHalfOfThatByDefault() {
     TransactionConfig ten = load("DB_POOL_SIZE", "10").transactions();
     assertThat(ten.maxOpen()).isEqualTo(5);

@@ -23,9 +23,6 @@ public abstract class OpenApiConformanceTck {
 
   protected abstract Engine engine();
 
-  /** A query whose 50,000th row fails, long after its stream began. */
-  protected abstract String failsAfterManyRows();
-
   private final OpenApiConformance openApi = OpenApiConformance.get();
   private GatewayUnderTest gateway;
   private String table;
@@ -91,9 +88,8 @@ public abstract class OpenApiConformanceTck {
     answer("/v1/query", select("arrays").put("maxRows", 1), ndjson, 200);
     answer("/v1/query", new JsonObject().put("sql", "SELECT * FROM no_such_table_oa"), ndjson, 400);
     answer("/v1/query", new JsonObject().put("sql", "SELECT 1").put("txId", "nope"), ndjson, 400);
-    Response failedLate = answer("/v1/query", new JsonObject().put("sql", failsAfterManyRows()), ndjson, 200);
-    String[] lines = failedLate.body().split("\n");
-    assertThat(new JsonObject(lines[lines.length - 1]).getJsonObject("error").getString("code")).isEqualTo("SQL_ERROR");
+    // A stream that fails after its first rows ends with an error line: StreamingTck holds that line to the
+    // document on every engine (MariaDB cannot fail a late row by itself; that suite ends its connection).
   }
 
   @Test

@@ -39,9 +39,6 @@ public abstract class IdempotencyTck {
 
   protected abstract Engine engine();
 
-  /** A statement that keeps the database busy for about {@code seconds}, so requests overlap. */
-  protected abstract String slowStatement(double seconds);
-
   private GatewayUnderTest gateway;
   private String table;
 
@@ -277,7 +274,7 @@ public abstract class IdempotencyTck {
     String key = newKey();
     JsonObject tx = new JsonObject().put("statements", new JsonArray()
         .add(insert("race", 1))
-        .add(new JsonObject().put("sql", slowStatement(0.3)))
+        .add(new JsonObject().put("sql", engine().sleepStatement(0.3)))
         .add(new JsonObject().put("sql", "SELECT COUNT(*) AS n FROM " + table + " WHERE name = 'race'")));
 
     List<CompletableFuture<Response>> inFlight = new ArrayList<>();
@@ -307,7 +304,7 @@ public abstract class IdempotencyTck {
     String key = newKey();
     JsonObject tx = new JsonObject().put("statements", new JsonArray()
         .add(insert("row", 7))
-        .add(new JsonObject().put("sql", slowStatement(1.0))));
+        .add(new JsonObject().put("sql", engine().sleepStatement(1.0))));
 
     CompletableFuture<Response> running = gateway.postAsync("/v1/transaction", tx, Map.of(HEADER, key));
     // Watched from outside, in one snapshot per look: the key and the work are never seen apart, and

@@ -8,9 +8,4 @@ class MariaDbIdempotencyTest extends IdempotencyTck {
   protected Engine engine() {
     return Engine.MARIADB;
   }
-
-  @Override
-  protected String slowStatement(double seconds) {
-    return String.format(java.util.Locale.ROOT, "SELECT SLEEP(%.2f) AS slept", seconds);
-  }
 }

@@ -8,9 +8,4 @@ class PostgresIdempotencyTest extends IdempotencyTck {
   protected Engine engine() {
     return Engine.POSTGRESQL;
   }
-
-  @Override
-  protected String slowStatement(double seconds) {
-    return String.format(java.util.Locale.ROOT, "SELECT pg_sleep(%.2f)", seconds);
-  }
 }

@@ -18,7 +18,7 @@ class JsonLayoutTest {
   private final LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
   private final Logger logger = context.getLogger("io.dbgateway.Example");
 
-  private String layout(LoggingEvent event) {
+  private String layout(ch.qos.logback.classic.spi.ILoggingEvent event) {
     JsonLayout layout = new JsonLayout();
     layout.setContext(context);
     layout.start();
@@ -83,5 +83,29 @@ class JsonLayoutTest {
         null);
     JsonObject json = new JsonObject(layout(event));
     assertThat(json.getString("exception")).startsWith("java.lang.IllegalStateException: boom").contains("\tat ");
+  }
+
+  @Test
+  void anAccessLineLaysOutAsTheSameEventWithKeyValuePairsWould() {
+    for (boolean completed : new boolean[] {true, false}) {
+      for (String keyId : new String[] {"app", null}) {
+        AccessLine line = new AccessLine("dbgateway.access", context.getLoggerContextRemoteView(), 1_733_400_000_123L,
+            "vert.x-eventloop-thread-1", "POST", "/v1/\"quoted\"", null, 503, 2.25, "req-1", keyId, completed);
+        LoggingEvent generic = new LoggingEvent(Logger.class.getName(), context.getLogger("dbgateway.access"),
+            Level.INFO, line.getFormattedMessage(), null, null);
+        generic.setTimeStamp(line.timeStamp());
+        generic.setThreadName(line.threadName());
+        line.getKeyValuePairs().forEach(generic::addKeyValuePair);
+
+        String fast = layout(line);
+        assertThat(fast).isEqualTo(layout(generic));
+        JsonObject json = new JsonObject(fast);
+        assertThat(json.getString("message")).startsWith("POST /v1/\"quoted\" 503 2.25 ms");
+        assertThat(json.getValue("status")).isEqualTo(503);
+        assertThat(json.getString("keyId")).isEqualTo(keyId);
+        assertThat(json.containsKey("operation")).isFalse();
+        assertThat(json.containsKey("aborted")).isEqualTo(!completed);
+      }
+    }
   }
 }

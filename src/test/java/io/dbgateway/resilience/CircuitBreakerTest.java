@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dbgateway.tck.GatewayUnderTest;
 import io.dbgateway.tck.GatewayUnderTest.Response;
+import io.dbgateway.testing.Await;
 import io.dbgateway.testing.ThrowawayPostgres;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -37,7 +38,6 @@ class CircuitBreakerTest {
 
   private static final int MAX_FAILURES = 3;
   private static final long RESET_MS = 3000;
-  private static final long FAST_MS = 100;
 
   private ThrowawayPostgres postgres;
   private BreakerLog log;
@@ -191,18 +191,15 @@ class CircuitBreakerTest {
       assertThat(failed.json().getString("code")).isEqualTo("UNAVAILABLE");
       assertThat(fromOpenBreaker(failed)).as("call %d reached the database: %s", i + 1, failed.body()).isFalse();
     }
-    long openedAround = System.nanoTime();
     assertThat(log.statesSince(mark, node)).containsExactly("OPEN");
 
-    // ...then the breaker is open: 503 at once, with Retry-After the time left before the probe.
-    for (int i = 0; i < 20; i++) {
-      long t0 = System.nanoTime();
+    // ...then the breaker is open: 503 without reaching for the database, with Retry-After the time left
+    // before the probe (NodeBreakerTest follows its countdown on a clock of its own).
+    for (int i = 0; i < 10; i++) {
       Response open = gw.post("/v1/query", sql("SELECT 1 AS one"));
-      long ms = (System.nanoTime() - t0) / 1_000_000;
       assertThat(fromOpenBreaker(open)).as(open.body()).isTrue();
       assertThat(open.json().getString("code")).isEqualTo("UNAVAILABLE");
       assertThat(open.json().getBoolean("retryable")).isTrue();
-      assertThat(ms).as("answer time of an open breaker").isLessThan(FAST_MS);
       assertThat(Integer.parseInt(open.header("retry-after"))).isBetween(1, (int) (RESET_MS / 1000));
     }
     // Other operations are refused the same way.
@@ -216,42 +213,27 @@ class CircuitBreakerTest {
     assertThat(breaker.getString("status")).isEqualTo("DOWN");
     assertThat(breaker.getJsonObject("data").getString(node)).isEqualTo("OPEN");
 
-    // Retry-After counts down.
-    sleepUntil(openedAround + TimeUnit.MILLISECONDS.toNanos(RESET_MS / 2 + 200));
-    Response later = gw.post("/v1/query", sql("SELECT 1 AS one"));
-    assertThat(fromOpenBreaker(later)).as(later.body()).isTrue();
-    assertThat(Integer.parseInt(later.header("retry-after"))).isBetween(1, (int) ((RESET_MS + 999) / 1000) - 1);
-
     // Past the reset timeout one probe goes through; the database is still down, so it fails and the
     // breaker opens again for a whole reset timeout.
-    sleepUntil(openedAround + TimeUnit.MILLISECONDS.toNanos(RESET_MS + 300));
-    assertThat(log.statesSince(mark, node)).containsExactly("OPEN", "HALF_OPEN");
+    Await.until("the half-open breaker", () -> log.statesSince(mark, node), List.of("OPEN", "HALF_OPEN")::equals,
+        RESET_MS * 10);
     Response probe = gw.post("/v1/query", sql("SELECT 1 AS one"));
     assertThat(probe.status()).as(probe.body()).isEqualTo(503);
     assertThat(fromOpenBreaker(probe)).as("the probe reached for the database: %s", probe.body()).isFalse();
-    long reopened = System.nanoTime();
     Response again = gw.post("/v1/query", sql("SELECT 1 AS one"));
     assertThat(fromOpenBreaker(again)).as(again.body()).isTrue();
-    assertThat(Integer.parseInt(again.header("retry-after"))).isEqualTo((int) (RESET_MS / 1000));
+    assertThat(Integer.parseInt(again.header("retry-after"))).as("a new reset timeout, not the second left of the old one")
+        .isGreaterThan(1);
     assertThat(log.statesSince(mark, node)).containsExactly("OPEN", "HALF_OPEN", "OPEN");
 
     // The database comes back: the gateway serves again without a restart, once the reset timeout
     // lets a probe through.
     postgres.start();
-    long back = System.nanoTime();
-    Response served = null;
-    long deadline = Math.max(back, reopened) + TimeUnit.MILLISECONDS.toNanos(RESET_MS + 3000);
-    while (System.nanoTime() < deadline) {
-      served = gw.post("/v1/query", sql("SELECT 1 AS one"));
-      if (served.status() == 200) {
-        break;
-      }
-      assertThat(served.status()).as(served.body()).isEqualTo(503);
-      Thread.sleep(50);
-    }
-    assertThat(served.status()).as("served again within the reset timeout: %s", served.body()).isEqualTo(200);
-    long recoveredMs = (System.nanoTime() - Math.max(back, reopened)) / 1_000_000;
-    assertThat(recoveredMs).isLessThanOrEqualTo(RESET_MS + 1000);
+    Await.until("an answer from the database again", () -> {
+      Response served = gw.post("/v1/query", sql("SELECT 1 AS one"));
+      assertThat(served.status()).as(served.body()).isIn(200, 503);
+      return served.status();
+    }, status -> status == 200, RESET_MS * 10);
 
     Response up = gw.get("/health/ready");
     assertThat(up.status()).as(up.body()).isEqualTo(200);
@@ -288,7 +270,6 @@ class CircuitBreakerTest {
     signalPostgres("STOP"); // the server keeps its sockets but answers nothing, like a hung host
     try {
       List<CompletableFuture<Response>> hung = new ArrayList<>();
-      long t0 = System.nanoTime();
       for (int i = 0; i < MAX_FAILURES; i++) {
         hung.add(gw.postAsync("/v1/query", sql("SELECT 1 AS one").put("timeoutMs", 500)));
       }
@@ -298,14 +279,10 @@ class CircuitBreakerTest {
         assertThat(r.json().getString("code")).isEqualTo("UNAVAILABLE");
         assertThat(fromOpenBreaker(r)).as(r.body()).isFalse();
       }
-      long waitedMs = (System.nanoTime() - t0) / 1_000_000;
-      assertThat(waitedMs).as("answered after the call deadline, not hung").isLessThan(5_000);
       assertThat(log.statesSince(mark, node)).containsExactly("OPEN");
 
-      long t1 = System.nanoTime();
       Response open = gw.post("/v1/query", sql("SELECT 1 AS one"));
       assertThat(fromOpenBreaker(open)).as(open.body()).isTrue();
-      assertThat((System.nanoTime() - t1) / 1_000_000).isLessThan(FAST_MS);
       Response down = gw.get("/health/ready");
       assertThat(down.status()).isEqualTo(503);
       assertThat(breakerState(down, node)).isEqualTo("OPEN");
@@ -313,16 +290,8 @@ class CircuitBreakerTest {
       signalPostgres("CONT");
     }
 
-    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(RESET_MS + 5000);
-    Response served = null;
-    while (System.nanoTime() < deadline) {
-      served = gw.post("/v1/query", sql("SELECT 1 AS one"));
-      if (served.status() == 200) {
-        break;
-      }
-      Thread.sleep(50);
-    }
-    assertThat(served.status()).as(served.body()).isEqualTo(200);
+    Await.until("an answer from the database again", () -> gw.post("/v1/query", sql("SELECT 1 AS one")).status(),
+        status -> status == 200, RESET_MS * 10);
     assertThat(breakerState(gw.get("/health/ready"), node)).isEqualTo("CLOSED");
   }
 
@@ -343,13 +312,6 @@ class CircuitBreakerTest {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
-    }
-  }
-
-  private static void sleepUntil(long nanoTime) throws InterruptedException {
-    long left = nanoTime - System.nanoTime();
-    if (left > 0) {
-      TimeUnit.NANOSECONDS.sleep(left);
     }
   }
 }

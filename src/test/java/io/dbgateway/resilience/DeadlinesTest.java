@@ -96,4 +96,38 @@ class DeadlinesTest {
         () -> new IllegalStateException("expired"));
     assertThat(answer.toCompletionStage().toCompletableFuture()).failsWithin(10, TimeUnit.SECONDS);
   }
+
+  @Test
+  void anAlarmRunsOnItsEventLoopAfterItsTimeAndACancelledOneNever() throws Exception {
+    CompletableFuture<Long> rangAfterMs = new CompletableFuture<>();
+    AtomicInteger cancelledRang = new AtomicInteger();
+    CompletableFuture<Thread> loop = new CompletableFuture<>();
+    CompletableFuture<Thread> ranOn = new CompletableFuture<>();
+    long start = System.nanoTime();
+    vertx.runOnContext(v -> {
+      loop.complete(Thread.currentThread());
+      Deadlines.alarm(vertx, 150, () -> {
+        ranOn.complete(Thread.currentThread());
+        rangAfterMs.complete((System.nanoTime() - start) / 1_000_000);
+      });
+      Deadlines.Alarm cancelled = Deadlines.alarm(vertx, 100, cancelledRang::incrementAndGet);
+      vertx.setTimer(20, id -> cancelled.cancel());
+    });
+    assertThat(rangAfterMs.get(10, TimeUnit.SECONDS)).isGreaterThanOrEqualTo(150).isLessThan(150 + Deadlines.SWEEP_MS + 1_000);
+    assertThat(ranOn.get(1, TimeUnit.SECONDS)).isSameAs(loop.get());
+    Thread.sleep(100 + 3 * Deadlines.SWEEP_MS);
+    assertThat(cancelledRang).as("a cancelled alarm never runs").hasValue(0);
+  }
+
+  @Test
+  void anAlarmThatThrowsLeavesTheOthersOfItsSweepToRun() throws Exception {
+    CompletableFuture<Boolean> second = new CompletableFuture<>();
+    vertx.runOnContext(v -> {
+      Deadlines.alarm(vertx, 50, () -> {
+        throw new IllegalStateException("an action that fails");
+      });
+      Deadlines.alarm(vertx, 50, () -> second.complete(true));
+    });
+    assertThat(second.get(10, TimeUnit.SECONDS)).isTrue();
+  }
 }

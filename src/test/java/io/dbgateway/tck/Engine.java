@@ -137,6 +137,53 @@ public enum Engine {
     };
   }
 
+  /**
+   * A statement that runs for about {@code seconds}. SQLite has no sleep: it counts through a recursive
+   * CTE, taken to count 2.5 million rows a second ({@code SqliteTimeoutTest} measures the rate, where the
+   * length must be closer).
+   */
+  public String sleepStatement(double seconds) {
+    return switch (this) {
+      case POSTGRESQL -> String.format(java.util.Locale.ROOT, "SELECT pg_sleep(%.3f) AS slept", seconds);
+      case MARIADB, GALERA -> String.format(java.util.Locale.ROOT, "SELECT SLEEP(%.3f) AS slept", seconds);
+      case SQLITE -> "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < "
+          + (long) (seconds * 2_500_000) + ") SELECT COUNT(*) AS n FROM c";
+    };
+  }
+
+  /**
+   * How many statements whose text contains {@code marker} the server is running now, from its process
+   * list (every node's, on Galera); the asking session is left out. SQLite has no process list.
+   */
+  public int runningStatements(String marker) throws SQLException {
+    return switch (this) {
+      case POSTGRESQL -> countRunning(jdbc(), "SELECT COUNT(*) FROM pg_stat_activity WHERE state = 'active'"
+          + " AND pid <> pg_backend_pid() AND strpos(query, ?) > 0", marker);
+      case MARIADB -> countRunning(jdbc(), MARIADB_RUNNING, marker);
+      case GALERA -> {
+        int running = 0;
+        for (int node = 1; node <= GaleraCluster.SQL_PORTS.size(); node++) {
+          running += countRunning(GaleraCluster.get().connect(node), MARIADB_RUNNING, marker);
+        }
+        yield running;
+      }
+      case SQLITE -> throw new UnsupportedOperationException("SQLite has no process list");
+    };
+  }
+
+  private static final String MARIADB_RUNNING = "SELECT COUNT(*) FROM information_schema.PROCESSLIST"
+      + " WHERE COMMAND <> 'Sleep' AND ID <> CONNECTION_ID() AND LOCATE(?, INFO) > 0";
+
+  private static int countRunning(Connection connection, String sql, String marker) throws SQLException {
+    try (Connection c = connection; var s = c.prepareStatement(sql)) {
+      s.setString(1, marker);
+      try (java.sql.ResultSet rs = s.executeQuery()) {
+        rs.next();
+        return rs.getInt(1);
+      }
+    }
+  }
+
   /** Runs statements directly over JDBC, bypassing the gateway (test set-up). */
   public void execute(String... statements) throws SQLException {
     try (Connection c = jdbc(); var s = c.createStatement()) {

@@ -7,9 +7,4 @@ class GaleraPoolTest extends PoolTck {
   protected Engine engine() {
     return Engine.GALERA;
   }
-
-  @Override
-  protected String slowStatement() {
-    return "SELECT SLEEP(60)";
-  }
 }

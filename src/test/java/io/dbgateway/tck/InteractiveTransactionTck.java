@@ -340,9 +340,8 @@ public abstract class InteractiveTransactionTck {
 
     String idle = beginWithRow(gw, 3);
     try (LogCapture log = LogCapture.attach(InteractiveTransactions.class)) {
-      Thread.sleep(IDLE_MS * 3L);
-      assertThat(log.messagesSince(0)).anyMatch(m -> m.contains(idle.substring(0, 6))
-          && m.contains("idle longer than " + IDLE_MS + " ms") && m.contains("rolled back"));
+      log.await(0, m -> m.contains(idle.substring(0, 6))
+          && m.contains("idle longer than " + IDLE_MS + " ms") && m.contains("rolled back"), IDLE_MS * 10L);
     }
     assertProblem(gw.post("/v1/query", select(idle)), 404, "NOT_FOUND");
     assertProblem(commit(gw, idle), 404, "NOT_FOUND");

@@ -6,9 +6,4 @@ class MariaDbPoolTest extends PoolTck {
   protected Engine engine() {
     return Engine.MARIADB;
   }
-
-  @Override
-  protected String slowStatement() {
-    return "SELECT SLEEP(60)";
-  }
 }

@@ -26,9 +26,6 @@ public abstract class PoolTck {
 
   protected abstract Engine engine();
 
-  /** A statement that holds its connection until its timeout cancels it. */
-  protected abstract String slowStatement();
-
   private GatewayUnderTest gateway;
 
   @BeforeAll
@@ -45,13 +42,23 @@ public abstract class PoolTck {
     gateway.close();
   }
 
+  /** The labels of the pool {@code gateway} writes through (the node a query answers from). */
+  private Map<String, String> writerPool(GatewayUnderTest gateway) {
+    String node = gateway.post("/v1/query", new JsonObject().put("sql", "SELECT 1 AS one")).json().getString("node");
+    String engine = DbType.parse(engine().env().get("DB_TYPE")).orElseThrow().id();
+    return Map.of("pool_type", "sql", "pool_name", Scrape.writerPool(engine, node));
+  }
+
   @Test
   void fullWaitQueueAnswers503AtOnceWhileTheOthersComplete() throws Exception {
-    JsonObject slow = new JsonObject().put("sql", slowStatement()).put("timeoutMs", 1500);
+    Map<String, String> pool = writerPool(gateway);
+    Scrape.await(gateway, s -> s.value("vertx_pool_in_use", pool) == 0, 10_000);
+    // Long enough that a loaded machine still sees the connection held and the queue full.
+    JsonObject slow = new JsonObject().put("sql", engine().slowStatement()).put("timeoutMs", 4000);
     CompletableFuture<Response> holding = gateway.postAsync("/v1/query", slow);
-    Thread.sleep(300);
+    Scrape.await(gateway, s -> s.value("vertx_pool_in_use", pool) == 1, 10_000);
     CompletableFuture<Response> waiting = gateway.postAsync("/v1/query", slow);
-    Thread.sleep(300);
+    Scrape.await(gateway, s -> s.value("vertx_pool_queue_pending", pool) == 1, 10_000);
     Response rejected = gateway.post("/v1/query", new JsonObject().put("sql", "SELECT 1 AS one"));
 
     assertThat(rejected.status()).as(rejected.body()).isEqualTo(503);
@@ -68,15 +75,13 @@ public abstract class PoolTck {
 
   @Test
   void theNodesPoolMetricsShowConnectionsInUseAndRequestsWaiting() throws Exception {
-    String node = gateway.post("/v1/query", new JsonObject().put("sql", "SELECT 1 AS one")).json().getString("node");
-    String engine = DbType.parse(engine().env().get("DB_TYPE")).orElseThrow().id();
-    Map<String, String> pool = Map.of("pool_type", "sql", "pool_name", Scrape.writerPool(engine, node));
+    Map<String, String> pool = writerPool(gateway);
     Scrape idle = Scrape.await(gateway, s -> s.value("vertx_pool_in_use", pool) == 0, 10_000);
     assertThat(idle.value("vertx_pool_queue_pending", pool)).isZero();
     double waits = idle.value("vertx_pool_queue_time_seconds_count", pool);
     double uses = idle.value("vertx_pool_usage_seconds_count", pool);
 
-    JsonObject slow = new JsonObject().put("sql", slowStatement()).put("timeoutMs", 1500);
+    JsonObject slow = new JsonObject().put("sql", engine().slowStatement()).put("timeoutMs", 1500);
     List<CompletableFuture<Response>> inFlight = List.of(gateway.postAsync("/v1/query", slow),
         gateway.postAsync("/v1/query", slow));
     // The pool's one connection in use, and the other request waiting for it.
@@ -133,9 +138,10 @@ public abstract class PoolTck {
     try {
       JsonObject quick = new JsonObject().put("sql", "SELECT 1 AS one");
       String node = busy.post("/v1/query", quick).json().getString("node");
+      Map<String, String> pool = writerPool(busy);
       CompletableFuture<Response> holding = busy.postAsync("/v1/query",
-          new JsonObject().put("sql", slowStatement()).put("timeoutMs", 3500));
-      Thread.sleep(400);
+          new JsonObject().put("sql", engine().slowStatement()).put("timeoutMs", 3500));
+      Scrape.await(busy, s -> s.value("vertx_pool_in_use", pool) == 1, 10_000);
       for (int i = 0; i < 2; i++) {
         Response shed = busy.post("/v1/query", quick);
         assertThat(shed.status()).as(shed.body()).isEqualTo(503);

@@ -6,9 +6,4 @@ class PostgresPoolTest extends PoolTck {
   protected Engine engine() {
     return Engine.POSTGRESQL;
   }
-
-  @Override
-  protected String slowStatement() {
-    return "SELECT pg_sleep(60)";
-  }
 }

@@ -4,6 +4,7 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import java.util.List;
+import java.util.function.Predicate;
 import org.slf4j.LoggerFactory;
 
 /** Captures what one class logs, so tests can check that an event was logged, and when. */
@@ -39,6 +40,13 @@ public final class LogCapture implements AutoCloseable {
 
   public List<String> messagesSince(int mark) {
     return eventsSince(mark).stream().map(ILoggingEvent::getFormattedMessage).toList();
+  }
+
+  /** Waits until a message since {@code mark} matches {@code wanted}; answers it, or fails after {@code timeoutMs}. */
+  public String await(int mark, Predicate<String> wanted, long timeoutMs) throws Exception {
+    List<String> found = Await.until("a matching log message", () -> messagesSince(mark),
+        messages -> messages.stream().anyMatch(wanted), timeoutMs);
+    return found.stream().filter(wanted).findFirst().orElseThrow();
   }
 
   public void detach() {

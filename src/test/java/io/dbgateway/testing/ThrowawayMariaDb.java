@@ -24,23 +24,8 @@ public final class ThrowawayMariaDb extends ThrowawayServer {
     }
 
     private ThrowawayMariaDb(Path mariadbd) {
-        super("mariadb", "mysql");
+        super("mariadb", "mysql", "mariadb", "connectTimeout=5000&socketTimeout=5000", "TERM");
         this.mariadbd = mariadbd;
-    }
-
-    @Override
-    public String jdbcUrl() {
-        return "jdbc:mariadb://" + host() + ":" + port() + "/" + database();
-    }
-
-    @Override
-    protected String probeUrl() {
-        return jdbcUrl() + "?connectTimeout=5000&socketTimeout=5000";
-    }
-
-    @Override
-    protected String stopSignal() {
-        return "TERM";
     }
 
     /**
@@ -93,8 +78,7 @@ public final class ThrowawayMariaDb extends ThrowawayServer {
 
     private static Path requireBinaries() {
         if (!Files.isExecutable(MARIADBD) || !Files.isExecutable(INSTALL_DB)) {
-            throw new IllegalStateException("MariaDB server binaries not found (" + MARIADBD + ", " + INSTALL_DB
-                    + "). Install them with:\n" + INSTALL_HINT + "\n");
+            throw notInstalled("MariaDB server binaries (" + MARIADBD + ", " + INSTALL_DB + ")", INSTALL_HINT, null);
         }
         return MARIADBD;
     }

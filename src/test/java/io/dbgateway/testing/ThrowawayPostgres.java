@@ -28,7 +28,8 @@ public final class ThrowawayPostgres extends ThrowawayServer {
     }
 
     private ThrowawayPostgres(Path bin, TestCertificates.Server tls) {
-        super("postgres", "postgres");
+        // SIGQUIT is PostgreSQL's "immediate" shutdown: no checkpoint, crash recovery on next start.
+        super("postgres", "postgres", "postgresql", "connectTimeout=5&loginTimeout=5", "QUIT");
         this.bin = bin;
         this.tls = tls;
     }
@@ -39,22 +40,6 @@ public final class ThrowawayPostgres extends ThrowawayServer {
      */
     public static ThrowawayPostgres withTls(TestCertificates.Server certificate) {
         return new ThrowawayPostgres(findBinDir(), certificate);
-    }
-
-    @Override
-    public String jdbcUrl() {
-        return "jdbc:postgresql://" + host() + ":" + port() + "/" + database();
-    }
-
-    @Override
-    protected String probeUrl() {
-        return jdbcUrl() + "?connectTimeout=5&loginTimeout=5";
-    }
-
-    /** SIGQUIT is PostgreSQL's "immediate" shutdown: no checkpoint, crash recovery on next start. */
-    @Override
-    protected String stopSignal() {
-        return "QUIT";
     }
 
     @Override
@@ -122,11 +107,9 @@ public final class ThrowawayPostgres extends ThrowawayServer {
                     .filter(v -> Files.isExecutable(v.resolve("bin/postgres")) && Files.isExecutable(v.resolve("bin/initdb")))
                     .max(Comparator.comparingDouble(v -> Double.parseDouble(v.getFileName().toString())))
                     .map(v -> v.resolve("bin"))
-                    .orElseThrow(() -> new IllegalStateException(
-                            "PostgreSQL server binaries not found in " + INSTALL_ROOT + "/*/bin. Install them with:\n"
-                                    + INSTALL_HINT + "\n"));
+                    .orElseThrow(() -> notInstalled("PostgreSQL server binaries in " + INSTALL_ROOT + "/*/bin", INSTALL_HINT, null));
         } catch (IOException e) {
-            throw new IllegalStateException("cannot list " + INSTALL_ROOT + "; install PostgreSQL with:\n" + INSTALL_HINT + "\n", e);
+            throw notInstalled("PostgreSQL server binaries (cannot list " + INSTALL_ROOT + ")", INSTALL_HINT, e);
         }
     }
 }

@@ -40,6 +40,9 @@ public abstract class ThrowawayServer {
 
     private final String name;
     private final String osUser;
+    private final String jdbcScheme;
+    private final String probeParameters;
+    private final String stopSignal;
     private final Path root;
     private final Path log;
     private final int port;
@@ -48,10 +51,17 @@ public abstract class ThrowawayServer {
     /**
      * @param osUser the unprivileged OS user the server runs as when this JVM is root (both engines
      *     refuse to run as root); ignored otherwise
+     * @param jdbcScheme the driver's name in the JDBC URL ({@code jdbc:<scheme>://host:port/database})
+     * @param probeParameters URL parameters with short timeouts, for the readiness probe: a hung socket
+     *     must not stall it
+     * @param stopSignal the signal that makes the server shut down without delay, as {@code kill -s} takes it
      */
-    protected ThrowawayServer(String name, String osUser) {
+    protected ThrowawayServer(String name, String osUser, String jdbcScheme, String probeParameters, String stopSignal) {
         this.name = name;
         this.osUser = osUser;
+        this.jdbcScheme = jdbcScheme;
+        this.probeParameters = probeParameters;
+        this.stopSignal = stopSignal;
         this.port = freePort();
         try {
             // Under /tmp, not java.io.tmpdir: unix socket paths must stay short (< 108 bytes).
@@ -70,15 +80,11 @@ public abstract class ThrowawayServer {
     /** The command that runs the server in the foreground. */
     protected abstract List<String> serverCommand();
 
-    /** Signal that makes the server shut down without delay, as understood by {@code kill -s}. */
-    protected abstract String stopSignal();
-
-    public abstract String jdbcUrl();
-
-    /** URL used while waiting for readiness: the normal one with short timeouts so a hung socket can't stall us. */
-    protected abstract String probeUrl();
-
     // ---- public API ----
+
+    public String jdbcUrl() {
+        return "jdbc:" + jdbcScheme + "://" + HOST + ":" + port + "/" + DATABASE;
+    }
 
     public String host() { return HOST; }
     public int port() { return port; }
@@ -124,7 +130,7 @@ public abstract class ThrowawayServer {
             return;
         }
         try {
-            new ProcessBuilder("kill", "-s", stopSignal(), Long.toString(process.pid())).start().waitFor();
+            new ProcessBuilder("kill", "-s", stopSignal, Long.toString(process.pid())).start().waitFor();
             if (!process.waitFor(30, TimeUnit.SECONDS)) {
                 kill();
             }
@@ -229,6 +235,11 @@ public abstract class ThrowawayServer {
         return dir;
     }
 
+    /** The failure when an engine's binaries are missing: what was looked for, and the line that installs them. */
+    protected static IllegalStateException notInstalled(String what, String installHint, Throwable cause) {
+        return new IllegalStateException(what + " not found. Install them with:\n" + installHint + "\n", cause);
+    }
+
     protected IllegalStateException failure(String what, Throwable cause) {
         return new IllegalStateException(name + " (" + root + "): " + what
                 + "\n--- last lines of " + log + " ---\n" + logTail(), cause);
@@ -251,7 +262,7 @@ public abstract class ThrowawayServer {
             if (!process.isAlive()) {
                 throw failure("server exited with " + process.exitValue() + " during start-up", last);
             }
-            try (Connection c = DriverManager.getConnection(probeUrl(), user(), password())) {
+            try (Connection c = DriverManager.getConnection(jdbcUrl() + "?" + probeParameters, user(), password())) {
                 if (c.isValid(5)) {
                     return;
                 }

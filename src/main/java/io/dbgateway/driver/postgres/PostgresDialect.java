@@ -213,7 +213,8 @@ public final class PostgresDialect implements Dialect {
 
   @Override
   public String columnType(ColumnDescriptor column) {
-    if (column.isArray()) {
+    // The driver calls macaddr8 an array too.
+    if (column.isArray() && column.typeName() != null && column.typeName().endsWith("_ARRAY")) {
       return "ARRAY";
     }
     String name = column.typeName() == null ? "" : column.typeName();
