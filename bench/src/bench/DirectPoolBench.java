@@ -95,7 +95,7 @@ public final class DirectPoolBench {
     }
 
     Vertx vertx = Vertx.vertx();
-    // The same pool and connection settings the gateway uses for PostgreSQL (see db/Pools.java).
+    // The same pool and connection settings the gateway uses for PostgreSQL (see driver/postgres/PostgresDriver.java).
     Pool pool = PgBuilder.pool()
         .with(new PoolOptions()
             .setName("bench")

@@ -11,30 +11,26 @@ import io.dbgateway.api.Addresses;
 import io.dbgateway.api.RequestParser;
 import io.dbgateway.bridge.EventBusBridgeVerticle;
 import io.dbgateway.config.DatabaseConfig;
-import io.dbgateway.config.DbType;
 import io.dbgateway.config.GatewayConfig;
 import io.dbgateway.config.HostAndPort;
-import io.dbgateway.db.ConnectionSource;
+import io.dbgateway.node.ConnectionSource;
 import io.dbgateway.db.DatabaseVerticle;
 import io.dbgateway.db.InteractiveTransactions;
 import io.dbgateway.named.NamedQueries;
-import io.dbgateway.sql.SqlSyntax;
-import io.dbgateway.db.NodeRouter;
-import io.dbgateway.db.NodeRoutes;
-import io.dbgateway.db.Route;
+import io.dbgateway.node.NodeRouter;
+import io.dbgateway.node.NodeRoutes;
+import io.dbgateway.node.Route;
 import io.dbgateway.galera.GaleraMonitor;
 import io.dbgateway.galera.GaleraRouter;
 import io.dbgateway.galera.GaleraVerticle;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import io.dbgateway.db.Dialect;
-import io.dbgateway.db.MySqlColumnTypes;
-import io.dbgateway.db.MySqlDialect;
-import io.dbgateway.db.Pools;
-import io.dbgateway.db.PostgresDialect;
+import io.dbgateway.driver.Dialect;
 import io.dbgateway.db.QueryStreamer;
 import io.dbgateway.db.SqlExecutor;
-import io.dbgateway.db.SqliteDialect;
+import io.dbgateway.driver.Driver;
+import io.dbgateway.driver.Drivers;
+import io.dbgateway.driver.Jdbc;
 import io.dbgateway.http.HttpVerticle;
 import io.dbgateway.http.Problems;
 import io.dbgateway.http.RateLimiter;
@@ -52,7 +48,6 @@ import io.vertx.ext.healthchecks.Status;
 import io.vertx.circuitbreaker.CircuitBreakerState;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -70,6 +65,8 @@ public final class BootstrapVerticle extends VerticleBase {
   private static final int WRITER_WAIT_POLLS = 30;
 
   private final GatewayConfig config;
+  /** The engine's driver, chosen from {@code DB_TYPE}. */
+  private final Driver driver;
   /** The per-key request rate: one set of buckets for every HTTP and bridge instance. */
   private final RateLimiter limiter;
   private final io.dbgateway.http.ClientLimits clients;
@@ -90,6 +87,7 @@ public final class BootstrapVerticle extends VerticleBase {
    */
   public BootstrapVerticle(GatewayConfig config, GatewayMetrics metrics, NamedQueries namedQueries) {
     this.config = config;
+    this.driver = Drivers.of(config.database().type());
     this.limiter = new RateLimiter(config.limits());
     this.clients = new io.dbgateway.http.ClientLimits(config.http());
     this.metrics = metrics;
@@ -106,7 +104,7 @@ public final class BootstrapVerticle extends VerticleBase {
   }
 
   public static NamedQueries loadNamedQueries(GatewayConfig config) {
-    return NamedQueries.load(config.queries(), SqlSyntax.of(config.database().type()));
+    return NamedQueries.load(config.queries(), Drivers.of(config.database().type()).syntax());
   }
 
   @Override
@@ -167,9 +165,9 @@ public final class BootstrapVerticle extends VerticleBase {
 
   private List<Jdbc> jdbcNodes() {
     int connectTimeout = (int) Math.max(1, config.pool().connectTimeout().toSeconds());
-    return config.database().type() == DbType.SQLITE
-        ? List.of(new Jdbc(config.database(), null, connectTimeout))
-        : config.database().hosts().stream().map(h -> new Jdbc(config.database(), h, connectTimeout)).toList();
+    return !driver.hasServers()
+        ? List.of(new Jdbc(driver, config.database(), null, connectTimeout))
+        : config.database().hosts().stream().map(h -> new Jdbc(driver, config.database(), h, connectTimeout)).toList();
   }
 
   /** One server: migrate through it and route everything to it. */
@@ -193,7 +191,7 @@ public final class BootstrapVerticle extends VerticleBase {
             return Future.failedFuture(new StartupException("no Galera node is eligible to take writes: "
                 + view.toJson().encode()));
           }
-          Jdbc writer = new Jdbc(config.database(), view.writer(), reached.node().connectTimeoutSeconds());
+          Jdbc writer = new Jdbc(driver, config.database(), view.writer(), reached.node().connectTimeoutSeconds());
           dialect = dialect(reached.version(), true, writer);
           return migrate(writer);
         })
@@ -240,10 +238,10 @@ public final class BootstrapVerticle extends VerticleBase {
    */
   private Route route(HostAndPort node, DatabaseConfig database) {
     ConnectionSource connections =
-        Pools.create(vertx, database, config.pool(), node, config.query().defaultTimeoutMs(),
+        driver.connections(vertx, database, config.pool(), node, config.query().defaultTimeoutMs(),
             config.transactions().maxOpen(), dialect.sessionReset());
     ConnectionSource readOnly =
-        Pools.createReadOnly(vertx, database, config.pool(), node, config.query().defaultTimeoutMs(),
+        driver.readOnlyConnections(vertx, database, config.pool(), node, config.query().defaultTimeoutMs(),
             config.transactions().maxOpen(), dialect.sessionReset());
     String breakerName = database.isMain() ? connections.node() : database.name() + "@" + connections.node();
     NodeBreaker breaker = new NodeBreaker(vertx, breakerName, config.resilience());
@@ -252,15 +250,7 @@ public final class BootstrapVerticle extends VerticleBase {
   }
 
   private Dialect dialect(String version, boolean galera, Jdbc jdbc) {
-    return switch (config.database().type()) {
-      case POSTGRESQL -> new PostgresDialect(config.query().defaultTimeoutMs());
-      // On Galera the column type probe starts on the writer and moves to the next node that answers
-      // when its node is gone (schemas are the same on every node).
-      case MYSQL -> new MySqlDialect(version.toLowerCase(Locale.ROOT).contains("mariadb"), galera,
-          new MySqlColumnTypes(vertx, galera ? jdbc.urlTryingInOrder(config.database().hosts()) : jdbc.url(),
-              config.database().user(), config.database().password()));
-      case SQLITE -> new SqliteDialect(vertx);
-    };
+    return driver.dialect(vertx, jdbc, version, galera, config.query().defaultTimeoutMs());
   }
 
   private void sweepIdempotencyKeysPeriodically() {

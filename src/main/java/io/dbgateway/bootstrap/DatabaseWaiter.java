@@ -1,7 +1,8 @@
 package io.dbgateway.bootstrap;
 
 import io.dbgateway.config.DatabaseConfig;
-import io.dbgateway.config.DbType;
+import io.dbgateway.driver.Jdbc;
+import io.dbgateway.galera.GaleraDetection;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -97,7 +98,7 @@ public final class DatabaseWaiter<T> {
     for (Jdbc node : nodes) {
       try (Connection connection = node.connect()) {
         String version = connection.getMetaData().getDatabaseProductVersion();
-        boolean galera = db.type() == DbType.MYSQL && wsrepOn(connection);
+        boolean galera = node.driver().mayBeGalera() && GaleraDetection.wsrepOn(connection);
         log.info("database {} answered through {} (version {}{})", db.target(), node.node() == null ? db.target()
             : node.node(), version, galera ? ", Galera: wsrep_on is ON" : "");
         return new Reached(node, version, galera);
@@ -106,15 +107,6 @@ public final class DatabaseWaiter<T> {
       }
     }
     throw last;
-  }
-
-  /** Galera announces itself with {@code @@wsrep_on}; MySQL has no such variable. */
-  private static boolean wsrepOn(Connection connection) {
-    try (var statement = connection.createStatement(); var rs = statement.executeQuery("SELECT @@wsrep_on")) {
-      return rs.next() && (rs.getInt(1) == 1 || "ON".equalsIgnoreCase(rs.getString(1)));
-    } catch (java.sql.SQLException e) {
-      return false;
-    }
   }
 
   /** Names the TLS settings when the TLS handshake is what failed, since the root cause rarely does. */

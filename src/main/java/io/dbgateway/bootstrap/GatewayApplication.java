@@ -49,7 +49,7 @@ public final class GatewayApplication {
       System.exit(InvalidConfigException.EXIT_STATUS);
       return;
     }
-    StartupWarmup.start(config.database().type());
+    StartupWarmup.start(io.dbgateway.driver.Drivers.of(config.database().type()));
     GatewayMetrics metrics = new GatewayMetrics();
     Vertx vertx;
     try {

@@ -1,7 +1,7 @@
 package io.dbgateway.bootstrap;
 
 import io.dbgateway.config.DbType;
-import io.dbgateway.db.SqliteDataSource;
+import io.dbgateway.driver.Jdbc;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -35,7 +35,7 @@ public final class Migrations {
    *     history is recorded at; null to read it from the schema ({@link #baselineVersionOf})
    */
   public static MigrateResult run(Jdbc jdbc, Path root, boolean baselineExistingSchema, String baselineVersion) {
-    DbType type = jdbc.db().type();
+    DbType type = jdbc.driver().type();
     Path common = root.resolve("common");
     Path vendor = root.resolve(type.id());
     if (!Files.isDirectory(common) && !Files.isDirectory(vendor)) {
@@ -111,11 +111,7 @@ public final class Migrations {
 
   private static FluentConfiguration configure(Jdbc jdbc) {
     FluentConfiguration flyway = Flyway.configure();
-    if (jdbc.db().type() == DbType.SQLITE) {
-      flyway.dataSource(new SqliteDataSource(jdbc.db().sqliteFile().toString(), false));
-    } else {
-      flyway.dataSource(jdbc.url(), jdbc.db().user(), jdbc.db().password());
-    }
+    jdbc.driver().migrateThrough(flyway, jdbc);
     return flyway;
   }
 }

@@ -1,6 +1,6 @@
 package io.dbgateway.bootstrap;
 
-import io.dbgateway.config.DbType;
+import io.dbgateway.driver.Driver;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,20 +19,15 @@ final class StartupWarmup {
 
   private StartupWarmup() {}
 
-  static void start(DbType type) {
-    Thread thread = new Thread(() -> run(type), "db-gateway-warmup");
+  static void start(Driver driver) {
+    Thread thread = new Thread(() -> run(driver), "db-gateway-warmup");
     thread.setDaemon(true);
     thread.start();
   }
 
-  private static void run(DbType type) {
+  private static void run(Driver driver) {
     try {
-      if (type == DbType.SQLITE) {
-        org.sqlite.SQLiteJDBCLoader.initialize();
-        new org.sqlite.SQLiteConfig();
-      } else {
-        java.sql.DriverManager.getDrivers();
-      }
+      driver.warmUp();
       org.flywaydb.core.Flyway.configure();
     } catch (Throwable e) {
       // Whatever failed here fails again, and is reported, where start-up really needs it.

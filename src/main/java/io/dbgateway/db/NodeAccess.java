@@ -1,9 +1,12 @@
 package io.dbgateway.db;
 
+import io.dbgateway.driver.Dialect;
 import io.dbgateway.error.ErrorCode;
 import io.dbgateway.error.Failures;
 import io.dbgateway.error.GatewayException;
 import io.dbgateway.error.Problem;
+import io.dbgateway.node.NodeRouter;
+import io.dbgateway.node.Route;
 import io.dbgateway.resilience.RetryPolicy;
 import io.dbgateway.resilience.RetrySafety;
 import io.dbgateway.resilience.RetrySafety.NotSentException;
@@ -76,7 +79,7 @@ final class NodeAccess {
           }
           return onNode(route, left, () -> attempt.apply(route));
         },
-        failure -> RetrySafety.notCommitted(dialect.type(), failure))
+        failure -> RetrySafety.notCommitted(dialect.driver(), failure))
         .recover(statements::fail);
   }
 

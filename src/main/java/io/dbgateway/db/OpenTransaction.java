@@ -1,7 +1,9 @@
 package io.dbgateway.db;
 
 import io.dbgateway.config.TransactionConfig;
+import io.dbgateway.driver.Dialect;
 import io.dbgateway.error.GatewayException;
+import io.dbgateway.node.Route;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;

@@ -1,12 +1,18 @@
 package io.dbgateway.error;
 
+import io.dbgateway.driver.mysql.MySqlErrors;
+import io.dbgateway.driver.sqlite.SqliteErrors;
 import io.vertx.core.VertxException;
 import io.vertx.core.http.ConnectionPoolTooBusyException;
 import io.vertx.sqlclient.ClosedConnectionException;
 import java.io.IOException;
 import java.net.ConnectException;
 
-/** What the engines share when they classify a failure: SQLSTATE classes and transport errors. */
+/**
+ * What the engines share when they classify a failure: SQLSTATE classes and transport errors. The
+ * engines' own codes are declared in their drivers ({@code driver.mysql.MySqlErrors},
+ * {@code driver.sqlite.SqliteErrors}); a code of one engine never comes from another.
+ */
 public final class Failures {
 
   /** Seconds a client should wait before retrying after the database was unreachable. */
@@ -48,21 +54,6 @@ public final class Failures {
         + " ms and was cancelled on the server", sqlState, dbCode, null, true, null);
   }
 
-  private static final java.util.Set<Integer> SERVER_GONE_CODES = java.util.Set.of(
-      1047, // WSREP has not yet prepared node for application use (Galera node not ready)
-      1053, // server shutdown in progress
-      2006, // server has gone away
-      2013); // lost connection during query
-
-  private static final java.util.Set<Integer> SQLITE_FILE_FAILURES = java.util.Set.of(
-      10, // SQLITE_IOERR
-      11, // SQLITE_CORRUPT
-      13, // SQLITE_FULL
-      14); // SQLITE_CANTOPEN
-
-  /** Galera's "WSREP has not yet prepared node for application use": the node refused the statement. */
-  /** MySQL/MariaDB privilege refusals (SQLSTATE 42000): database, table, column, operation, routine. */
-  private static final java.util.Set<Integer> MYSQL_ACCESS_DENIED = java.util.Set.of(1044, 1142, 1143, 1227, 1370);
 
   /**
    * Whether the database refused the statement for want of a privilege: PostgreSQL's
@@ -70,13 +61,8 @@ public final class Failures {
    */
   public static boolean isPermissionDenied(Problem problem) {
     return "42501".equals(problem.sqlState())
-        || "42000".equals(problem.sqlState()) && problem.dbCode() != null && MYSQL_ACCESS_DENIED.contains(problem.dbCode());
+        || "42000".equals(problem.sqlState()) && problem.dbCode() != null && MySqlErrors.ACCESS_DENIED.contains(problem.dbCode());
   }
-
-  public static final int NODE_NOT_READY = 1047;
-
-  /** Galera's "Not connected to Primary Component" during COMMIT: whether it committed is unknown. */
-  public static final int NOT_PRIMARY_AT_COMMIT = 1180;
 
   /**
    * Whether the node refused work (Galera 1047) or lost the Primary Component under it (1180), so it
@@ -84,12 +70,12 @@ public final class Failures {
    */
   public static boolean isNodeNotReady(Throwable failure) {
     int code = databaseErrorCode(failure);
-    return code == NODE_NOT_READY || code == NOT_PRIMARY_AT_COMMIT;
+    return code == MySqlErrors.NODE_NOT_READY || code == MySqlErrors.NOT_PRIMARY_AT_COMMIT;
   }
 
   /** Whether a failed COMMIT leaves the outcome unknown: the connection went away, or Galera lost quorum. */
   public static boolean isCommitOutcomeUnknown(Throwable failure) {
-    return isDatabaseDown(failure) || databaseErrorCode(failure) == NOT_PRIMARY_AT_COMMIT;
+    return isDatabaseDown(failure) || databaseErrorCode(failure) == MySqlErrors.NOT_PRIMARY_AT_COMMIT;
   }
 
   private static int databaseErrorCode(Throwable failure) {
@@ -116,10 +102,10 @@ public final class Failures {
       }
       if (t instanceof io.vertx.sqlclient.DatabaseException db) {
         String state = db.getSqlState() == null ? "" : db.getSqlState();
-        return state.startsWith("08") || state.startsWith("57P") || SERVER_GONE_CODES.contains(db.getErrorCode());
+        return state.startsWith("08") || state.startsWith("57P") || MySqlErrors.SERVER_GONE.contains(db.getErrorCode());
       }
       if (t instanceof java.sql.SQLException sql) {
-        return SQLITE_FILE_FAILURES.contains(sql.getErrorCode() & 0xff)
+        return SqliteErrors.FILE_FAILURES.contains(SqliteErrors.primary(sql.getErrorCode()))
             || sql.getSQLState() != null && sql.getSQLState().startsWith("08");
       }
     }
@@ -147,7 +133,7 @@ public final class Failures {
    * overloaded) shows only this way, because the pool opens a new connection for each waiter while it
    * has room, and those never complete. The pool reports it as a bare {@code VertxException("Timeout")}.
    * A wait that timed out while every connection of its lane was lent never gets here as such:
-   * {@code db.ConnectionSource} answers it as load (503, not a failure of the database).
+   * {@code node.ConnectionSource} answers it as load (503, not a failure of the database).
    */
   public static boolean isPoolWaitTimeout(Throwable failure) {
     return failure instanceof VertxException && failure.getCause() == null

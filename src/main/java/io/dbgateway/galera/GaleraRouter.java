@@ -1,12 +1,12 @@
 package io.dbgateway.galera;
 
 import io.dbgateway.config.HostAndPort;
-import io.dbgateway.db.NodeRouter;
-import io.dbgateway.db.NodeRoutes;
-import io.dbgateway.db.Route;
 import io.dbgateway.error.ErrorCode;
 import io.dbgateway.error.GatewayException;
 import io.dbgateway.error.Problem;
+import io.dbgateway.node.NodeRouter;
+import io.dbgateway.node.NodeRoutes;
+import io.dbgateway.node.Route;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;

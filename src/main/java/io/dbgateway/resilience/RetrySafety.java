@@ -1,19 +1,18 @@
 package io.dbgateway.resilience;
 
-import io.dbgateway.config.DbType;
+import io.dbgateway.driver.Driver;
 import io.dbgateway.error.GatewayException;
 import io.vertx.core.http.ConnectionPoolTooBusyException;
 import io.vertx.core.impl.NoStackTraceThrowable;
 import io.vertx.sqlclient.DatabaseException;
 import java.net.ConnectException;
 import java.sql.SQLException;
-import java.util.Map;
-import java.util.Set;
 
 /**
- * The one table of failures after which a unit provably did not commit, so running it again cannot
- * apply it twice. Anything else, above all a connection lost while COMMIT was in flight, is never
- * retried blindly.
+ * The failures after which a unit provably did not commit, so running it again cannot apply it twice:
+ * the work never reached the database, or the database's own answer proves it (each driver's {@link
+ * Driver#provesNotCommitted}). Anything else, above all a connection lost while COMMIT was in flight, is
+ * never retried blindly.
  *
  * <table>
  *   <tr><th>engine</th><th>retried</th></tr>
@@ -28,23 +27,13 @@ import java.util.Set;
  */
 public final class RetrySafety {
 
-  private static final Map<DbType, Set<String>> SQL_STATES = Map.of(
-      DbType.POSTGRESQL, Set.of("40001", "40P01"),
-      DbType.MYSQL, Set.of(),
-      DbType.SQLITE, Set.of());
-
-  private static final Map<DbType, Set<Integer>> ERROR_CODES = Map.of(
-      DbType.POSTGRESQL, Set.of(),
-      DbType.MYSQL, Set.of(1213, 1205, 1047),
-      DbType.SQLITE, Set.of(5));
-
   /** The message of the failure a Vert.x SQL pool answers when no connection came free in time. */
   static final String POOL_WAIT_TIMEOUT = "Timeout";
 
   private RetrySafety() {}
 
-  /** Whether {@code failure} proves the unit did not commit on an engine of {@code type}. */
-  public static boolean notCommitted(DbType type, Throwable failure) {
+  /** Whether {@code failure} proves the unit did not commit on the engine of {@code driver}. */
+  public static boolean notCommitted(Driver driver, Throwable failure) {
     for (Throwable t = failure; t != null; t = next(t)) {
       if (neverRetried(t)) {
         return false;
@@ -54,12 +43,8 @@ public final class RetrySafety {
       if (t instanceof NotSentException || t instanceof ConnectException) {
         return true;
       }
-      if (t instanceof DatabaseException db) {
-        return SQL_STATES.get(type).contains(db.getSqlState()) || ERROR_CODES.get(type).contains(db.getErrorCode());
-      }
-      if (t instanceof SQLException sql) {
-        // SQLite's extended result codes (SQLITE_BUSY_SNAPSHOT, ...) keep the primary code in the low byte.
-        return ERROR_CODES.get(type).contains(sql.getErrorCode() & 0xff);
+      if (t instanceof DatabaseException || t instanceof SQLException) {
+        return driver.provesNotCommitted(t);
       }
       if (t instanceof GatewayException && t.getCause() == null) {
         return false;

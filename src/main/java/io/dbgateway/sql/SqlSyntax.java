@@ -38,13 +38,4 @@ public record SqlSyntax(
   public SqlSyntax {
     Objects.requireNonNull(target, "target");
   }
-
-  /** The syntax of an engine, known from the configuration before any database is reached. */
-  public static SqlSyntax of(io.dbgateway.config.DbType type) {
-    return switch (type) {
-      case POSTGRESQL -> POSTGRESQL;
-      case MYSQL -> MYSQL;
-      case SQLITE -> SQLITE;
-    };
-  }
 }

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.dbgateway.config.ConfigLoader;
 import io.dbgateway.config.DatabaseConfig;
+import io.dbgateway.driver.Drivers;
+import io.dbgateway.driver.Jdbc;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.io.IOException;
@@ -121,7 +123,7 @@ class DatabaseWaiterTest {
   @Test
   void theRealJitterSourceStaysWithinTwentyPercentAndVaries() {
     DatabaseConfig db = db("DB_RETRY_DELAY", "1", "GATEWAY_DB_RETRY_DELAY_CAP", "5");
-    DatabaseWaiter<?> waiter = DatabaseWaiter.forNodes(vertx, db, java.util.List.of(new Jdbc(db, db.hosts().get(0), 1)));
+    DatabaseWaiter<?> waiter = DatabaseWaiter.forNodes(vertx, db, java.util.List.of(new Jdbc(Drivers.of(db.type()), db, db.hosts().get(0), 1)));
     Set<Long> seen = new HashSet<>();
     for (int i = 0; i < 500; i++) {
       long first = waiter.delayBefore(2).toMillis();
@@ -204,7 +206,7 @@ class DatabaseWaiterTest {
     int port = freePort();
     DatabaseConfig db = db("DB_HOST", "127.0.0.1", "DB_PORT", Integer.toString(port),
         "DB_MAX_RETRIES", "2", "DB_RETRY_DELAY", "0.1");
-    DatabaseWaiter<?> waiter = DatabaseWaiter.forNodes(vertx, db, java.util.List.of(new Jdbc(db, db.hosts().get(0), 2)));
+    DatabaseWaiter<?> waiter = DatabaseWaiter.forNodes(vertx, db, java.util.List.of(new Jdbc(Drivers.of(db.type()), db, db.hosts().get(0), 2)));
     Throwable failure = failureOf(waiter.await());
     assertThat(failure).isInstanceOf(StartupException.class);
     assertThat(failure.getMessage()).contains("127.0.0.1:" + port).contains("after 2 attempts")

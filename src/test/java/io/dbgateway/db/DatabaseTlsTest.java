@@ -3,6 +3,7 @@ package io.dbgateway.db;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.dbgateway.node.ConnectionSource;
 import io.dbgateway.tck.GatewayUnderTest;
 import io.dbgateway.tck.GatewayUnderTest.Response;
 import io.dbgateway.testing.TestCertificates;
@@ -19,6 +20,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import io.dbgateway.config.ConfigLoader;
 import io.dbgateway.config.GatewayConfig;
+import io.dbgateway.driver.postgres.PostgresDialect;
+import io.dbgateway.driver.postgres.PostgresDriver;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -132,8 +135,8 @@ class DatabaseTlsTest {
   /** Whether a session of a verify-full pool trusting {@code ca} runs over TLS, by pg_stat_ssl. */
   private static CompletableFuture<Boolean> poolSessionSsl(io.vertx.core.Vertx vertx, Path ca) {
     GatewayConfig config = ConfigLoader.load(env("verify-full", ca));
-    ConnectionSource pool = Pools.create(vertx, config.database(), config.pool(), config.database().hosts().get(0), 30_000, 1,
-        new io.dbgateway.db.PostgresDialect(30_000).sessionReset());
+    ConnectionSource pool = PostgresDriver.INSTANCE.connections(vertx, config.database(), config.pool(),
+        config.database().hosts().get(0), 30_000, 1, new PostgresDialect(30_000).sessionReset());
     return pool.connection(false)
         .compose(conn -> conn.query("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()").execute()
             .andThen(done -> conn.close()))

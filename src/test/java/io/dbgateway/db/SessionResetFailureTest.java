@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dbgateway.config.ConfigLoader;
 import io.dbgateway.config.GatewayConfig;
+import io.dbgateway.driver.postgres.PostgresDriver;
+import io.dbgateway.driver.sqlite.SqliteDriver;
+import io.dbgateway.node.ConnectionSource;
 import io.dbgateway.testing.TestServers;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -73,7 +76,7 @@ class SessionResetFailureTest {
 
   @Test
   void aConnectionDiscardedMidStatementEndsTheStatementAndFreesItsSlot() throws Exception {
-    ConnectionSource pool = postgresPoolOfOne(new PostgresDialect(30_000).sessionReset());
+    ConnectionSource pool = postgresPoolOfOne(new io.dbgateway.driver.postgres.PostgresDialect(30_000).sessionReset());
     try {
       SqlConnection busy = await(pool.connection(false));
       Future<?> sleeping = busy.query("SELECT pg_sleep(60)").execute();
@@ -96,7 +99,7 @@ class SessionResetFailureTest {
   void sqliteSessionsAreReopenedRatherThanReset() throws Exception {
     Path dir = Files.createTempDirectory("dbgw-reset-");
     GatewayConfig config = ConfigLoader.load(Map.of("DB_TYPE", "sqlite", "DB_NAME", dir.resolve("g.db").toString()));
-    ConnectionSource pool = Pools.create(vertx, config.database(), config.pool(), null, 30_000, 1,
+    ConnectionSource pool = SqliteDriver.INSTANCE.connections(vertx, config.database(), config.pool(), null, 30_000, 1,
         ConnectionSource.SessionReset.REOPEN);
     try {
       for (int round = 0; round < 3; round++) {
@@ -116,7 +119,8 @@ class SessionResetFailureTest {
     GatewayConfig config = ConfigLoader.load(Map.of("DB_TYPE", "postgresql", "DB_HOST", postgres.host(),
         "DB_PORT", Integer.toString(postgres.port()), "DB_NAME", postgres.database(), "DB_USER", postgres.user(),
         "DB_PASS", postgres.password(), "DB_POOL_SIZE", "1"));
-    return Pools.create(vertx, config.database(), config.pool(), config.database().hosts().get(0), 30_000, 1, reset);
+    return PostgresDriver.INSTANCE.connections(vertx, config.database(), config.pool(), config.database().hosts().get(0),
+        30_000, 1, reset);
   }
 
   private static int backendPid(SqlConnection conn) throws Exception {

@@ -2,7 +2,10 @@ package io.dbgateway.resilience;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.dbgateway.config.DbType;
+import io.dbgateway.driver.Driver;
+import io.dbgateway.driver.mysql.MySqlDriver;
+import io.dbgateway.driver.postgres.PostgresDriver;
+import io.dbgateway.driver.sqlite.SqliteDriver;
 import io.dbgateway.error.DatabaseNotAnsweringException;
 import io.dbgateway.error.ErrorCode;
 import io.dbgateway.error.GatewayException;
@@ -25,6 +28,9 @@ import org.sqlite.SQLiteException;
 /** The one table of failures that prove a unit did not commit, engine by engine. */
 class RetrySafetyTest {
 
+  private static final java.util.List<Driver> DRIVERS =
+      java.util.List.of(PostgresDriver.INSTANCE, MySqlDriver.INSTANCE, SqliteDriver.INSTANCE);
+
   private static PgException pg(String sqlState) {
     return new PgException("provoked", "ERROR", sqlState, null);
   }
@@ -41,45 +47,45 @@ class RetrySafetyTest {
   @ParameterizedTest
   @ValueSource(strings = {"40001", "40P01"})
   void postgresSerializationFailuresAndDeadlocksAreRetried(String sqlState) {
-    assertThat(RetrySafety.notCommitted(DbType.POSTGRESQL, pg(sqlState))).isTrue();
-    assertThat(RetrySafety.notCommitted(DbType.POSTGRESQL, atStatement(pg(sqlState)))).isTrue();
+    assertThat(RetrySafety.notCommitted(PostgresDriver.INSTANCE, pg(sqlState))).isTrue();
+    assertThat(RetrySafety.notCommitted(PostgresDriver.INSTANCE, atStatement(pg(sqlState)))).isTrue();
   }
 
   @ParameterizedTest
   @ValueSource(strings = {"23505", "23503", "42P01", "42601", "57014", "P0001", "25006", "40003"})
   void otherPostgresErrorsAreNot(String sqlState) {
-    assertThat(RetrySafety.notCommitted(DbType.POSTGRESQL, pg(sqlState))).isFalse();
-    assertThat(RetrySafety.notCommitted(DbType.POSTGRESQL, atStatement(pg(sqlState)))).isFalse();
+    assertThat(RetrySafety.notCommitted(PostgresDriver.INSTANCE, pg(sqlState))).isFalse();
+    assertThat(RetrySafety.notCommitted(PostgresDriver.INSTANCE, atStatement(pg(sqlState)))).isFalse();
   }
 
   @ParameterizedTest
   @ValueSource(ints = {1213, 1205, 1047})
   void mysqlDeadlocksLockWaitTimeoutsAndGaleraNotReadyAreRetried(int errno) {
-    assertThat(RetrySafety.notCommitted(DbType.MYSQL, mysql(errno, errno == 1213 ? "40001" : "HY000"))).isTrue();
-    assertThat(RetrySafety.notCommitted(DbType.MYSQL, atStatement(mysql(errno, "HY000")))).isTrue();
+    assertThat(RetrySafety.notCommitted(MySqlDriver.INSTANCE, mysql(errno, errno == 1213 ? "40001" : "HY000"))).isTrue();
+    assertThat(RetrySafety.notCommitted(MySqlDriver.INSTANCE, atStatement(mysql(errno, "HY000")))).isTrue();
   }
 
   @ParameterizedTest
   @ValueSource(ints = {1062, 1452, 1064, 1146, 1969, 3024, 1180, 1644, 2013})
   void otherMysqlErrorsAreNot(int errno) {
     // 1180 (error during COMMIT) and 2013 (lost connection during query) leave the outcome unknown.
-    assertThat(RetrySafety.notCommitted(DbType.MYSQL, mysql(errno, "HY000"))).isFalse();
+    assertThat(RetrySafety.notCommitted(MySqlDriver.INSTANCE, mysql(errno, "HY000"))).isFalse();
   }
 
   @Test
   void theTableIsPerEngine() {
-    assertThat(RetrySafety.notCommitted(DbType.MYSQL, mysql(1644, "40001"))).as("a MySQL error is read by its number")
+    assertThat(RetrySafety.notCommitted(MySqlDriver.INSTANCE, mysql(1644, "40001"))).as("a MySQL error is read by its number")
         .isFalse();
-    assertThat(RetrySafety.notCommitted(DbType.POSTGRESQL, new SQLException("busy", "40001", 5))).isFalse();
-    assertThat(RetrySafety.notCommitted(DbType.SQLITE, pg("40001"))).isFalse();
+    assertThat(RetrySafety.notCommitted(PostgresDriver.INSTANCE, new SQLException("busy", "40001", 5))).isFalse();
+    assertThat(RetrySafety.notCommitted(SqliteDriver.INSTANCE, pg("40001"))).isFalse();
   }
 
   @Test
   void sqliteBusyIsRetriedWithItsExtendedCodesToo() {
-    assertThat(RetrySafety.notCommitted(DbType.SQLITE, new SQLiteException("locked", SQLiteErrorCode.SQLITE_BUSY))).isTrue();
-    assertThat(RetrySafety.notCommitted(DbType.SQLITE,
+    assertThat(RetrySafety.notCommitted(SqliteDriver.INSTANCE, new SQLiteException("locked", SQLiteErrorCode.SQLITE_BUSY))).isTrue();
+    assertThat(RetrySafety.notCommitted(SqliteDriver.INSTANCE,
         new SQLiteException("snapshot", SQLiteErrorCode.SQLITE_BUSY_SNAPSHOT))).isTrue();
-    assertThat(RetrySafety.notCommitted(DbType.SQLITE,
+    assertThat(RetrySafety.notCommitted(SqliteDriver.INSTANCE,
         atStatement(new SQLiteException("locked", SQLiteErrorCode.SQLITE_BUSY)))).isTrue();
   }
 
@@ -88,13 +94,13 @@ class RetrySafetyTest {
     for (SQLiteErrorCode code : new SQLiteErrorCode[] {SQLiteErrorCode.SQLITE_CONSTRAINT_UNIQUE,
         SQLiteErrorCode.SQLITE_INTERRUPT, SQLiteErrorCode.SQLITE_READONLY, SQLiteErrorCode.SQLITE_ERROR,
         SQLiteErrorCode.SQLITE_IOERR, SQLiteErrorCode.SQLITE_FULL}) {
-      assertThat(RetrySafety.notCommitted(DbType.SQLITE, new SQLiteException("x", code))).as(code.name()).isFalse();
+      assertThat(RetrySafety.notCommitted(SqliteDriver.INSTANCE, new SQLiteException("x", code))).as(code.name()).isFalse();
     }
   }
 
   @Test
   void noConnectionBeforeTheWorkWasSentIsRetriedOnEveryEngine() {
-    for (DbType type : DbType.values()) {
+    for (Driver type : DRIVERS) {
       assertThat(RetrySafety.notCommitted(type, new NotSentException(new ConnectException("refused")))).isTrue();
       assertThat(RetrySafety.notCommitted(type, new NotSentException(ClosedConnectionException.INSTANCE))).isTrue();
       assertThat(RetrySafety.notCommitted(type, new ConnectException("refused"))).isTrue();
@@ -103,7 +109,7 @@ class RetrySafetyTest {
 
   @Test
   void aConnectionLostDuringCommitIsNeverRetried() {
-    for (DbType type : DbType.values()) {
+    for (Driver type : DRIVERS) {
       assertThat(RetrySafety.notCommitted(type, new OutcomeUnknownException(ClosedConnectionException.INSTANCE)))
           .isFalse();
       // Even when the cause would be retryable on its own, or something around it says "not sent".
@@ -118,7 +124,7 @@ class RetrySafetyTest {
 
   @Test
   void aBusyPoolIsNeverRetried() {
-    for (DbType type : DbType.values()) {
+    for (Driver type : DRIVERS) {
       ConnectionPoolTooBusyException full = new ConnectionPoolTooBusyException("max wait queue size of 100");
       assertThat(RetrySafety.notCommitted(type, full)).isFalse();
       // SqlExecutor wraps every failure to get a connection as "not sent"; a busy pool stays not retried.
@@ -130,7 +136,7 @@ class RetrySafetyTest {
 
   @Test
   void theGatewaysOwnErrorsAreNot() {
-    for (DbType type : DbType.values()) {
+    for (Driver type : DRIVERS) {
       assertThat(RetrySafety.notCommitted(type, GatewayException.badRequest("no"))).isFalse();
       assertThat(RetrySafety.notCommitted(type, new IllegalStateException("bug"))).isFalse();
     }

@@ -2,7 +2,7 @@ package io.dbgateway.resilience;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.dbgateway.db.SqliteDataSource;
+import io.dbgateway.driver.sqlite.SqliteDataSource;
 import io.dbgateway.tck.Engine;
 import io.dbgateway.tck.GatewayUnderTest;
 import io.dbgateway.tck.GatewayUnderTest.Response;

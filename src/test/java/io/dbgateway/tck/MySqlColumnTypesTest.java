@@ -2,9 +2,9 @@ package io.dbgateway.tck;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.dbgateway.db.MySqlColumnTypes;
-import io.dbgateway.db.MySqlColumnTypes.Refinement;
-import io.dbgateway.db.MySqlColumnTypes.RefinedColumn;
+import io.dbgateway.driver.mysql.MySqlColumnTypes;
+import io.dbgateway.driver.mysql.MySqlColumnTypes.Refinement;
+import io.dbgateway.driver.mysql.MySqlColumnTypes.RefinedColumn;
 import io.dbgateway.testing.TestServers;
 import io.dbgateway.testing.ThrowawayMariaDb;
 import io.vertx.core.Future;

@@ -1,4 +1,4 @@
-package io.dbgateway.db;
+package io.dbgateway.driver.sqlite;
 
 import java.sql.Connection;
 import java.sql.SQLException;

@@ -1,20 +1,25 @@
-package io.dbgateway.db;
+package io.dbgateway.driver.postgres;
 
 import io.dbgateway.api.ColumnMetadata;
 import io.dbgateway.api.ParamType;
-import io.dbgateway.config.DbType;
+import io.dbgateway.driver.Dialect;
+import io.dbgateway.driver.Driver;
+import io.dbgateway.driver.JsonValues;
+import io.dbgateway.driver.RowCursor;
+import io.dbgateway.driver.SqlClientCursor;
+import io.dbgateway.driver.TypedValues;
 import io.dbgateway.error.ErrorCode;
 import io.dbgateway.error.Failures;
 import io.dbgateway.error.GatewayException;
 import io.dbgateway.error.Problem;
-import io.dbgateway.sql.SqlSyntax;
+import io.dbgateway.node.ConnectionSource;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
+import io.vertx.pgclient.PgException;
 import io.vertx.pgclient.data.Cidr;
 import io.vertx.pgclient.data.Inet;
 import io.vertx.pgclient.data.Interval;
 import io.vertx.pgclient.data.Money;
-import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.SqlResult;
@@ -26,7 +31,7 @@ import java.util.stream.Collector;
 /** PostgreSQL through vertx-pg-client. */
 public final class PostgresDialect implements Dialect {
 
-  /** Every session starts with the default statement timeout (a startup parameter, see {@link Pools}). */
+  /** Every session starts with the default statement timeout (a startup parameter, see {@link PostgresDriver}). */
   private final long defaultTimeoutMs;
   private final PgArrayColumns arrays = new PgArrayColumns();
 
@@ -44,13 +49,8 @@ public final class PostgresDialect implements Dialect {
   private static final String QUERY_CANCELED = "57014";
 
   @Override
-  public DbType type() {
-    return DbType.POSTGRESQL;
-  }
-
-  @Override
-  public SqlSyntax syntax() {
-    return SqlSyntax.POSTGRESQL;
+  public Driver driver() {
+    return PostgresDriver.INSTANCE;
   }
 
   /**

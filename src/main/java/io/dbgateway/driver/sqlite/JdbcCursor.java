@@ -1,5 +1,6 @@
-package io.dbgateway.db;
+package io.dbgateway.driver.sqlite;
 
+import io.dbgateway.driver.RowCursor;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.jdbcclient.impl.JDBCRow;

@@ -1,12 +1,16 @@
-package io.dbgateway.db;
+package io.dbgateway.driver.sqlite;
 
 import io.dbgateway.api.ColumnMetadata;
 import io.dbgateway.api.ParamType;
-import io.dbgateway.config.DbType;
+import io.dbgateway.driver.Dialect;
+import io.dbgateway.driver.Driver;
+import io.dbgateway.driver.JsonValues;
+import io.dbgateway.driver.RowCursor;
+import io.dbgateway.driver.TypedValues;
 import io.dbgateway.error.ErrorCode;
 import io.dbgateway.error.Failures;
 import io.dbgateway.error.Problem;
-import io.dbgateway.sql.SqlSyntax;
+import io.dbgateway.node.ConnectionSource;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.DecodeException;
@@ -36,7 +40,6 @@ import org.sqlite.SQLiteConnection;
  */
 public final class SqliteDialect implements Dialect {
 
-  static final int SQLITE_BUSY = 5;
   static final int SQLITE_READONLY = 8;
   static final int SQLITE_INTERRUPT = 9;
   static final int SQLITE_CONSTRAINT = 19;
@@ -48,13 +51,8 @@ public final class SqliteDialect implements Dialect {
   }
 
   @Override
-  public DbType type() {
-    return DbType.SQLITE;
-  }
-
-  @Override
-  public SqlSyntax syntax() {
-    return SqlSyntax.SQLITE;
+  public Driver driver() {
+    return SqliteDriver.INSTANCE;
   }
 
   @Override
@@ -258,7 +256,26 @@ public final class SqliteDialect implements Dialect {
   /** Text SQLite's date functions read; bytes as {@code byte[]}, which the JDBC driver binds as a BLOB. */
   @Override
   public Object typed(Object value, ParamType type, String parameter) {
-    return TypedValues.toSqlite(value, type, parameter);
+    if (value == null) {
+      return null;
+    }
+    return switch (type) {
+      case TIMESTAMP -> sqlTimestamp(TypedValues.timestamp(value, parameter));
+      case DATE, TIME -> JsonValues.toJson(TypedValues.toJava(value, type, parameter));
+      case BINARY -> TypedValues.bytes(value, parameter);
+      default -> TypedValues.toJava(value, type, parameter);
+    };
+  }
+
+  private static final java.time.format.DateTimeFormatter SQL_TIMESTAMP =
+      java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
+
+  private static String sqlTimestamp(LocalDateTime t) {
+    String text = SQL_TIMESTAMP.format(t);
+    if (t.getNano() != 0) {
+      text += "." + String.format("%09d", t.getNano()).replaceFirst("0+$", "");
+    }
+    return text;
   }
 
   private static final java.util.regex.Pattern DECLARED_SIZE =
@@ -302,7 +319,7 @@ public final class SqliteDialect implements Dialect {
         case SQLITE_INTERRUPT -> new Problem(ErrorCode.TIMEOUT,
             "the statement ran past its timeout and was interrupted inside SQLite", null, sql.getErrorCode(), null, true, null);
         case SQLITE_CONSTRAINT -> new Problem(ErrorCode.CONFLICT, message, "23000", sql.getErrorCode(), null, false, null);
-        case SQLITE_BUSY -> new Problem(ErrorCode.CONFLICT, message, "40001", sql.getErrorCode(), null, true, null);
+        case SqliteErrors.BUSY -> new Problem(ErrorCode.CONFLICT, message, "40001", sql.getErrorCode(), null, true, null);
         case SQLITE_READONLY -> new Problem(ErrorCode.SQL_ERROR, message, "25006", sql.getErrorCode(), null, false, null);
         default -> new Problem(ErrorCode.SQL_ERROR, message, sql.getSQLState(), sql.getErrorCode(), null, false, null);
       };

@@ -1,4 +1,4 @@
-package io.dbgateway.db;
+package io.dbgateway.driver;
 
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;

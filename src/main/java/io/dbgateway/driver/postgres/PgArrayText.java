@@ -1,4 +1,4 @@
-package io.dbgateway.db;
+package io.dbgateway.driver.postgres;
 
 import java.util.ArrayList;
 import java.util.List;

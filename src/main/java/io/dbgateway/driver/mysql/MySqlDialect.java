@@ -1,12 +1,17 @@
-package io.dbgateway.db;
+package io.dbgateway.driver.mysql;
 
 import io.dbgateway.api.ColumnMetadata;
-import io.dbgateway.config.DbType;
+import io.dbgateway.driver.Dialect;
+import io.dbgateway.driver.Driver;
+import io.dbgateway.driver.JsonValues;
+import io.dbgateway.driver.RowCursor;
+import io.dbgateway.driver.SqlClientCursor;
+import io.dbgateway.driver.TypedValues;
 import io.dbgateway.error.ErrorCode;
 import io.dbgateway.error.Failures;
 import io.dbgateway.error.GatewayException;
 import io.dbgateway.error.Problem;
-import io.dbgateway.sql.SqlSyntax;
+import io.dbgateway.node.ConnectionSource;
 import io.vertx.core.Future;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
@@ -36,9 +41,6 @@ import java.util.stream.Collector;
  */
 public final class MySqlDialect implements Dialect {
 
-  static final int ER_LOCK_WAIT_TIMEOUT = 1205;
-  static final int ER_LOCK_DEADLOCK = 1213;
-  static final int ER_UNKNOWN_COM_ERROR = 1047;
   static final int ER_STATEMENT_TIMEOUT = 1969;
   static final int ER_QUERY_TIMEOUT_MYSQL = 3024;
   static final int ER_CANT_EXECUTE_IN_READ_ONLY_TRANSACTION = 1792;
@@ -123,13 +125,8 @@ public final class MySqlDialect implements Dialect {
   }
 
   @Override
-  public DbType type() {
-    return DbType.MYSQL;
-  }
-
-  @Override
-  public SqlSyntax syntax() {
-    return SqlSyntax.MYSQL;
+  public Driver driver() {
+    return MySqlDriver.INSTANCE;
   }
 
   /**
@@ -186,7 +183,7 @@ public final class MySqlDialect implements Dialect {
       }
       return connection.query(endTransaction(false, false)).execute().transform(rolledBack -> Future.failedFuture(
           new MySQLException("Deadlock: the cluster aborted the transaction for a conflict before COMMIT and"
-              + " reported it late; nothing of it committed", ER_LOCK_DEADLOCK, "40001")));
+              + " reported it late; nothing of it committed", MySqlErrors.DEADLOCK, "40001")));
     });
   }
 
@@ -458,7 +455,7 @@ public final class MySqlDialect implements Dialect {
    */
   @Override
   public AfterFailure afterFailure(Throwable failure) {
-    return failure instanceof MySQLException my && my.getErrorCode() == ER_LOCK_DEADLOCK
+    return failure instanceof MySQLException my && my.getErrorCode() == MySqlErrors.DEADLOCK
         ? AfterFailure.ROLLED_BACK : Dialect.super.afterFailure(failure);
   }
 
@@ -471,13 +468,13 @@ public final class MySqlDialect implements Dialect {
         return new Problem(ErrorCode.TIMEOUT, "the statement ran past its timeout and was cancelled on the server",
             state, code, null, true, null);
       }
-      if (code == ER_LOCK_DEADLOCK || code == ER_LOCK_WAIT_TIMEOUT) {
+      if (code == MySqlErrors.DEADLOCK || code == MySqlErrors.LOCK_WAIT_TIMEOUT) {
         return new Problem(ErrorCode.CONFLICT, message(my), state, code, null, true, null);
       }
-      if (code == ER_UNKNOWN_COM_ERROR) {
+      if (code == MySqlErrors.NODE_NOT_READY) {
         return Failures.unavailable(message(my)).withSqlState(state, code);
       }
-      if (code == Failures.NOT_PRIMARY_AT_COMMIT) { // Galera lost quorum under the write: 503, never a client error
+      if (code == MySqlErrors.NOT_PRIMARY_AT_COMMIT) { // Galera lost quorum under the write: 503, never a client error
         return new Problem(ErrorCode.UNAVAILABLE, message(my) + "; whether the write committed is unknown",
             state, code, null, false, Failures.RETRY_AFTER_SECONDS);
       }

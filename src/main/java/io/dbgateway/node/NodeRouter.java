@@ -1,4 +1,4 @@
-package io.dbgateway.db;
+package io.dbgateway.node;
 
 import io.vertx.core.Future;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.dbgateway.db;
+package io.dbgateway.driver.postgres;
 
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;

@@ -1,4 +1,4 @@
-package io.dbgateway.db;
+package io.dbgateway.driver.mysql;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

@@ -1,9 +1,10 @@
-package io.dbgateway.db;
+package io.dbgateway.driver;
 
 import io.dbgateway.api.ColumnMetadata;
 import io.dbgateway.api.ParamType;
 import io.dbgateway.config.DbType;
 import io.dbgateway.error.Problem;
+import io.dbgateway.node.ConnectionSource;
 import io.dbgateway.sql.SqlSyntax;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -17,15 +18,23 @@ import java.util.List;
 import java.util.stream.Collector;
 
 /**
- * Everything that differs between engines, in one place per engine: placeholder syntax, read-only
- * transactions, server-side statement timeouts, how values are bound and decoded, and what an error
- * means.
+ * How one engine runs the work, once its server answered: read-only transactions, server-side statement
+ * timeouts, how values are bound and decoded, cursors, session resets, and what an error means. Each
+ * {@link Driver} (package {@code driver.*}) makes its own; what is known before the server is reached
+ * (syntax, pools, retry-safe failures) is the driver's.
  */
 public interface Dialect {
 
-  DbType type();
+  /** The engine's driver. */
+  Driver driver();
 
-  SqlSyntax syntax();
+  default DbType type() {
+    return driver().type();
+  }
+
+  default SqlSyntax syntax() {
+    return driver().syntax();
+  }
 
   /** The statement that opens a transaction, read-only (enforced by the database) or not. */
   String beginTransaction(boolean readOnly);

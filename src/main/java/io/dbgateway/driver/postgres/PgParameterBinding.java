@@ -1,5 +1,6 @@
-package io.dbgateway.db;
+package io.dbgateway.driver.postgres;
 
+import io.dbgateway.driver.RowCursor;
 import io.dbgateway.error.GatewayException;
 import io.dbgateway.sql.PlaceholderRewriter;
 import io.vertx.core.Future;

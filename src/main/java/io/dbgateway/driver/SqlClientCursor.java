@@ -1,4 +1,4 @@
-package io.dbgateway.db;
+package io.dbgateway.driver;
 
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Cursor;
@@ -14,7 +14,7 @@ import java.util.List;
  * {@code COM_STMT_EXECUTE} with a read-only cursor read with {@code COM_STMT_FETCH n}. PostgreSQL
  * needs a transaction around it.
  */
-final class SqlClientCursor implements RowCursor {
+public final class SqlClientCursor implements RowCursor {
 
   private final PreparedStatement statement;
   private final Cursor cursor;
@@ -24,7 +24,7 @@ final class SqlClientCursor implements RowCursor {
     this.cursor = cursor;
   }
 
-  static Future<RowCursor> open(SqlConnection connection, String sql, Tuple params) {
+  public static Future<RowCursor> open(SqlConnection connection, String sql, Tuple params) {
     return connection.prepare(sql).map(statement -> new SqlClientCursor(statement, statement.cursor(params)));
   }
 

@@ -1,5 +1,6 @@
-package io.dbgateway.db;
+package io.dbgateway.driver.postgres;
 
+import io.dbgateway.driver.RowCursor;
 import io.dbgateway.error.ErrorCode;
 import io.dbgateway.error.GatewayException;
 import io.dbgateway.error.Problem;
@@ -8,6 +9,7 @@ import io.dbgateway.sql.SqlSyntax;
 import io.dbgateway.sql.SqlWords;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.PropertyKind;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
@@ -18,7 +20,6 @@ import io.vertx.sqlclient.internal.ArrayTuple;
 import io.vertx.sqlclient.internal.PreparedStatement;
 import io.vertx.sqlclient.internal.SqlConnectionInternal;
 import io.vertx.sqlclient.internal.command.PrepareStatementCommand;
-import io.vertx.pgclient.PgException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -27,11 +28,11 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
-import java.util.stream.IntStream;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collector;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 /**
  * Multi-dimensional PostgreSQL arrays whole. vertx-pg-client decodes arrays of one dimension only

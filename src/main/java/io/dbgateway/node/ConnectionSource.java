@@ -1,4 +1,4 @@
-package io.dbgateway.db;
+package io.dbgateway.node;
 
 import io.dbgateway.error.ErrorCode;
 import io.dbgateway.error.Failures;
@@ -88,7 +88,7 @@ public final class ConnectionSource {
   private static final java.util.Set<SqlConnection> CANCELLED = ConcurrentHashMap.newKeySet();
 
   /** Records that a cancel is being sent for the statement running on {@code conn}: see {@link #CANCELLED}. */
-  static void cancelSent(SqlConnection conn) {
+  public static void cancelSent(SqlConnection conn) {
     CANCELLED.add(conn);
   }
 

@@ -1,4 +1,4 @@
-package io.dbgateway.db;
+package io.dbgateway.driver.postgres;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

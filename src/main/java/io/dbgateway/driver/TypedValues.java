@@ -1,4 +1,4 @@
-package io.dbgateway.db;
+package io.dbgateway.driver;
 
 import io.dbgateway.api.ColumnMetadata;
 import io.dbgateway.api.ParamType;
@@ -14,7 +14,6 @@ import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.Base64;
 import java.util.Set;
@@ -25,14 +24,12 @@ import java.util.UUID;
  * the parameter. Timestamps are written {@code 2024-01-31 23:59:30[.123]} (the RDS Data API's form) or
  * ISO-8601 with a {@code T}; one with an offset is taken in UTC.
  */
-final class TypedValues {
-
-  private static final DateTimeFormatter SQL_TIMESTAMP = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
+public final class TypedValues {
 
   private TypedValues() {}
 
   /** The value as the Java type vertx-mysql-client binds as {@code type}; exact decimals and UUIDs as text. */
-  static Object toJava(Object value, ParamType type, String parameter) {
+  public static Object toJava(Object value, ParamType type, String parameter) {
     if (value == null) {
       return null;
     }
@@ -47,21 +44,8 @@ final class TypedValues {
     };
   }
 
-  /** The value as text in the form SQLite's date and time functions read, or bytes for {@code BINARY}. */
-  static Object toSqlite(Object value, ParamType type, String parameter) {
-    if (value == null) {
-      return null;
-    }
-    return switch (type) {
-      case TIMESTAMP -> sqlTimestamp(timestamp(value, parameter));
-      case DATE, TIME -> JsonValues.toJson(toJava(value, type, parameter));
-      case BINARY -> bytes(value, parameter);
-      default -> toJava(value, type, parameter);
-    };
-  }
-
   /** Checks the value is what {@code type} says and leaves it for PgCoercingTuple to convert. */
-  static Object checked(Object value, ParamType type, String parameter) {
+  public static Object checked(Object value, ParamType type, String parameter) {
     toJava(value, type, parameter);
     return value;
   }
@@ -73,7 +57,8 @@ final class TypedValues {
     return parse(value, parameter, ParamType.DECIMAL, BigDecimal::new);
   }
 
-  private static LocalDateTime timestamp(Object value, String parameter) {
+  /** A {@code TIMESTAMP} parameter's value, in UTC when it has an offset. */
+  public static LocalDateTime timestamp(Object value, String parameter) {
     return parse(value, parameter, ParamType.TIMESTAMP, text -> {
       String iso = text.replace(' ', 'T');
       try {
@@ -82,14 +67,6 @@ final class TypedValues {
         return OffsetDateTime.parse(iso).withOffsetSameInstant(ZoneOffset.UTC).toLocalDateTime();
       }
     });
-  }
-
-  private static String sqlTimestamp(LocalDateTime t) {
-    String text = SQL_TIMESTAMP.format(t);
-    if (t.getNano() != 0) {
-      text += "." + String.format("%09d", t.getNano()).replaceFirst("0+$", "");
-    }
-    return text;
   }
 
   private static String jsonText(Object value, String parameter) {
@@ -107,7 +84,8 @@ final class TypedValues {
     return Json.encode(value);
   }
 
-  private static byte[] bytes(Object value, String parameter) {
+  /** A {@code BINARY} parameter's value: base64 text, decoded. */
+  public static byte[] bytes(Object value, String parameter) {
     return parse(value, parameter, ParamType.BINARY, Base64.getDecoder()::decode);
   }
 
@@ -134,7 +112,7 @@ final class TypedValues {
    * What a column's JDBC type alone tells: numbers are signed, text compares case-sensitively. Drivers
    * that tell more refine it.
    */
-  static ColumnMetadata fromJdbcType(String typeName, String jdbcType, int precision, int scale) {
+  public static ColumnMetadata fromJdbcType(String typeName, String jdbcType, int precision, int scale) {
     return new ColumnMetadata(typeName == null ? "" : typeName, ColumnMetadata.NULLABLE_UNKNOWN, precision, scale,
         SIGNED.contains(jdbcType), false, TEXT.contains(jdbcType), false, "", "", null);
   }

@@ -1,4 +1,4 @@
-package io.dbgateway.db;
+package io.dbgateway.driver.mysql;
 
 import io.vertx.core.Completable;
 import io.vertx.core.Future;

@@ -1,0 +1,62 @@
+package io.dbgateway;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaAccess;
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import io.dbgateway.config.DbType;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Engine knowledge lives in the drivers ({@code driver.*}): the code outside them never asks which engine
+ * it runs on, so adding one is adding a driver (issue #14).
+ */
+class ArchitectureTest {
+
+  private static final JavaClasses MAIN = new ClassFileImporter()
+      .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+      .importPackages("io.dbgateway");
+
+  /** Where the engine may be named: the drivers, and the configuration that reads and validates DB_TYPE. */
+  private static final String[] MAY_NAME_THE_ENGINE = {"io.dbgateway.driver..", "io.dbgateway.config.."};
+
+  /**
+   * A {@code switch} or an {@code if} on the engine reads one of DbType's constants (a {@code switch}
+   * through its ordinal and {@code values()}); its id and default port are data, not a decision.
+   */
+  private static final DescribedPredicate<JavaAccess<?>> DECIDES_BY_ENGINE = DescribedPredicate.describe(
+      "read a DbType constant, or its ordinal, name or values()", access ->
+          access.getTargetOwner().isEquivalentTo(DbType.class)
+              && java.util.Set.of("POSTGRESQL", "MYSQL", "SQLITE", "ordinal", "name", "values", "valueOf", "compareTo")
+                  .contains(access.getName()));
+
+  @Test
+  void onlyTheDriversAndTheConfigurationDecideByEngine() {
+    noClasses().that().resideOutsideOfPackages(MAY_NAME_THE_ENGINE)
+        .should().accessTargetWhere(DECIDES_BY_ENGINE)
+        .because("engine differences belong in the engine's driver (io.dbgateway.driver.*), chosen once at start-up")
+        .check(MAIN);
+  }
+
+  @Test
+  void theEngineClientsAreUsedOnlyByTheirDriversAndGalera() {
+    noClasses().that().resideOutsideOfPackages("io.dbgateway.driver..", "io.dbgateway.galera..")
+        .should().dependOnClassesThat().resideInAnyPackage("io.vertx.pgclient..", "io.vertx.mysqlclient..",
+            "io.vertx.jdbcclient..", "org.sqlite..", "org.postgresql..", "org.mariadb..")
+        .because("a driver adapts its engine's client; Galera's monitor speaks to the nodes with the MySQL client")
+        .check(MAIN);
+  }
+
+  @Test
+  void onlyTheChoiceOfDriverNamesAnEngineDriver() {
+    noClasses().that().resideOutsideOfPackages("io.dbgateway.driver..", "io.dbgateway.error..")
+        .should().dependOnClassesThat().resideInAnyPackage(
+            "io.dbgateway.driver.postgres..", "io.dbgateway.driver.mysql..", "io.dbgateway.driver.sqlite..")
+        .because("the rest of the gateway sees a driver through driver.Driver and driver.Dialect (error.Failures reads"
+            + " the engines' codes of a failing server, declared in their drivers)")
+        .check(MAIN);
+  }
+}
