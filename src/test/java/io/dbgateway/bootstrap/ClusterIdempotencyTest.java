@@ -144,20 +144,6 @@ class ClusterIdempotencyTest {
 
   private static Map<String, String> env(ThrowawayPostgres postgres, String name, String members, int clusterPort,
       int httpPort) {
-    Map<String, String> env = new HashMap<>();
-    env.put("DB_TYPE", "postgresql");
-    env.put("DB_HOST", postgres.host());
-    env.put("DB_PORT", Integer.toString(postgres.port()));
-    env.put("DB_NAME", postgres.database());
-    env.put("DB_USER", postgres.user());
-    env.put("DB_PASS", postgres.password());
-    env.put("GATEWAY_HTTP_PORT", Integer.toString(httpPort));
-    env.put("GATEWAY_API_KEYS", "app:write:" + SECRET);
-    env.put("GATEWAY_CLUSTER", "true");
-    env.put("GATEWAY_CLUSTER_NAME", name);
-    env.put("GATEWAY_CLUSTER_HOST", "127.0.0.1");
-    env.put("GATEWAY_CLUSTER_PORT", Integer.toString(clusterPort));
-    env.put("GATEWAY_CLUSTER_MEMBERS", members);
-    return env;
+    return ClusterEnv.of(postgres, name, members, clusterPort, httpPort, "app:write:" + SECRET);
   }
 }

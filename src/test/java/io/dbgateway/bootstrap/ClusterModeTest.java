@@ -24,7 +24,6 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -223,22 +222,9 @@ class ClusterModeTest {
 
   private static Map<String, String> env(ThrowawayPostgres postgres, String name, String members, int clusterPort,
       int httpPort) {
-    Map<String, String> env = new HashMap<>();
-    env.put("DB_TYPE", "postgresql");
-    env.put("DB_HOST", postgres.host());
-    env.put("DB_PORT", Integer.toString(postgres.port()));
-    env.put("DB_NAME", postgres.database());
-    env.put("DB_USER", postgres.user());
-    env.put("DB_PASS", postgres.password());
-    env.put("GATEWAY_HTTP_PORT", Integer.toString(httpPort));
-    env.put("GATEWAY_API_KEYS", "app:write:" + WRITE_SECRET + ",reader:read:" + READ_SECRET);
+    Map<String, String> env = ClusterEnv.of(postgres, name, members, clusterPort, httpPort, "app:write:" + WRITE_SECRET + ",reader:read:" + READ_SECRET);
     env.put("GATEWAY_LIMIT_REQUESTS_PER_SECOND", "2");
     env.put("GATEWAY_LIMIT_BURST", "20");
-    env.put("GATEWAY_CLUSTER", "true");
-    env.put("GATEWAY_CLUSTER_NAME", name);
-    env.put("GATEWAY_CLUSTER_HOST", "127.0.0.1");
-    env.put("GATEWAY_CLUSTER_PORT", Integer.toString(clusterPort));
-    env.put("GATEWAY_CLUSTER_MEMBERS", members);
     return env;
   }
 

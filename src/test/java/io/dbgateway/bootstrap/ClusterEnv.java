@@ -1,0 +1,36 @@
+package io.dbgateway.bootstrap;
+
+import io.dbgateway.testing.ThrowawayPostgres;
+import java.util.HashMap;
+import java.util.Map;
+
+/** The environment of one gateway of a test cluster: its PostgreSQL, its HTTP port and its cluster settings. */
+final class ClusterEnv {
+
+  private ClusterEnv() {}
+
+  /**
+   * @param name the cluster's name (unique per test, so that runs never join each other)
+   * @param members {@code GATEWAY_CLUSTER_MEMBERS}
+   * @param apiKeys {@code GATEWAY_API_KEYS}
+   * @return a mutable map, for settings a test adds
+   */
+  static Map<String, String> of(ThrowawayPostgres postgres, String name, String members, int clusterPort,
+      int httpPort, String apiKeys) {
+    Map<String, String> env = new HashMap<>();
+    env.put("DB_TYPE", "postgresql");
+    env.put("DB_HOST", postgres.host());
+    env.put("DB_PORT", Integer.toString(postgres.port()));
+    env.put("DB_NAME", postgres.database());
+    env.put("DB_USER", postgres.user());
+    env.put("DB_PASS", postgres.password());
+    env.put("GATEWAY_HTTP_PORT", Integer.toString(httpPort));
+    env.put("GATEWAY_API_KEYS", apiKeys);
+    env.put("GATEWAY_CLUSTER", "true");
+    env.put("GATEWAY_CLUSTER_NAME", name);
+    env.put("GATEWAY_CLUSTER_HOST", "127.0.0.1");
+    env.put("GATEWAY_CLUSTER_PORT", Integer.toString(clusterPort));
+    env.put("GATEWAY_CLUSTER_MEMBERS", members);
+    return env;
+  }
+}
