@@ -12,8 +12,10 @@
 # Every setting in the README's configuration table can be given as an environment variable
 # (-e DB_TYPE=..., -e GATEWAY_POOL_WAIT_TIMEOUT_MS=...); they override conf/gateway.json, which is
 # shipped in /app/conf. Mount another file and point GATEWAY_CONFIG at it to replace it, or mount
-# your own /app/conf/migrations and /app/conf/queries. JVM options go in JAVA_TOOL_OPTIONS
-# (e.g. -e JAVA_TOOL_OPTIONS=-XX:MaxRAMPercentage=75).
+# your own /app/conf/migrations and /app/conf/queries. The JVM starts with /app/jvm.options (a copy of
+# conf/jvm.options): mount your own file there to change those. Other JVM options go in JAVA_TOOL_OPTIONS
+# (e.g. -e JAVA_TOOL_OPTIONS=-XX:MaxRAMPercentage=75); the file's options win over it, and a second GC
+# there (-XX:+UseG1GC) stops the JVM with "Multiple garbage collectors selected".
 #
 # The image starts the gateway with its AppCDS archive (/app/db-gateway.jsa, made while the image is
 # built, by the image's own JRE): on SQLite, ready in about 1.0 s instead of 1.7 s. Heap, GC and stack
@@ -44,6 +46,9 @@ RUN groupadd --system --gid 10001 gateway \
 WORKDIR /app
 COPY --from=build /src/target/db-gateway.jar /app/db-gateway.jar
 COPY conf/ /app/conf/
+# The JVM options the gateway ships with (conf/jvm.options; docs/operations.md, "JVM options"), kept
+# beside the jar so that a volume mounted over /app/conf does not take them away.
+COPY conf/jvm.options /app/jvm.options
 # AppCDS: start the jar once here (throwaway SQLite file, first requests, SIGTERM) and keep the classes
 # it loaded. Run from /app, with the jar named as ENTRYPOINT names it: the archive records both. A
 # failure stops the build with the gateway's last log lines.
@@ -66,4 +71,4 @@ HEALTHCHECK --interval=10s --timeout=3s --start-period=60s --retries=3 \
       curl -fsSk -o /dev/null "$scheme://127.0.0.1:${GATEWAY_HTTP_PORT:-8080}/health/ready" || exit 1
 
 # exec form: java is PID 1 and receives SIGTERM itself (graceful drain, GATEWAY_SHUTDOWN_DRAIN_MS).
-ENTRYPOINT ["java", "-XX:SharedArchiveFile=/app/db-gateway.jsa", "-jar", "/app/db-gateway.jar"]
+ENTRYPOINT ["java", "@/app/jvm.options", "-XX:SharedArchiveFile=/app/db-gateway.jsa", "-jar", "/app/db-gateway.jar"]

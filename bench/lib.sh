@@ -64,7 +64,7 @@ gateway_start() {
   shift 3
   while [[ $# -gt 0 && $1 != -- ]]; do opts+=("$1"); shift; done
   [[ $# -gt 0 ]] && shift
-  env -i PATH="$PATH" HOME="$HOME" GATEWAY_HTTP_PORT="$port" "$@" java "${opts[@]}" -jar "$jar" >"$out" 2>&1 &
+  env -i PATH="$PATH" HOME="$HOME" GATEWAY_HTTP_PORT="$port" "$@" java @"${ROOT:-$PWD}/conf/jvm.options" "${opts[@]}" -jar "$jar" >"$out" 2>&1 &
   GW_PID=$!
   local url=http://127.0.0.1:$port
   for _ in $(seq 1 120); do

@@ -22,7 +22,7 @@
 #             then one of -T duration, whose tps is taken;
 #           - the direct pool: bench/src/bench/DirectPoolBench.java, a Vert.x PgBuilder pool in process
 #             (size BENCH_POOL_SIZE, the gateway's pool settings), BENCH_CONCURRENCY in flight;
-#           - the gateway (java -jar, DB_POOL_SIZE=BENCH_POOL_SIZE) driven by
+#           - the gateway (java @conf/jvm.options -jar, DB_POOL_SIZE=BENCH_POOL_SIZE) driven by
 #             wrk -tBENCH_WRK_THREADS -cBENCH_CONCURRENCY --latency -s bench/query.lua, POST /v1/query.
 #           - the floor: bench/src/bench/FloorServer.java, a bare Vert.x HTTP server with a pool per core,
 #             answering the same request with the same JSON and nothing else, driven by the same wrk;
@@ -64,6 +64,9 @@
 #   BENCH_PROFILE=1 (after the measured point run, profiles the gateway under another run of the same
 #   load: perf when installed, else JFR; written to bench/results/<timestamp>-gateway-profile.txt),
 #   BENCH_DEBUG=1 (logs each CPU sample: when it was taken in the window, and the processes read).
+#
+# Every JVM it starts (the gateway, the direct pool, the floor, the bus bench) runs with the options the
+# gateway ships with, conf/jvm.options, so both sides of each ratio run on the same JVM settings.
 #
 # With the defaults it takes about 5 minutes (every side: 30 s warm-up + 10 s measured, plus start-ups).
 # For a quick check that everything works: BENCH_WARMUP=3 BENCH_DURATION=3 BENCH_STREAM_WARMUP_ROWS=200000.
@@ -332,7 +335,7 @@ GW_ENV=(DB_TYPE=postgresql DB_HOST=127.0.0.1 DB_PORT="$PG_PORT" DB_NAME=postgres
 direct_bench() {
   local label=$1 out=$2 start
   shift 2
-  java -cp "$WORK/classes:$CP" -Dpg.port="$PG_PORT" -Dpool.size="$POOL_SIZE" -Dconcurrency="$CONCURRENCY" \
+  java @"$ROOT/conf/jvm.options" -cp "$WORK/classes:$CP" -Dpg.port="$PG_PORT" -Dpool.size="$POOL_SIZE" -Dconcurrency="$CONCURRENCY" \
     -Daccounts="$ACCOUNTS" -Dwarmup.seconds="$WARMUP" -Dduration.seconds="$DURATION" \
     -Dlogback.configurationFile="$ROOT/bench/logback-bench.xml" "$@" bench.DirectPoolBench >"$out" 2>&1 &
   BG_PID=$!
@@ -424,7 +427,7 @@ part_point() {
   # 4. the floor: the same exchange through a bare Vert.x HTTP server and pool (FloorServer.java)
   local fl_port fl_pid
   fl_port=$(free_port)
-  java -cp "$WORK/floor-classes:$JAR" -Dport="$fl_port" -Dpg.port="$PG_PORT" -Dpool.size="$POOL_SIZE" \
+  java @"$ROOT/conf/jvm.options" -cp "$WORK/floor-classes:$JAR" -Dport="$fl_port" -Dpg.port="$PG_PORT" -Dpool.size="$POOL_SIZE" \
     -Dlogback.configurationFile="$ROOT/bench/logback-bench.xml" bench.FloorServer >"$WORK/floor.log" 2>&1 &
   fl_pid=$!
   for _ in $(seq 1 100); do grep -q READY "$WORK/floor.log" && break; sleep 0.2; done
@@ -549,7 +552,7 @@ part_bus() {
   log "event bus: the gateway in process, $CONCURRENCY in flight on dbgateway.query, ${WARMUP}s warm-up + ${DURATION}s"
   # A clean environment, as for the jar: only the gateway's settings (the HTTP port must be free).
   env -i PATH="$PATH" HOME="$HOME" GATEWAY_HTTP_PORT="$(free_port)" "${GW_ENV[@]}" \
-    java -cp "$WORK/bus-classes:$JAR" -Dconcurrency="$CONCURRENCY" -Daccounts="$ACCOUNTS" \
+    java @"$ROOT/conf/jvm.options" -cp "$WORK/bus-classes:$JAR" -Dconcurrency="$CONCURRENCY" -Daccounts="$ACCOUNTS" \
     -Dwarmup.seconds="$WARMUP" -Dduration.seconds="$DURATION" bench.BusBench >"$WORK/bus.txt" 2>&1 &
   BG_PID=$!
   start=$(window_start "$WORK/bus.txt" "$BG_PID") || { tail -40 "$WORK/bus.txt" >&2; die "BusBench did not start its load"; }
@@ -593,7 +596,7 @@ part_cluster() {
     GATEWAY_CLUSTER_NAME="bench-$$" GATEWAY_CLUSTER_HOST=127.0.0.1 GATEWAY_CLUSTER_PORT="$c_port" \
     GATEWAY_API_KEYS="bench:write:$secret"
   log "cluster: a member in another JVM, $CONCURRENCY in flight on dbgateway.query, ${WARMUP}s warm-up + ${DURATION}s"
-  java -cp "$WORK/bus-classes:$JAR" -Dconcurrency="$CONCURRENCY" -Daccounts="$ACCOUNTS" \
+  java @"$ROOT/conf/jvm.options" -cp "$WORK/bus-classes:$JAR" -Dconcurrency="$CONCURRENCY" -Daccounts="$ACCOUNTS" \
     -Dwarmup.seconds="$WARMUP" -Dduration.seconds="$DURATION" -Dcluster.name="bench-$$" \
     -Dcluster.members="127.0.0.1:$c_port" -Dcluster.port="$(free_port)" -Dapi.key="$secret" \
     bench.BusBench >"$WORK/cluster.txt" 2>&1 &

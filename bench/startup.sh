@@ -16,14 +16,16 @@
 #   STARTUP_JAR       the jar (target/db-gateway.jar; built when it is that and missing)
 #   STARTUP_JSA       the AppCDS archive (the jar's name with .jsa: target/db-gateway.jsa)
 #   STARTUP_VARIANTS  ';'-separated; each a built-in name or name=java options. Built-in:
-#                       default  java -jar (the JDK's own CDS archive for JDK classes only)
+#                       default  java @conf/jvm.options -jar (the JDK's own CDS archive for JDK classes only)
 #                       cds      java -XX:SharedArchiveFile=<STARTUP_JSA> -jar (the app's AppCDS archive)
 #                       noshare  java -Xshare:off -jar (no class data sharing at all)
 #                     ("default; cds" when the archive exists, else "default"); e.g.
 #                     STARTUP_VARIANTS='cds; serial=-XX:SharedArchiveFile=target/db-gateway.jsa -XX:+UseSerialGC'
 #                     Options that end in "-jar <path>" run that jar instead of STARTUP_JAR, to compare
 #                     builds: 'before=-jar /tmp/old/db-gateway.jar; after=-XX:SharedArchiveFile=... -jar ...'
-#   STARTUP_JAVA_OPTS java options added to every variant (none)
+#   STARTUP_JVM_OPTIONS the JVM options file every variant starts with (conf/jvm.options, as shipped);
+#                     none: the JVM's own defaults
+#   STARTUP_JAVA_OPTS java options added to every variant, after that file (none)
 #   STARTUP_NICE      niceness of the gateway (unset: inherited). As root, a negative one (-15) lets the
 #                     gateway take the CPUs from other work on a shared machine: closer to an idle one
 set -euo pipefail
@@ -36,7 +38,13 @@ RUNS=${STARTUP_RUNS:-5}
 IDLE=${STARTUP_IDLE:-3}
 JAR=${STARTUP_JAR:-target/db-gateway.jar}
 JSA=${STARTUP_JSA:-${JAR%.jar}.jsa}
+# The shipped JVM options (conf/jvm.options) go first, as in the README's command and the Docker image.
+JVM_OPTIONS=${STARTUP_JVM_OPTIONS:-$ROOT/conf/jvm.options}
 COMMON_OPTS=${STARTUP_JAVA_OPTS:-}
+if [[ $JVM_OPTIONS != none ]]; then
+  [[ -f $JVM_OPTIONS ]] || { echo "no JVM options file at $JVM_OPTIONS (STARTUP_JVM_OPTIONS=none measures without one)" >&2; exit 1; }
+  COMMON_OPTS="@$JVM_OPTIONS${COMMON_OPTS:+ $COMMON_OPTS}"
+fi
 NICE=()
 [[ -n ${STARTUP_NICE:-} ]] && NICE=(nice -n "$STARTUP_NICE")
 CLK_TCK=$(getconf CLK_TCK)
@@ -217,6 +225,7 @@ fmt() { local m lo hi; read -r m lo hi < <(stats $1); echo "$m ($lo–$hi)"; }
   [[ -n ${STARTUP_NICE:-} ]] && echo "nice:     the gateway ran at niceness $STARTUP_NICE"
   echo "load avg: $LOAD_BEFORE before, $(cut -d' ' -f1-3 /proc/loadavg) after (other work on the machine shows here)"
   java -version 2>&1 | sed 's/^/java:     /'
+  [[ $JVM_OPTIONS != none ]] && echo "options:  $JVM_OPTIONS: $(grep -v '^#' "$JVM_OPTIONS" | sed 's/ *#.*//' | tr '\n' ' ')"
   echo '```'
 } | tee "$RESULTS"
 log "written to $RESULTS"

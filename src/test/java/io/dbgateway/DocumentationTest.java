@@ -35,7 +35,7 @@ class DocumentationTest {
   @Test
   void readmeOpensWithTheRunAndTestCommands() {
     String firstBlocks = readme.substring(0, readme.indexOf("## "));
-    assertThat(firstBlocks).contains("DB_TYPE=sqlite java -jar target/db-gateway.jar");
+    assertThat(firstBlocks).contains("DB_TYPE=sqlite java @conf/jvm.options -jar target/db-gateway.jar");
     assertThat(firstBlocks).contains("./mvnw -B -ntp verify");
     assertThat(read(".ci/run")).contains("./mvnw -B -ntp verify");
   }
