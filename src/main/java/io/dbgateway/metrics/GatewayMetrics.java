@@ -60,7 +60,7 @@ public final class GatewayMetrics {
   /** Outcome of an operation that succeeded; failures are labelled with their error code. */
   public static final String OK = "ok";
 
-  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final PrometheusMeterRegistry registry = newRegistry();
   /** Vert.x keeps registries by name, JVM-wide: each gateway needs its own (tests run several in one JVM). */
   private final String registryName = "dbgateway-" + UUID.randomUUID();
   private final ConcurrentMap<List<String>, Timer> operations = new ConcurrentHashMap<>();
@@ -69,7 +69,12 @@ public final class GatewayMetrics {
   /** Set once this instance has joined a cluster (cluster mode). */
   private volatile ClusterManager clusterManager;
 
-  public GatewayMetrics() {
+  /**
+   * The registry, with its filter set before any meter is registered (Micrometer warns at start-up when a
+   * filter comes after a meter, since that meter would not see it).
+   */
+  private static PrometheusMeterRegistry newRegistry() {
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     registry.config().meterFilter(new MeterFilter() {
       @Override
       public DistributionStatisticConfig configure(Meter.Id id, DistributionStatisticConfig config) {
@@ -78,6 +83,10 @@ public final class GatewayMetrics {
             : config;
       }
     });
+    return registry;
+  }
+
+  public GatewayMetrics() {
     // JVM-wide, as the access log is: the class holds the count, and keeps it reachable for the counter.
     FunctionCounter.builder("dbgateway.access.log.dropped", AsyncAccessAppender.class, type -> AsyncAccessAppender.dropped())
         .description("Access lines dropped because the access log's queue was full (the standard output was"
