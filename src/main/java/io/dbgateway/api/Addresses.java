@@ -20,10 +20,19 @@ public final class Addresses {
   public static final List<String> OPERATIONS =
       List.of(QUERY, BATCH, TRANSACTION, TX_BEGIN, TX_COMMIT, TX_ROLLBACK, NAMED);
 
+  /** Each served address's operation name, made once: it is asked for twice on every request. */
+  private static final java.util.Map<String, String> OPERATION_NAMES = java.util.stream.Stream
+      .concat(OPERATIONS.stream(), java.util.stream.Stream.of(PING))
+      .collect(java.util.stream.Collectors.toUnmodifiableMap(a -> a, a -> a.substring(PREFIX.length())));
+
   private Addresses() {}
 
   /** The operation an address serves, as metrics and the access log name it: {@code tx.begin} for {@code dbgateway.tx.begin}. */
   public static String operation(String address) {
+    String known = OPERATION_NAMES.get(address);
+    if (known != null) {
+      return known;
+    }
     return address.startsWith(PREFIX) ? address.substring(PREFIX.length()) : address;
   }
 }

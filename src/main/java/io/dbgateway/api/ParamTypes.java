@@ -28,6 +28,14 @@ public record ParamTypes(Map<String, ParamType> byName, List<ParamType> byPositi
   }
 
   public boolean isEmpty() {
-    return byName.isEmpty() && byPosition.stream().allMatch(java.util.Objects::isNull);
+    if (!byName.isEmpty()) {
+      return false;
+    }
+    for (ParamType type : byPosition) { // asked twice per statement: no stream
+      if (type != null) {
+        return false;
+      }
+    }
+    return true;
   }
 }

@@ -34,6 +34,8 @@ import io.vertx.sqlclient.Tuple;
 import io.vertx.sqlclient.desc.ColumnDescriptor;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiFunction;
 
 /**
@@ -84,14 +86,15 @@ public final class StatementRunner {
    * (PostgreSQL) send them in one go; they still run in order.
    */
   public Work batch(BatchRequest request) {
-    ParsedStatement parsed = oneStatement(parse(request.sql(), request.paramTypes()), "a batch");
+    Analysis analysis = analyse(request.sql(), request.paramTypes());
+    ParsedStatement parsed = oneStatement(analysis.parsed(), "a batch");
     List<Tuple> tuples = new ArrayList<>();
     for (int i = 0; i < request.paramSets().size(); i++) {
       tuples.add(bind(parsed, request.paramSets().get(i), request.paramTypes(), i));
     }
     long timeoutMs = request.limits().timeoutMs();
     long start = System.nanoTime();
-    return new Work(changesSession(parsed.sql()), dialect.commitsImplicitly(parsed.sql()), (conn, route) -> {
+    return new Work(analysis.changesSession(), dialect.commitsImplicitly(parsed.sql()), (conn, route) -> {
       List<Future<SqlResult<RowCollector.Rows>>> executions = new ArrayList<>();
       for (Tuple tuple : tuples) {
         executions.add(dialect.execute(conn, parsed.sql(), tuple, timeoutMs, RowCollector.atMost(0, new RowCollector.Budget(0), () -> {})));
@@ -193,7 +196,8 @@ public final class StatementRunner {
 
   /** Rewrites the placeholders and binds the values; a bad value fails here, naming {@code index}. */
   Prepared prepare(Statement statement, Integer index) {
-    ParsedStatement parsed = parse(statement.sql(), statement.paramTypes());
+    Analysis analysis = analyse(statement.sql(), statement.paramTypes());
+    ParsedStatement parsed = analysis.parsed();
     List<String> script = script(parsed.sql());
     if (!script.isEmpty() && parsed.placeholderCount() > 0) {
       throw new GatewayException(Problem.of(ErrorCode.BAD_REQUEST, "the SQL holds " + script.size()
@@ -202,7 +206,7 @@ public final class StatementRunner {
           .withStatementIndex(index));
     }
     return new Prepared(parsed.sql(), bind(parsed, statement.params(), statement.paramTypes(), index),
-        changesSession(parsed.sql()), script);
+        analysis.changesSession(), script);
   }
 
   /** Refuses SQL that holds more than one statement where only one can run (a batch, a stream). */
@@ -268,6 +272,34 @@ public final class StatementRunner {
   /** Whether {@code sql} may leave state on its session for the connection's next caller. */
   boolean changesSession(String sql) {
     return SessionEffects.mayChangeSession(sql, dialect.syntax());
+  }
+
+  /** A SQL text rewritten for the driver, and whether it may change its session. */
+  private record Analysis(ParsedStatement parsed, boolean changesSession) {}
+
+  /** The most SQL texts whose analysis is kept, and the longest text kept. */
+  private static final int ANALYSES_KEPT = 1024;
+  private static final int LONGEST_TEXT_KEPT = 4096;
+
+  /**
+   * Analyses by SQL text, for texts sent without declared types: an application sends the same few texts
+   * again and again, and rewriting and reading each one cost every request two scans of its text. Once
+   * full, texts not yet seen are analysed on each request, as before.
+   */
+  private final Map<String, Analysis> analyses = new ConcurrentHashMap<>();
+
+  private Analysis analyse(String sql, ParamTypes types) {
+    boolean keep = types.isEmpty() && sql.length() <= LONGEST_TEXT_KEPT;
+    Analysis known = keep ? analyses.get(sql) : null;
+    if (known != null) {
+      return known;
+    }
+    ParsedStatement parsed = parse(sql, types);
+    Analysis made = new Analysis(parsed, changesSession(parsed.sql()));
+    if (keep && analyses.size() < ANALYSES_KEPT) {
+      analyses.put(sql, made);
+    }
+    return made;
   }
 
   /** The statement rewritten for the driver, with the dialect's cast after each placeholder of a declared type. */
