@@ -39,6 +39,18 @@ public final class GatewayApplication {
     if (System.getProperty(NETTY_JFR) == null) {
       System.setProperty(NETTY_JFR, "false");
     }
+    // The metrics registry takes a few hundred ms to build, most of it loading Micrometer's and the
+    // Prometheus client's classes: it is built on a second thread while this one reads the configuration.
+    java.util.concurrent.CompletableFuture<GatewayMetrics> metricsBuilt = new java.util.concurrent.CompletableFuture<>();
+    Thread metricsBuilder = new Thread(() -> {
+      try {
+        metricsBuilt.complete(new GatewayMetrics());
+      } catch (Throwable e) {
+        metricsBuilt.completeExceptionally(e);
+      }
+    }, "db-gateway-metrics");
+    metricsBuilder.setDaemon(true);
+    metricsBuilder.start();
     GatewayConfig config;
     NamedQueries namedQueries;
     try {
@@ -50,7 +62,7 @@ public final class GatewayApplication {
       return;
     }
     StartupWarmup.start(io.dbgateway.driver.Drivers.of(config.database().type()));
-    GatewayMetrics metrics = new GatewayMetrics();
+    GatewayMetrics metrics = metricsBuilt.join();
     Vertx vertx;
     try {
       // In cluster mode, this joins the cluster first (docs/cluster.md): nothing is served before.
