@@ -2,7 +2,9 @@ package io.dbgateway.bootstrap;
 
 import io.dbgateway.auth.ApiKeys;
 import io.dbgateway.auth.BusCallers;
+import io.dbgateway.cluster.ClusterTransactionCap;
 import io.dbgateway.cluster.HazelcastCluster;
+import io.dbgateway.db.SharedTransactionCap;
 import io.dbgateway.cluster.TransactionOwners;
 import io.dbgateway.resilience.Deadlines;
 import io.dbgateway.error.GatewayException;
@@ -122,8 +124,12 @@ public final class BootstrapVerticle extends VerticleBase {
           this.router = router;
           executor = new SqlExecutor(vertx, dialect, router, new RetryPolicy(vertx, config.resilience()),
               config.pool().waitTimeout(), config.query().maxResultBytes());
+          // In cluster mode each key's cap on open transactions is the cluster's (docs/cluster.md).
           transactions = new InteractiveTransactions(vertx, executor, config.transactions(), config.pool().waitTimeout(),
-              config.query().defaultTimeoutMs());
+              config.query().defaultTimeoutMs(), config.cluster().enabled()
+                  ? new ClusterTransactionCap(vertx, metrics.clusterManager(), config.transactions().maxOpenPerKey(),
+                      config.pool().waitTimeout().toMillis())
+                  : SharedTransactionCap.NONE);
           metrics.openTransactions(transactions::openCount);
           metrics.requestBodyBytes(clients::bodyBytesHeld);
           streamer = new QueryStreamer(vertx, executor, config.query().streamFetchRows());

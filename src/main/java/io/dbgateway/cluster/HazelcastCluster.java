@@ -28,6 +28,8 @@ public final class HazelcastCluster {
 
   private static final String ROLE_ATTRIBUTE = "dbgateway.role";
   private static final String GATEWAY = "gateway";
+  /** Where HazelcastClusterManager keeps a member's Vert.x node id ({@link ClusterManager#getNodeId()}). */
+  private static final String VERTX_NODE_ID = "__vertx.nodeId";
 
   private HazelcastCluster() {}
 
@@ -43,10 +45,19 @@ public final class HazelcastCluster {
 
         @Override
         public void memberRemoved(MembershipEvent event) {
-          left.accept(event.getMember().getUuid().toString());
+          left.accept(nodeId(event.getMember()));
         }
       });
     }
+  }
+
+  /**
+   * A member's Vert.x node id: the attribute Vert.x's cluster manager gives each member (a UUID of its own,
+   * not Hazelcast's member UUID), or Hazelcast's UUID for a member without it.
+   */
+  private static String nodeId(com.hazelcast.cluster.Member member) {
+    String vertxId = member.getAttribute(VERTX_NODE_ID);
+    return vertxId != null ? vertxId : member.getUuid().toString();
   }
 
   /**

@@ -54,13 +54,21 @@ public final class InteractiveTransactions {
    */
   public InteractiveTransactions(Vertx vertx, SqlExecutor executor, TransactionConfig limits, Duration poolWait,
       long commitTimeoutMs) {
+    this(vertx, executor, limits, poolWait, commitTimeoutMs, SharedTransactionCap.NONE);
+  }
+
+  /**
+   * @param shared the count of each key's transactions beyond this process (the cluster's, in cluster mode)
+   */
+  public InteractiveTransactions(Vertx vertx, SqlExecutor executor, TransactionConfig limits, Duration poolWait,
+      long commitTimeoutMs, SharedTransactionCap shared) {
     this.vertx = vertx;
     this.dialect = executor.dialect();
     this.statements = executor.statements();
     this.router = executor.router();
     this.nodes = executor.nodes();
     this.limits = limits;
-    this.registry = new TransactionRegistry(limits);
+    this.registry = new TransactionRegistry(limits, shared);
     this.poolWaitMs = poolWait.toMillis();
     this.commitTimeoutMs = commitTimeoutMs;
   }
@@ -81,12 +89,13 @@ public final class InteractiveTransactions {
       route = router.route(!readOnly, !readOnly || request.consistency() == Consistency.STRONG,
           request.target().database());
     } catch (GatewayException e) {
-      registry.release(caller.keyId());
+      registry.releaseLocal(caller.keyId());
       throw e;
     }
     Context context = vertx.getOrCreateContext();
     AtomicReference<Future<SqlConnection>> opening = new AtomicReference<>();
-    return route.breaker().call(poolWaitMs, () -> {
+    // The key's cap across the cluster (in cluster mode); a refusal has given the reservation back.
+    return registry.reserveShared(caller.keyId()).compose(counted -> route.breaker().call(poolWaitMs, () -> {
           opening.set(open(route, readOnly, useSchema));
           return opening.get();
         })
@@ -111,7 +120,7 @@ public final class InteractiveTransactions {
             router.refused(route.node(), failure.getMessage());
           }
           return statements.fail(failure);
-        });
+        }));
   }
 
   /** A connection of {@code route} inside a fresh transaction, in the schema {@code useSchema} sets (if any). */
