@@ -138,6 +138,13 @@ public final class BootstrapVerticle extends VerticleBase {
           ApiKeys keys = new ApiKeys(config.security().apiKeys());
           TransactionOwners owners = config.cluster().enabled()
               ? new TransactionOwners(vertx, keys, metrics.clusterManager(), Operations.busReplyTimeoutMs(config)) : null;
+          if (owners != null) {
+            // Cut off and dropped, this instance's transactions were declared gone to clients by the others
+            // (404, rolled back): it must not serve them once it is back (docs/cluster.md).
+            HazelcastCluster.onMerging(metrics.clusterManager(), () -> vertx.runOnContext(v -> transactions.rollbackAll(
+                "because this instance was dropped from the cluster and merges back into it",
+                "was open when its instance was dropped from the cluster")));
+          }
           operations = new Operations(executor, parser, transactions, namedQueries, metrics, owners);
           DatabaseVerticle.registerCodec(vertx);
           BusCallers callers = new BusCallers(keys, config.cluster().enabled());

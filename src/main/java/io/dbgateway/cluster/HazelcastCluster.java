@@ -52,6 +52,21 @@ public final class HazelcastCluster {
   }
 
   /**
+   * Runs {@code merging} when this member finds that the cluster dropped it (it was cut off or paused past
+   * the failure detector) and starts to merge back into the rest: Hazelcast's {@code MERGING} lifecycle event.
+   * By then the others have told clients that what this member held is gone.
+   */
+  public static void onMerging(ClusterManager manager, Runnable merging) {
+    if (manager instanceof HazelcastClusterManager hazelcast) {
+      hazelcast.getHazelcastInstance().getLifecycleService().addLifecycleListener(event -> {
+        if (event.getState() == com.hazelcast.core.LifecycleEvent.LifecycleState.MERGING) {
+          merging.run();
+        }
+      });
+    }
+  }
+
+  /**
    * A member's Vert.x node id: the attribute Vert.x's cluster manager gives each member (a UUID of its own,
    * not Hazelcast's member UUID), or Hazelcast's UUID for a member without it.
    */

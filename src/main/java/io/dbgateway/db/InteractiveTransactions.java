@@ -214,12 +214,22 @@ public final class InteractiveTransactions {
    * their connections to come back.
    */
   public Future<Void> rollbackAll() {
+    return rollbackAll("before closing the pools", "was open when the gateway shut down");
+  }
+
+  /**
+   * Rolls back every open transaction now, because {@code why} (logged), and waits a short while for their
+   * connections to come back; their ids then answer 404.
+   *
+   * @param ended how each one's end is logged: "was open when ..."
+   */
+  public Future<Void> rollbackAll(String why, String ended) {
     List<OpenTransaction> open = registry.all();
     if (open.isEmpty()) {
       return Future.succeededFuture();
     }
-    log.info("rolling back {} open interactive transaction(s) before closing the pools", open.size());
-    return Future.join(open.stream().map(OpenTransaction::shutdown).toList())
+    log.info("rolling back {} open interactive transaction(s) {}", open.size(), why);
+    return Future.join(open.stream().map(tx -> tx.shutdown(ended)).toList())
         .timeout(SHUTDOWN_ROLLBACK_MS, TimeUnit.MILLISECONDS)
         .otherwiseEmpty()
         .mapEmpty();

@@ -93,11 +93,7 @@ class ClusterTransactionCapTest {
       http.post(a, "/v1/transactions/" + again1 + "/rollback", null);
       http.post(b, "/v1/transactions/" + again2 + "/rollback", null);
     } finally {
-      for (ChildGateway gateway : gateways) {
-        if (gateway != null) {
-          gateway.close();
-        }
-      }
+      ChildGateway.closeAll(gateways);
     }
   }
 
