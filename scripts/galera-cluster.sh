@@ -23,8 +23,9 @@
 #                                                "<namespace> <address>"
 #   scripts/galera-cluster.sh net-clean          end the processes in this run's namespaces, delete them,
 #                                                their links and the bridge
-#   scripts/galera-cluster.sh net-clean-stale    the same for every other run's leftovers (dbgw-* namespaces
-#                                                with no process inside, and their bridges)
+#   scripts/galera-cluster.sh net-clean-stale    the same for every other run that is over: its owner
+#                                                (GALERA_NETNS_OWNER, a pid) has exited, or, with no owner on
+#                                                record, no process is left in its namespaces
 #
 # Environment (defaults in brackets):
 #   GALERA_BASE_DIR [/tmp/dbgw-galera]           one sub-directory per node: nodeN/{my.cnf,data,...}
@@ -44,6 +45,7 @@
 #   GALERA_NETNS [0]                             1: namespace mode (see above), chosen at `start`
 #   GALERA_NETNS_ID [random]                     namespace mode: 1-6 of [a-z0-9], in every name it makes
 #   GALERA_NETNS_SUBNET [random 10.2xx.y]        namespace mode: the /24's first three octets
+#   GALERA_NETNS_OWNER []                        namespace mode: the pid whose exit makes the run stale
 #
 # Exit status: 0 on success, 1 on failure (with the tail of the node's log), 2 on bad usage.
 set -euo pipefail
@@ -63,6 +65,7 @@ START_TIMEOUT=${GALERA_START_TIMEOUT:-120}
 STOP_TIMEOUT=${GALERA_STOP_TIMEOUT:-60}
 NODES=(1 2 3)
 NET_STATE=$BASE_DIR/netns.env
+NET_RUNS=/run/dbgw-netns
 NETNS=${GALERA_NETNS:-0}
 NET_ID=""
 NET_PREFIX=""
@@ -269,6 +272,9 @@ net_up() {
     fi
     touch "$BASE_DIR/$MARKER"
     printf 'NET_ID=%s\nNET_PREFIX=%s\n' "$NET_ID" "$NET_PREFIX" > "$NET_STATE"
+    # Who the run belongs to, for net-clean-stale: the process named by GALERA_NETNS_OWNER (a test JVM).
+    mkdir -p "$NET_RUNS"
+    printf 'BASE_DIR=%s\nOWNER=%s\n' "$BASE_DIR" "${GALERA_NETNS_OWNER:-}" > "$NET_RUNS/$NET_ID"
     NETNS=1
   fi
   if ! ip link show "$(bridge_name)" > /dev/null 2>&1; then
@@ -297,6 +303,22 @@ net_clean_id() {
   for link in $(ip -o link show 2> /dev/null | awk -F': ' '{ print $2 }' | sed 's/@.*//' | grep -E "^dgw$id" || true); do
     ip link del "$link" 2> /dev/null || true
   done
+  rm -f "$NET_RUNS/$id"
+}
+
+# Is run ID over? Its owner process (GALERA_NETNS_OWNER at start) has exited; a run with no owner on
+# record is over when no process is left in any of its namespaces.
+run_is_stale() {
+  local id=$1 owner="" ns
+  [ ! -f "$NET_RUNS/$id" ] || owner=$(awk -F= '$1 == "OWNER" { print $2 }' "$NET_RUNS/$id")
+  if [ -n "$owner" ]; then
+    ! kill -0 "$owner" 2> /dev/null
+    return
+  fi
+  for ns in $(ip netns list 2> /dev/null | awk '{ print $1 }' | grep -E "^dbgw-$id-" || true); do
+    [ -z "$(ip netns pids "$ns" 2> /dev/null)" ] || return 1
+  done
+  return 0
 }
 
 cmd_net_clean() {
@@ -309,20 +331,20 @@ cmd_net_clean() {
 
 cmd_net_clean_stale() {
   net_preflight
-  local ns id ids=()
+  local ns id ids=() dir
   for ns in $(ip netns list 2> /dev/null | awk '{ print $1 }' | grep -E '^dbgw-[a-z0-9]+-' || true); do
     id=${ns#dbgw-}
     id=${id%%-*}
-    [ -z "$(ip netns pids "$ns" 2> /dev/null)" ] || continue
     [[ " ${ids[*]} " == *" $id "* ]] || ids+=("$id")
   done
   for id in "${ids[@]}"; do
-    # a run with any live process in one of its namespaces is not stale
-    for ns in $(ip netns list | awk '{ print $1 }' | grep -E "^dbgw-$id-"); do
-      [ -z "$(ip netns pids "$ns" 2> /dev/null)" ] || continue 2
-    done
-    log "deleting the leftovers of run $id"
+    run_is_stale "$id" || continue
+    log "deleting the leftovers of run $id (ending what still runs in its namespaces)"
+    dir=""
+    [ ! -f "$NET_RUNS/$id" ] || dir=$(awk -F= '$1 == "BASE_DIR" { print $2 }' "$NET_RUNS/$id")
     net_clean_id "$id"
+    # its base directory too, if the script made it (the nodes in it are gone with the namespaces)
+    if [ -n "$dir" ] && [ -f "$dir/$MARKER" ]; then rm -rf "$dir" "$dir.lock"; fi
   done
   # bridges whose run left no namespace behind
   local link

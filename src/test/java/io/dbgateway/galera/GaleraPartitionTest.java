@@ -9,9 +9,6 @@ import io.dbgateway.testing.KeyedWriters.Answer;
 import io.dbgateway.testing.NetnsGaleraCluster;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -121,13 +118,7 @@ class GaleraPartitionTest {
     assertThat(writers.unresolved()).as("keys still without a 200 after resending").isEmpty();
     Set<String> expected = Set.copyOf(acked);
     for (int n = 1; n <= 3; n++) {
-      Map<String, Integer> rows = new HashMap<>();
-      try (Connection c = cluster.connect(n); Statement s = c.createStatement();
-          ResultSet rs = s.executeQuery("SELECT k, COUNT(*) FROM " + table + " GROUP BY k")) {
-        while (rs.next()) {
-          rows.put(rs.getString(1), rs.getInt(2));
-        }
-      }
+      Map<String, Integer> rows = cluster.rowsByK(n, table);
       int node = n;
       assertThat(rows.keySet()).as("keys on node %d: every acknowledged write, nothing else (0 lost)", n)
           .containsExactlyInAnyOrderElementsOf(expected);

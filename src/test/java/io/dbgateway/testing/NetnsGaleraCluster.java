@@ -52,7 +52,9 @@ public final class NetnsGaleraCluster implements AutoCloseable {
     Runtime.getRuntime().addShutdownHook(cluster.hook);
     try {
       cluster.script(60, "net-clean-stale");
-      GaleraCluster.runScript(base, Map.of("GALERA_NETNS", "1"), 600, "start");
+      // This JVM owns the run: if it dies without its hook, the next run's net-clean-stale ends what is left.
+      GaleraCluster.runScript(base, Map.of("GALERA_NETNS", "1",
+          "GALERA_NETNS_OWNER", Long.toString(ProcessHandle.current().pid())), 600, "start");
       cluster.hosts = cluster.script(30, "hosts").strip();
       return cluster;
     } catch (RuntimeException e) {
@@ -149,6 +151,18 @@ public final class NetnsGaleraCluster implements AutoCloseable {
     return DriverManager.getConnection("jdbc:mariadb://" + node(n) + "/" + GaleraCluster.DATABASE
         + "?connectTimeout=5000&socketTimeout=30000&sessionVariables=wsrep_sync_wait=1", GaleraCluster.USER,
         GaleraCluster.PASSWORD);
+  }
+
+  /** How many rows of {@code table} on node {@code n} hold each value of its column {@code k}. */
+  public Map<String, Integer> rowsByK(int n, String table) throws SQLException {
+    Map<String, Integer> rows = new java.util.HashMap<>();
+    try (Connection c = connect(n); java.sql.Statement s = c.createStatement();
+        java.sql.ResultSet rs = s.executeQuery("SELECT k, COUNT(*) FROM " + table + " GROUP BY k")) {
+      while (rs.next()) {
+        rows.put(rs.getString(1), rs.getInt(2));
+      }
+    }
+    return rows;
   }
 
   /** The gateway's database settings for this cluster. */
