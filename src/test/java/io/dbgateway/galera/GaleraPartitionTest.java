@@ -79,7 +79,7 @@ class GaleraPartitionTest {
       try {
         // The isolated node, still running, leaves the Primary Component (read through its unix socket).
         String state = Await.until("node " + isolated + " leaves the Primary Component",
-            () -> cluster.wsrepState(isolated), s -> !s.startsWith("ON Primary"), 60_000);
+            () -> cluster.wsrepState(isolated), s -> s.startsWith("OFF non-Primary"), 60_000);
         System.out.printf("partition: node %d (%s) cut off; it reports wsrep_ready, cluster status, state: %s%n",
             isolated, oldWriter, state);
         assertThat(state).matches("OFF non-Primary.*");
