@@ -155,6 +155,11 @@ class ClusterPartitionTest {
     String reborn = new JsonObject(Await.until("a transaction begun on the instance that was cut off",
         () -> http.send(base[2], "/v1/transactions", new JsonObject()), r -> r.statusCode() == 200, 60_000)
         .body()).getString("txId");
+    // Right after the merge the others may not list its event-bus address yet (Vert.x registers it again
+    // after Hazelcast's MERGED event), and a hop to it answers 404 meanwhile, as ClusterFailureTest saw
+    // after SIGCONT: wait until each hop works before using it.
+    awaitUsable(base[1], reborn);
+    awaitUsable(base[2], survivorOwned);
     insert(base[1], reborn, table, "reborn");
     http.post(base[0], "/v1/transactions/" + reborn + "/commit", null);
     http.post(base[2], "/v1/transactions/" + survivorOwned + "/commit", null);
@@ -174,6 +179,12 @@ class ClusterPartitionTest {
     assertThat(rows.keySet()).as("rows: the acknowledged keys and the test's own, nothing else")
         .containsExactlyInAnyOrderElementsOf(java.util.stream.Stream.concat(acked.stream(),
             java.util.stream.Stream.of("survivor-owned", "reborn")).toList());
+  }
+
+  /** Waits (60 s at most) until {@code txId} answers a statement through {@code gateway}. */
+  private void awaitUsable(String gateway, String txId) throws Exception {
+    Await.until("transaction " + txId + " usable through " + gateway, () -> http.send(gateway, "/v1/query",
+        new JsonObject().put("txId", txId).put("sql", "SELECT 1 AS one")).statusCode(), status -> status == 200, 60_000);
   }
 
   private String begin(String gateway) throws Exception {
