@@ -9,7 +9,23 @@
 #   scripts/galera-cluster.sh stop-node N        clean shutdown of node N only
 #   scripts/galera-cluster.sh bootstrap-node N   make N a new Primary Component after quorum loss
 #   scripts/galera-cluster.sh sql N 'SQL'        run SQL on node N as the admin user (via its socket)
-#   scripts/galera-cluster.sh wipe               stop, then delete the base directory
+#   scripts/galera-cluster.sh wipe               stop, then delete the base directory (and its namespaces)
+#   scripts/galera-cluster.sh hosts              the nodes' SQL addresses, as DB_HOST takes them
+#
+# Namespace mode (GALERA_NETNS=1 at `start`, root only): each node runs in a network namespace of its
+# own, on a bridge this script makes, with a private address inside the namespaces only; the host side
+# of the bridge gets the subnet's .1, so processes on the host reach the nodes. Later commands find the
+# mode in the base directory. Extra commands:
+#   scripts/galera-cluster.sh cut NAME           take NAME's link to the bridge down (n1..n3: a node,
+#                                                g1..g9: a host namespace): a partition, the process runs on
+#   scripts/galera-cluster.sh heal NAME          bring the link up again
+#   scripts/galera-cluster.sh net-host NAME      make namespace NAME (g1..g9) on the bridge; prints
+#                                                "<namespace> <address>"
+#   scripts/galera-cluster.sh net-clean          end the processes in this run's namespaces, delete them,
+#                                                their links and the bridge
+#   scripts/galera-cluster.sh net-clean-stale    the same for every other run that is over: its owner
+#                                                (GALERA_NETNS_OWNER, a pid) has exited, or, with no owner on
+#                                                record, no process is left in its namespaces
 #
 # Environment (defaults in brackets):
 #   GALERA_BASE_DIR [/tmp/dbgw-galera]           one sub-directory per node: nodeN/{my.cnf,data,...}
@@ -26,6 +42,10 @@
 #   GALERA_PROVIDER_OPTIONS_EXTRA []             appended to wsrep_provider_options (e.g. evs.*)
 #   GALERA_START_TIMEOUT [120]                   seconds to wait for one node to reach Synced
 #   GALERA_STOP_TIMEOUT [60]                     seconds to wait for one node to shut down
+#   GALERA_NETNS [0]                             1: namespace mode (see above), chosen at `start`
+#   GALERA_NETNS_ID [random]                     namespace mode: 1-6 of [a-z0-9], in every name it makes
+#   GALERA_NETNS_SUBNET [random 10.2xx.y]        namespace mode: the /24's first three octets
+#   GALERA_NETNS_OWNER []                        namespace mode: the pid whose exit makes the run stale
 #
 # Exit status: 0 on success, 1 on failure (with the tail of the node's log), 2 on bad usage.
 set -euo pipefail
@@ -44,6 +64,11 @@ PROVIDER_EXTRA=${GALERA_PROVIDER_OPTIONS_EXTRA:-}
 START_TIMEOUT=${GALERA_START_TIMEOUT:-120}
 STOP_TIMEOUT=${GALERA_STOP_TIMEOUT:-60}
 NODES=(1 2 3)
+NET_STATE=$BASE_DIR/netns.env
+NET_RUNS=/run/dbgw-netns
+NETNS=${GALERA_NETNS:-0}
+NET_ID=""
+NET_PREFIX=""
 
 if [ -n "${GALERA_MARIADBD:-}" ]; then
   MARIADBD=$GALERA_MARIADBD
@@ -67,7 +92,7 @@ die() { printf '%s: error: %s\n' "$PROG" "$*" >&2; exit 1; }
 usage_error() { printf '%s: %s\n' "$PROG" "$*" >&2; usage >&2; exit 2; }
 
 usage() {
-  sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'
+  sed -n '2,29p' "$0" | sed 's/^# \{0,1\}//'
 }
 
 now() { date +%s.%N; }
@@ -165,7 +190,200 @@ has_cluster_state() { # the node has been part of a cluster (a real uuid in gras
   [ -n "$uuid" ] && [ "$uuid" != "00000000-0000-0000-0000-000000000000" ]
 }
 
-port_listener() { ss -Hltnp "sport = :$1" 2> /dev/null | head -n 1; }
+port_listener() { # port_listener N PORT: who listens on PORT where node N runs
+  in_node_ns "$1" ss -Hltnp "sport = :$2" 2> /dev/null | head -n 1
+}
+
+# ---------------------------------------------------------------------------------------------------
+# namespace mode (GALERA_NETNS=1): one network namespace per node, on a bridge of this run
+
+netns_on() { [ "$NETNS" = 1 ]; }
+ns_name() { echo "dbgw-$NET_ID-$1"; }      # ns_name n1 | g1
+veth_host() { echo "dgw$NET_ID$1"; }       # the host's end, on the bridge
+veth_peer() { echo "dgw$NET_ID${1}p"; }    # the namespace's end
+bridge_name() { echo "dgw${NET_ID}br"; }
+
+# node N's address: its namespace's, or loopback
+node_addr() {
+  if netns_on; then echo "$NET_PREFIX.$((10 + $1))"; else echo 127.0.0.1; fi
+}
+
+# Run a command where node N's network is: in its namespace, or here.
+in_node_ns() {
+  local n=$1
+  shift
+  if netns_on; then ip netns exec "$(ns_name "n$n")" "$@"; else "$@"; fi
+}
+
+net_load() {
+  if [ -f "$NET_STATE" ]; then
+    # shellcheck disable=SC1090
+    . "$NET_STATE"
+    NETNS=1
+  fi
+}
+
+net_preflight() {
+  [ "$(id -u)" -eq 0 ] || die "GALERA_NETNS=1 needs root (ip netns add)"
+  command -v ip > /dev/null || die "ip is missing: apt-get install -y iproute2"
+}
+
+pick_subnet() { # a 10.2xx.y/24 that no interface or route here uses
+  local a b i
+  for i in $(seq 1 100); do
+    a=$((200 + RANDOM % 50))
+    b=$((1 + RANDOM % 254))
+    if ! ip -o -4 addr show | grep -q " 10\.$a\.$b\." && ! ip -4 route show | grep -q "^10\.$a\.$b\."; then
+      echo "10.$a.$b"
+      return 0
+    fi
+  done
+  die "no free 10.2xx.y/24 subnet found"
+}
+
+# Make namespace NAME with address .HOST on the bridge (idempotent).
+ns_add() {
+  local name=$1 host=$2 ns
+  ns=$(ns_name "$name")
+  [ -e "/run/netns/$ns" ] || ip netns add "$ns"
+  ip netns exec "$ns" ip link set lo up
+  if ! ip link show "$(veth_host "$name")" > /dev/null 2>&1; then
+    ip link add "$(veth_host "$name")" type veth peer name "$(veth_peer "$name")"
+    ip link set "$(veth_peer "$name")" netns "$ns"
+    ip link set "$(veth_host "$name")" master "$(bridge_name)"
+    ip netns exec "$ns" ip addr add "$NET_PREFIX.$host/24" dev "$(veth_peer "$name")"
+  fi
+  ip link set "$(veth_host "$name")" up
+  ip netns exec "$ns" ip link set "$(veth_peer "$name")" up
+}
+
+# The bridge and the nodes' namespaces, made once per base directory.
+net_up() {
+  net_preflight
+  net_load
+  if [ -z "$NET_ID" ]; then
+    NET_ID=${GALERA_NETNS_ID:-$(od -An -N3 -tx1 /dev/urandom | tr -d ' \n')}
+    [[ $NET_ID =~ ^[a-z0-9]{1,6}$ ]] || die "GALERA_NETNS_ID must be 1 to 6 of [a-z0-9], got '$NET_ID'"
+    NET_PREFIX=${GALERA_NETNS_SUBNET:-$(pick_subnet)}
+    [[ $NET_PREFIX =~ ^10\.[0-9]{1,3}\.[0-9]{1,3}$ ]] || die "GALERA_NETNS_SUBNET must look like 10.a.b, got '$NET_PREFIX'"
+    mkdir -p "$BASE_DIR"
+    if [ ! -f "$BASE_DIR/$MARKER" ] && [ -n "$(ls -A "$BASE_DIR")" ]; then
+      die "$BASE_DIR exists, is not empty and was not created by $PROG; choose another GALERA_BASE_DIR"
+    fi
+    touch "$BASE_DIR/$MARKER"
+    printf 'NET_ID=%s\nNET_PREFIX=%s\n' "$NET_ID" "$NET_PREFIX" > "$NET_STATE"
+    # Who the run belongs to, for net-clean-stale: the process named by GALERA_NETNS_OWNER (a test JVM).
+    mkdir -p "$NET_RUNS"
+    printf 'BASE_DIR=%s\nOWNER=%s\n' "$BASE_DIR" "${GALERA_NETNS_OWNER:-}" > "$NET_RUNS/$NET_ID"
+    NETNS=1
+  fi
+  if ! ip link show "$(bridge_name)" > /dev/null 2>&1; then
+    ip link add "$(bridge_name)" type bridge
+    ip addr add "$NET_PREFIX.1/24" dev "$(bridge_name)"
+  fi
+  ip link set "$(bridge_name)" up
+  local n
+  for n in "${NODES[@]}"; do ns_add "n$n" $((10 + n)); done
+}
+
+# Ends the processes left in the namespaces of run ID (all of them are this script's or its caller's),
+# then deletes the namespaces, their links and the bridge.
+net_clean_id() {
+  local id=$1 ns pids link
+  for ns in $(ip netns list 2> /dev/null | awk '{ print $1 }' | grep -E "^dbgw-$id-" || true); do
+    pids=$(ip netns pids "$ns" 2> /dev/null || true)
+    if [ -n "$pids" ]; then
+      log "ending processes in $ns: $(echo $pids)"
+      # shellcheck disable=SC2086
+      kill -KILL $pids 2> /dev/null || true
+      for _ in $(seq 1 50); do [ -n "$(ip netns pids "$ns" 2> /dev/null)" ] || break; sleep 0.1; done
+    fi
+    ip netns del "$ns" 2> /dev/null || true
+  done
+  for link in $(ip -o link show 2> /dev/null | awk -F': ' '{ print $2 }' | sed 's/@.*//' | grep -E "^dgw$id" || true); do
+    ip link del "$link" 2> /dev/null || true
+  done
+  rm -f "$NET_RUNS/$id"
+}
+
+# Is run ID over? Its owner process (GALERA_NETNS_OWNER at start) has exited; a run with no owner on
+# record is over when no process is left in any of its namespaces.
+run_is_stale() {
+  local id=$1 owner="" ns
+  [ ! -f "$NET_RUNS/$id" ] || owner=$(awk -F= '$1 == "OWNER" { print $2 }' "$NET_RUNS/$id")
+  if [ -n "$owner" ]; then
+    ! kill -0 "$owner" 2> /dev/null
+    return
+  fi
+  for ns in $(ip netns list 2> /dev/null | awk '{ print $1 }' | grep -E "^dbgw-$id-" || true); do
+    [ -z "$(ip netns pids "$ns" 2> /dev/null)" ] || return 1
+  done
+  return 0
+}
+
+cmd_net_clean() {
+  net_load
+  [ -n "$NET_ID" ] || { log "no namespaces to clean (no $NET_STATE)"; return 0; }
+  net_clean_id "$NET_ID"
+  rm -f "$NET_STATE"
+  log "namespaces, links and bridge of run $NET_ID deleted"
+}
+
+cmd_net_clean_stale() {
+  net_preflight
+  local ns id ids=() dir
+  for ns in $(ip netns list 2> /dev/null | awk '{ print $1 }' | grep -E '^dbgw-[a-z0-9]+-' || true); do
+    id=${ns#dbgw-}
+    id=${id%%-*}
+    [[ " ${ids[*]} " == *" $id "* ]] || ids+=("$id")
+  done
+  for id in "${ids[@]}"; do
+    run_is_stale "$id" || continue
+    log "deleting the leftovers of run $id (ending what still runs in its namespaces)"
+    dir=""
+    [ ! -f "$NET_RUNS/$id" ] || dir=$(awk -F= '$1 == "BASE_DIR" { print $2 }' "$NET_RUNS/$id")
+    net_clean_id "$id"
+    # its base directory too, if the script made it (the nodes in it are gone with the namespaces)
+    if [ -n "$dir" ] && [ -f "$dir/$MARKER" ]; then rm -rf "$dir" "$dir.lock"; fi
+  done
+  # bridges whose run left no namespace behind
+  local link
+  for link in $(ip -o link show type bridge 2> /dev/null | awk -F': ' '{ print $2 }' | grep -E '^dgw[a-z0-9]+br$' || true); do
+    id=${link#dgw}
+    id=${id%br}
+    ip netns list | awk '{ print $1 }' | grep -qE "^dbgw-$id-" || ip link del "$link" 2> /dev/null || true
+  done
+}
+
+net_name_arg() { # n1..n3 or g1..g9
+  [ $# -ge 1 ] && [[ $1 =~ ^(n[123]|g[1-9])$ ]] || usage_error "a namespace name (n1..n3 or g1..g9) is required"
+  netns_on || die "not in namespace mode (start the cluster with GALERA_NETNS=1)"
+}
+
+cmd_cut() {
+  net_name_arg "$@"
+  ip link set "$(veth_host "$1")" down
+  log "$1 ($(ns_name "$1")) is cut off: $(veth_host "$1") is down"
+}
+
+cmd_heal() {
+  net_name_arg "$@"
+  ip link set "$(veth_host "$1")" up
+  log "$1 ($(ns_name "$1")) is connected again"
+}
+
+cmd_net_host() {
+  net_name_arg "$@"
+  [[ $1 =~ ^g ]] || usage_error "net-host makes g1..g9; the nodes' namespaces exist already"
+  ns_add "$1" $((20 + ${1#g}))
+  echo "$(ns_name "$1") $NET_PREFIX.$((20 + ${1#g}))"
+}
+
+cmd_hosts() {
+  local n out=""
+  for n in "${NODES[@]}"; do out+="${out:+,}$(node_addr "$n"):$(sql_port "$n")"; done
+  echo "$out"
+}
 
 # ---------------------------------------------------------------------------------------------------
 # preparation
@@ -219,9 +437,11 @@ prepare_dirs() {
 write_cnf() {
   local n=$1 d gcomm_list="" p
   d=$(node_dir "$n")
-  for p in "${GCOMM_PORTS[@]}"; do gcomm_list+="${gcomm_list:+,}127.0.0.1:$p"; done
+  local m addr
+  for m in "${NODES[@]}"; do gcomm_list+="${gcomm_list:+,}$(node_addr "$m"):${GCOMM_PORTS[$m-1]}"; done
+  addr=$(node_addr "$n")
   local opts
-  opts="gmcast.listen_addr=tcp://127.0.0.1:$(gcomm_port "$n");ist.recv_addr=127.0.0.1:${IST_PORTS[$n-1]};gcache.size=64M"
+  opts="gmcast.listen_addr=tcp://$addr:$(gcomm_port "$n");ist.recv_addr=$addr:${IST_PORTS[$n-1]};gcache.size=64M"
   [ -z "$PROVIDER_EXTRA" ] || opts+=";$PROVIDER_EXTRA"
   cat > "$d/my.cnf.tmp" <<EOF
 # Written by scripts/galera-cluster.sh on every start; edits are overwritten.
@@ -237,7 +457,7 @@ socket=$d/mysqld.sock
 port=$(sql_port "$n")
 pid-file=$d/mysqld.pid
 log-error=$d/mysqld.log
-bind-address=127.0.0.1
+bind-address=$addr
 skip-name-resolve
 max_connections=300
 performance_schema=OFF
@@ -254,10 +474,10 @@ wsrep_provider=$PROVIDER
 wsrep_cluster_name=$CLUSTER_NAME
 wsrep_cluster_address=gcomm://$gcomm_list
 wsrep_node_name=node$n
-wsrep_node_address=127.0.0.1
+wsrep_node_address=$addr
 wsrep_provider_options="$opts"
 wsrep_sst_method=rsync
-wsrep_sst_receive_address=127.0.0.1:${SST_PORTS[$n-1]}
+wsrep_sst_receive_address=$addr:${SST_PORTS[$n-1]}
 EOF
   mv "$d/my.cnf.tmp" "$d/my.cnf"
   chmod 644 "$d/my.cnf"
@@ -283,7 +503,7 @@ init_datadir() {
 check_ports_free() {
   local n=$1 p l
   for p in "$(sql_port "$n")" "$(gcomm_port "$n")" "${IST_PORTS[$n-1]}" "${SST_PORTS[$n-1]}"; do
-    l=$(port_listener "$p")
+    l=$(port_listener "$n" "$p")
     [ -z "$l" ] || die "node $n: port $p is already in use: $l"
   done
 }
@@ -307,7 +527,9 @@ launch() {
   LOG_OFFSET[n]=0
   [ ! -f "$f" ] || LOG_OFFSET[n]=$(stat -c %s "$f")
   log "node $n: starting mariadbd${*:+ $*}"
-  (cd / && exec setsid "$MARIADBD" --defaults-file="$(cnf "$n")" "$@" \
+  local netns=()
+  ! netns_on || netns=(ip netns exec "$(ns_name "n$n")")
+  (cd / && exec "${netns[@]}" setsid "$MARIADBD" --defaults-file="$(cnf "$n")" "$@" \
       < /dev/null >> "$(node_dir "$n")/mysqld.out" 2>&1 9>&-) &
   disown 2> /dev/null || true
 }
@@ -545,7 +767,7 @@ cmd_status() {
   local n pid st line
   for n in "${NODES[@]}"; do
     pid=$(node_pid "$n")
-    line="node$n sql=$(sql_port "$n") gcomm=$(gcomm_port "$n")"
+    line="node$n addr=$(node_addr "$n") sql=$(sql_port "$n") gcomm=$(gcomm_port "$n")"
     if [ -n "$pid" ]; then
       st=$(node_state "$n")
       if [ -n "$st" ]; then
@@ -570,6 +792,7 @@ cmd_status() {
 
 cmd_start() {
   preflight
+  ! netns_on || net_up
   prepare_dirs
   with_lock
   local t0 n running=() missing=() b
@@ -615,6 +838,7 @@ cmd_start_node() {
   check_node_arg "$@"
   local n=$1 t0
   preflight
+  ! netns_on || net_up
   prepare_dirs
   with_lock
   if is_running "$n"; then
@@ -662,6 +886,7 @@ cmd_bootstrap_node() {
   check_node_arg "$@"
   local n=$1 st m
   preflight
+  ! netns_on || net_up
   prepare_dirs
   with_lock
   if is_running "$n"; then
@@ -708,6 +933,7 @@ cmd_wipe() {
   fi
   [ -f "$BASE_DIR/$MARKER" ] || die "$BASE_DIR was not created by $PROG (no $MARKER); not deleting it"
   cmd_stop
+  cmd_net_clean
   rm -rf "$BASE_DIR"
   rm -f "$BASE_DIR.lock"
   log "deleted $BASE_DIR"
@@ -722,6 +948,7 @@ cmd_sql() {
 
 main() {
   [ $# -ge 1 ] || usage_error "a command is required"
+  net_load
   local cmd=$1
   shift
   case "$cmd" in
@@ -734,6 +961,12 @@ main() {
     bootstrap-node) cmd_bootstrap_node "$@" ;;
     sql) cmd_sql "$@" ;;
     wipe) cmd_wipe ;;
+    hosts) cmd_hosts ;;
+    cut) cmd_cut "$@" ;;
+    heal) cmd_heal "$@" ;;
+    net-host) cmd_net_host "$@" ;;
+    net-clean) cmd_net_clean ;;
+    net-clean-stale) cmd_net_clean_stale ;;
     -h | --help | help) usage ;;
     *) usage_error "unknown command '$cmd'" ;;
   esac

@@ -2,7 +2,9 @@ package io.dbgateway.bootstrap;
 
 import io.dbgateway.auth.ApiKeys;
 import io.dbgateway.auth.BusCallers;
+import io.dbgateway.cluster.ClusterTransactionCap;
 import io.dbgateway.cluster.HazelcastCluster;
+import io.dbgateway.db.SharedTransactionCap;
 import io.dbgateway.cluster.TransactionOwners;
 import io.dbgateway.resilience.Deadlines;
 import io.dbgateway.error.GatewayException;
@@ -122,8 +124,12 @@ public final class BootstrapVerticle extends VerticleBase {
           this.router = router;
           executor = new SqlExecutor(vertx, dialect, router, new RetryPolicy(vertx, config.resilience()),
               config.pool().waitTimeout(), config.query().maxResultBytes());
+          // In cluster mode each key's cap on open transactions is the cluster's (docs/cluster.md).
           transactions = new InteractiveTransactions(vertx, executor, config.transactions(), config.pool().waitTimeout(),
-              config.query().defaultTimeoutMs());
+              config.query().defaultTimeoutMs(), config.cluster().enabled()
+                  ? new ClusterTransactionCap(vertx, metrics.clusterManager(), config.transactions().maxOpenPerKey(),
+                      config.pool().waitTimeout().toMillis())
+                  : SharedTransactionCap.NONE);
           metrics.openTransactions(transactions::openCount);
           metrics.requestBodyBytes(clients::bodyBytesHeld);
           streamer = new QueryStreamer(vertx, executor, config.query().streamFetchRows());
@@ -132,6 +138,13 @@ public final class BootstrapVerticle extends VerticleBase {
           ApiKeys keys = new ApiKeys(config.security().apiKeys());
           TransactionOwners owners = config.cluster().enabled()
               ? new TransactionOwners(vertx, keys, metrics.clusterManager(), Operations.busReplyTimeoutMs(config)) : null;
+          if (owners != null) {
+            // Cut off and dropped, this instance's transactions were declared gone to clients by the others
+            // (404, rolled back): it must not serve them once it is back (docs/cluster.md).
+            HazelcastCluster.onMerging(metrics.clusterManager(), () -> vertx.runOnContext(v -> transactions.rollbackAll(
+                "because this instance was dropped from the cluster and merges back into it",
+                "was open when its instance was dropped from the cluster")));
+          }
           operations = new Operations(executor, parser, transactions, namedQueries, metrics, owners);
           DatabaseVerticle.registerCodec(vertx);
           BusCallers callers = new BusCallers(keys, config.cluster().enabled());

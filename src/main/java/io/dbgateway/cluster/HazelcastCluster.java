@@ -28,6 +28,8 @@ public final class HazelcastCluster {
 
   private static final String ROLE_ATTRIBUTE = "dbgateway.role";
   private static final String GATEWAY = "gateway";
+  /** Where HazelcastClusterManager keeps a member's Vert.x node id ({@link ClusterManager#getNodeId()}). */
+  private static final String VERTX_NODE_ID = "__vertx.nodeId";
 
   private HazelcastCluster() {}
 
@@ -43,10 +45,34 @@ public final class HazelcastCluster {
 
         @Override
         public void memberRemoved(MembershipEvent event) {
-          left.accept(event.getMember().getUuid().toString());
+          left.accept(nodeId(event.getMember()));
         }
       });
     }
+  }
+
+  /**
+   * Runs {@code merging} when this member finds that the cluster dropped it (it was cut off or paused past
+   * the failure detector) and starts to merge back into the rest: Hazelcast's {@code MERGING} lifecycle event.
+   * By then the others have told clients that what this member held is gone.
+   */
+  public static void onMerging(ClusterManager manager, Runnable merging) {
+    if (manager instanceof HazelcastClusterManager hazelcast) {
+      hazelcast.getHazelcastInstance().getLifecycleService().addLifecycleListener(event -> {
+        if (event.getState() == com.hazelcast.core.LifecycleEvent.LifecycleState.MERGING) {
+          merging.run();
+        }
+      });
+    }
+  }
+
+  /**
+   * A member's Vert.x node id: the attribute Vert.x's cluster manager gives each member (a UUID of its own,
+   * not Hazelcast's member UUID), or Hazelcast's UUID for a member without it.
+   */
+  private static String nodeId(com.hazelcast.cluster.Member member) {
+    String vertxId = member.getAttribute(VERTX_NODE_ID);
+    return vertxId != null ? vertxId : member.getUuid().toString();
   }
 
   /**

@@ -54,13 +54,21 @@ public final class InteractiveTransactions {
    */
   public InteractiveTransactions(Vertx vertx, SqlExecutor executor, TransactionConfig limits, Duration poolWait,
       long commitTimeoutMs) {
+    this(vertx, executor, limits, poolWait, commitTimeoutMs, SharedTransactionCap.NONE);
+  }
+
+  /**
+   * @param shared the count of each key's transactions beyond this process (the cluster's, in cluster mode)
+   */
+  public InteractiveTransactions(Vertx vertx, SqlExecutor executor, TransactionConfig limits, Duration poolWait,
+      long commitTimeoutMs, SharedTransactionCap shared) {
     this.vertx = vertx;
     this.dialect = executor.dialect();
     this.statements = executor.statements();
     this.router = executor.router();
     this.nodes = executor.nodes();
     this.limits = limits;
-    this.registry = new TransactionRegistry(limits);
+    this.registry = new TransactionRegistry(limits, shared);
     this.poolWaitMs = poolWait.toMillis();
     this.commitTimeoutMs = commitTimeoutMs;
   }
@@ -81,12 +89,13 @@ public final class InteractiveTransactions {
       route = router.route(!readOnly, !readOnly || request.consistency() == Consistency.STRONG,
           request.target().database());
     } catch (GatewayException e) {
-      registry.release(caller.keyId());
+      registry.releaseLocal(caller.keyId());
       throw e;
     }
     Context context = vertx.getOrCreateContext();
     AtomicReference<Future<SqlConnection>> opening = new AtomicReference<>();
-    return route.breaker().call(poolWaitMs, () -> {
+    // The key's cap across the cluster (in cluster mode); a refusal has given the reservation back.
+    return registry.reserveShared(caller.keyId()).compose(counted -> route.breaker().call(poolWaitMs, () -> {
           opening.set(open(route, readOnly, useSchema));
           return opening.get();
         })
@@ -111,7 +120,7 @@ public final class InteractiveTransactions {
             router.refused(route.node(), failure.getMessage());
           }
           return statements.fail(failure);
-        });
+        }));
   }
 
   /** A connection of {@code route} inside a fresh transaction, in the schema {@code useSchema} sets (if any). */
@@ -205,12 +214,22 @@ public final class InteractiveTransactions {
    * their connections to come back.
    */
   public Future<Void> rollbackAll() {
+    return rollbackAll("before closing the pools", "was open when the gateway shut down");
+  }
+
+  /**
+   * Rolls back every open transaction now, because {@code why} (logged), and waits a short while for their
+   * connections to come back; their ids then answer 404.
+   *
+   * @param ended how each one's end is logged: "was open when ..."
+   */
+  public Future<Void> rollbackAll(String why, String ended) {
     List<OpenTransaction> open = registry.all();
     if (open.isEmpty()) {
       return Future.succeededFuture();
     }
-    log.info("rolling back {} open interactive transaction(s) before closing the pools", open.size());
-    return Future.join(open.stream().map(OpenTransaction::shutdown).toList())
+    log.info("rolling back {} open interactive transaction(s) {}", open.size(), why);
+    return Future.join(open.stream().map(tx -> tx.shutdown(ended)).toList())
         .timeout(SHUTDOWN_ROLLBACK_MS, TimeUnit.MILLISECONDS)
         .otherwiseEmpty()
         .mapEmpty();

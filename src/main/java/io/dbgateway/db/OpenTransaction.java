@@ -155,8 +155,8 @@ final class OpenTransaction {
   }
 
   /** Rolls back now, whatever runs, and answers once the connection is back. */
-  Future<Void> shutdown() {
-    context.runOnContext(v -> expire("was open when the gateway shut down"));
+  Future<Void> shutdown(String why) {
+    context.runOnContext(v -> expire(why));
     return released.future();
   }
 

@@ -27,10 +27,13 @@ final class TransactionRegistry {
   /** Transactions counted against the caps, from begin until their connection is back in the pool. */
   private final Map<String, Integer> heldByKey = new HashMap<>();
   private int held;
+  /** The cluster's count of each key's transactions (none for a single instance). */
+  private final SharedTransactionCap shared;
 
-  TransactionRegistry(TransactionConfig config) {
+  TransactionRegistry(TransactionConfig config, SharedTransactionCap shared) {
     this.maxOpen = config.maxOpen();
     this.maxOpenPerKey = config.maxOpenPerKey();
+    this.shared = shared;
   }
 
   /** An unguessable id: 128 random bits. */
@@ -59,8 +62,22 @@ final class TransactionRegistry {
     heldByKey.merge(owner, 1, Integer::sum);
   }
 
-  /** The transaction of {@code owner} has given its connection back. */
-  synchronized void release(String owner) {
+  /**
+   * Counts the transaction {@link #reserve reserved} for {@code owner} in the shared count too (in cluster
+   * mode, the cluster's cap on each key); if that refuses, the reservation is given back.
+   */
+  io.vertx.core.Future<Void> reserveShared(String owner) {
+    return shared.acquire(owner).onFailure(refused -> releaseLocal(owner));
+  }
+
+  /** The transaction of {@code owner}, counted here and in the shared count, has given its connection back. */
+  void release(String owner) {
+    releaseLocal(owner);
+    shared.release(owner);
+  }
+
+  /** A transaction {@link #reserve reserved} but never counted in the shared count ends. */
+  synchronized void releaseLocal(String owner) {
     held--;
     heldByKey.computeIfPresent(owner, (key, count) -> count == 1 ? null : count - 1);
   }

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
 
 /** The gateway in a child JVM, with stdout and stderr merged and collected line by line. */
 final class ChildGateway implements AutoCloseable {
@@ -35,11 +36,20 @@ final class ChildGateway implements AutoCloseable {
 
   /** Starts the gateway with extra JVM options, such as {@code -Dlogback.configurationFile=...}. */
   static ChildGateway start(Map<String, String> env, List<String> jvmOptions) throws IOException {
+    return start(env, jvmOptions, UnaryOperator.identity());
+  }
+
+  /**
+   * Starts the gateway's command as {@code wrap} makes it, such as inside a network namespace
+   * ({@code ip netns exec <ns> java ...}, which execs, so the pid is still the JVM's).
+   */
+  static ChildGateway start(Map<String, String> env, List<String> jvmOptions, UnaryOperator<List<String>> wrap)
+      throws IOException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     List<String> command = new ArrayList<>(List.of(java, "-Xmx256m"));
     command.addAll(jvmOptions);
     command.addAll(List.of("-cp", System.getProperty("java.class.path"), GatewayApplication.class.getName()));
-    ProcessBuilder builder = new ProcessBuilder(command)
+    ProcessBuilder builder = new ProcessBuilder(wrap.apply(command))
         .directory(PROJECT_ROOT.toFile())
         .redirectErrorStream(true);
     builder.environment().clear();
@@ -118,6 +128,15 @@ final class ChildGateway implements AutoCloseable {
               + "); output:\n" + String.join("\n", lines));
         }
         lines.wait(Math.min(left, 200));
+      }
+    }
+  }
+
+  /** Closes each of {@code gateways} that was started (null entries are skipped). */
+  static void closeAll(ChildGateway... gateways) throws InterruptedException {
+    for (ChildGateway gateway : gateways) {
+      if (gateway != null) {
+        gateway.close();
       }
     }
   }

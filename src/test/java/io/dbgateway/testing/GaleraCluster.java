@@ -90,12 +90,21 @@ public final class GaleraCluster {
 
   /** Runs the cluster script; fails with its output when it fails. */
   public String script(int timeoutSeconds, String... args) {
+    return runScript(baseDir, java.util.Map.of(), timeoutSeconds, args);
+  }
+
+  /**
+   * Runs {@code scripts/galera-cluster.sh} on the cluster in {@code baseDir}, with {@code env} added to its
+   * environment; fails with its output when it fails.
+   */
+  static String runScript(Path baseDir, java.util.Map<String, String> env, int timeoutSeconds, String... args) {
     List<String> command = new java.util.ArrayList<>(List.of("bash", "scripts/galera-cluster.sh"));
     command.addAll(List.of(args));
     try {
       Path output = Files.createTempFile("galera-script", ".log");
       ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile());
       builder.environment().put("GALERA_BASE_DIR", baseDir.toString());
+      builder.environment().putAll(env);
       Process process = builder.start();
       if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
         process.destroyForcibly();
