@@ -89,9 +89,16 @@ public final class GaleraMonitor {
     return Future.join(closing).mapEmpty();
   }
 
-  /** Live traffic saw error 1047 on {@code node}: it refused work, so it is down at once. */
+  /**
+   * Live traffic found {@code node} refusing work (error 1047, 1180) or gone (connection refused or reset):
+   * it is down at once, and needs two passing probes to come back.
+   */
   public synchronized void markDown(HostAndPort node, String reason) {
-    health.put(node, health.getOrDefault(node, NodeHealth.initial()).failed(reason));
+    NodeHealth before = health.getOrDefault(node, NodeHealth.initial());
+    if (!before.up() && before.passes() == 0) {
+      return; // down already: every failed request of a dead node would otherwise judge the cluster again
+    }
+    health.put(node, before.failed(reason));
     recompute(view.get().writer());
   }
 
