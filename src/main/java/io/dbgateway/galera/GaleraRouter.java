@@ -39,8 +39,10 @@ public final class GaleraRouter implements NodeRouter {
     }
     HostAndPort writer = view.writer();
     if (writer == null) {
-      throw new GatewayException(new Problem(ErrorCode.UNAVAILABLE,
-          "no Galera node is eligible to take " + (write ? "writes" : "reads") + " right now", null, null, null, true,
+      String refusal = monitor.writerRefusal();
+      throw new GatewayException(new Problem(ErrorCode.UNAVAILABLE, refusal != null
+          ? "no Galera writer for this gateway instance right now: " + refusal
+          : "no Galera node is eligible to take " + (write ? "writes" : "reads") + " right now", null, null, null, true,
           retryAfterSeconds));
     }
     return routes.get(writer).route(database);

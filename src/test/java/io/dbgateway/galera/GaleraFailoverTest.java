@@ -1,5 +1,6 @@
 package io.dbgateway.galera;
 
+import static io.dbgateway.testing.Await.sleep;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dbgateway.resilience.RetryPolicy;
@@ -987,15 +988,6 @@ class GaleraFailoverTest {
       sleep(250);
     }
     throw new AssertionError("no wanted answer within " + limit + "; the last was " + last);
-  }
-
-  private static void sleep(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
   }
 
   private static void safeRollback(Connection c) {

@@ -175,22 +175,13 @@ public final class GaleraCluster {
               startNode(n.node());
             }
           }
-          pause(1_000);
+          Await.sleep(1_000);
         }
       } catch (RuntimeException e) {
         System.out.println("restoring the cluster: " + e.getMessage());
-        pause(2_000);
+        Await.sleep(2_000);
       }
     }
     throw new AssertionError("the cluster is not back to 3 Synced nodes: " + nodes + "\n" + status());
-  }
-
-  private static void pause(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
   }
 }
