@@ -2,6 +2,7 @@ package io.dbgateway.db;
 
 import io.dbgateway.error.ErrorCode;
 import io.dbgateway.error.GatewayException;
+import io.dbgateway.error.NoEligibleNodeException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.ConnectionPoolTooBusyException;
@@ -14,10 +15,11 @@ import org.slf4j.LoggerFactory;
  * the unit runs again, on whatever node is the writer by then, until it succeeds or its deadline leaves no
  * time. Running it again is safe whatever happened to the first attempt, because the key is claimed in the
  * unit's own transaction: if the first attempt committed, the claim collides and the recorded result is
- * answered ({@code Idempotent-Replayed}); if it did not, the unit runs once. Only failures of the node or
- * of routing (503 {@code UNAVAILABLE}: the node is gone, no writer is eligible or agreed yet, the breaker is
- * open, an outcome that could not be resolved yet) are settled this way; a full wait queue (load) and every
- * answer of the database itself are not. An unkeyed write keeps its 503.
+ * answered ({@code Idempotent-Replayed}); if it did not, the unit runs once. Only failures of the node (503
+ * {@code UNAVAILABLE}: the node is gone, its breaker is open, an outcome that could not be resolved yet, no
+ * writer agreed for a moment in cluster mode) are settled this way. Not settled: no node of the cluster
+ * eligible at all (a lost quorum answers a fast 503, never a wait), a full wait queue (load), and every
+ * answer of the database itself. An unkeyed write keeps its 503.
  */
 final class KeyedFailover {
 
@@ -57,7 +59,7 @@ final class KeyedFailover {
       return false;
     }
     for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-      if (t instanceof ConnectionPoolTooBusyException) {
+      if (t instanceof ConnectionPoolTooBusyException || t instanceof NoEligibleNodeException) {
         return false;
       }
     }
