@@ -4,6 +4,7 @@ import io.dbgateway.auth.ApiKeys;
 import io.dbgateway.auth.BusCallers;
 import io.dbgateway.cluster.ClusterTransactionCap;
 import io.dbgateway.cluster.HazelcastCluster;
+import io.dbgateway.cluster.SharedGaleraWriter;
 import io.dbgateway.db.SharedTransactionCap;
 import io.dbgateway.cluster.TransactionOwners;
 import io.dbgateway.resilience.Deadlines;
@@ -25,6 +26,7 @@ import io.dbgateway.node.Route;
 import io.dbgateway.galera.GaleraMonitor;
 import io.dbgateway.galera.GaleraRouter;
 import io.dbgateway.galera.GaleraVerticle;
+import io.dbgateway.galera.WriterAgreement;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import io.dbgateway.driver.Dialect;
@@ -195,10 +197,14 @@ public final class BootstrapVerticle extends VerticleBase {
    * the monitor's view.
    */
   private Future<NodeRouter> galera(DatabaseWaiter.Reached reached) {
-    monitor = new GaleraMonitor(vertx, config.database(), config.galera());
+    // In cluster mode every instance writes to one writer, chosen in the cluster manager (docs/cluster.md).
+    WriterAgreement shared = metrics.clusterManager() == null ? null : new SharedGaleraWriter(vertx,
+        metrics.clusterManager(), config.cluster(), config.database().hosts(), config.galera().pollInterval());
+    monitor = new GaleraMonitor(vertx, config.database(), config.galera(), shared);
     metrics.galera(monitor);
     return vertx.deployVerticle(new GaleraVerticle(monitor))
-        .compose(deployed -> monitor.awaitWriter(WRITER_WAIT_POLLS))
+        // A cluster's instance also waits to see a majority of the instances, which may be starting too.
+        .compose(deployed -> monitor.awaitWriter(shared == null ? WRITER_WAIT_POLLS : 4 * WRITER_WAIT_POLLS))
         .compose(view -> {
           if (view.writer() == null) {
             return Future.failedFuture(new StartupException("no Galera node is eligible to take writes: "
@@ -321,9 +327,10 @@ public final class BootstrapVerticle extends VerticleBase {
     if (monitor == null) {
       return Status.OK(new JsonObject().put("galera", false));
     }
-    JsonObject view = monitor.view().toJson();
-    return monitor.view().writer() == null
-        ? Status.KO(view.put("reason", "no Galera node is eligible to take writes"))
+    JsonObject view = monitor.toJson();
+    String refusal = monitor.writerRefusal();
+    return view.getString("writer") == null
+        ? Status.KO(view.put("reason", refusal != null ? refusal : "no Galera node is eligible to take writes"))
         : Status.OK(view);
   }
 

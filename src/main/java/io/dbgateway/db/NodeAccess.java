@@ -83,12 +83,15 @@ final class NodeAccess {
         .recover(statements::fail);
   }
 
-  /** Runs {@code call} under the route's breaker; a node that refused the work leaves routing at once. */
+  /**
+   * Runs {@code call} under the route's breaker; a node that refused the work, or that refused or reset its
+   * connection, leaves routing at once.
+   */
   <T> Future<T> onNode(Route route, long timeMs, java.util.function.Supplier<Future<T>> call) {
     return route.breaker().call(timeMs, call)
         .andThen(done -> {
-          if (done.failed() && Failures.isNodeNotReady(done.cause())) {
-            router.refused(route.node(), done.cause().getMessage());
+          if (done.failed() && (Failures.isNodeNotReady(done.cause()) || Failures.isNodeUnreachable(done.cause()))) {
+            router.refused(route.node(), "live traffic: " + done.cause().getMessage());
           }
         });
   }

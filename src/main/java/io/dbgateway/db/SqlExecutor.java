@@ -44,6 +44,8 @@ public final class SqlExecutor {
   private final NodeAccess nodes;
   private final IdempotencyStore idempotency;
   private final long poolWaitMs;
+  /** On a cluster of nodes (Galera): keyed writes whose node failed run again on the next writer. Else null. */
+  private final KeyedFailover keyedFailover;
 
   /** @param maxResultBytes the most bytes of row values one buffered answer may hold */
   public SqlExecutor(io.vertx.core.Vertx vertx, Dialect dialect, NodeRouter router, RetryPolicy retries,
@@ -55,6 +57,7 @@ public final class SqlExecutor {
     this.nodes = new NodeAccess(statements, router, retries, poolWait.toMillis());
     this.idempotency = new IdempotencyStore(dialect.syntax(), dialect.syncWaitPrefix());
     this.poolWaitMs = poolWait.toMillis();
+    this.keyedFailover = router.nodes().size() > 1 ? new KeyedFailover(vertx) : null;
   }
 
   /** How work reaches a node, shared with the other services on the same nodes (streaming). */
@@ -153,8 +156,10 @@ public final class SqlExecutor {
     // An idempotency key is recorded in the unit's transaction; a read-only one has nothing to protect.
     IdempotencyKey key = unit.readOnly() ? null : unit.key();
     UnitDeadline deadline = nodes.deadline(unit.timeoutMs());
-    return nodes.call(unit.name(), !unit.readOnly(), unit.strong(), unit.database(), deadline,
-        route -> attempt(route, unit, key, work, deadline));
+    java.util.function.Supplier<Future<Outcome>> call = () -> nodes.call(unit.name(), !unit.readOnly(), unit.strong(),
+        unit.database(), deadline, route -> attempt(route, unit, key, work, deadline));
+    // A keyed write whose node failed is settled here, on the next writer, rather than answered 503.
+    return key == null || keyedFailover == null ? call.get() : keyedFailover.settle(unit.name(), deadline, call);
   }
 
   private Future<Outcome> attempt(Route route, Unit unit, IdempotencyKey key, Work work, UnitDeadline deadline) {

@@ -73,6 +73,21 @@ public final class Failures {
     return code == MySqlErrors.NODE_NOT_READY || code == MySqlErrors.NOT_PRIMARY_AT_COMMIT;
   }
 
+  /**
+   * Whether live traffic found the node itself gone: a connection refused, or an open one reset or closed
+   * under the work (a killed server closes every socket at once). Unlike a pool wait that timed out (a hung
+   * or busy server, which the probes' timeouts judge), this takes a Galera node out of routing at once.
+   */
+  public static boolean isNodeUnreachable(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof ConnectException || t instanceof ClosedConnectionException || t instanceof IOException
+          || isConnectionGone(t)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** Whether a failed COMMIT leaves the outcome unknown: the connection went away, or Galera lost quorum. */
   public static boolean isCommitOutcomeUnknown(Throwable failure) {
     return isDatabaseDown(failure) || databaseErrorCode(failure) == MySqlErrors.NOT_PRIMARY_AT_COMMIT;

@@ -30,6 +30,11 @@ import org.slf4j.LoggerFactory;
  * {@code wsrep_local_index}) has been eligible and preferred for {@link #FAILBACK_ROUNDS} rounds in a row,
  * the writer moves back to it. Instances that lived through different failovers (or started after one)
  * therefore agree again shortly after the cluster settles, while a flapping node never takes the role.
+ *
+ * <p>In cluster mode the writer is not this instance's to choose alone: it is the {@link WriterAgreement}'s
+ * shared choice, used only while the agreement trusts it, and sticky without failback. When the shared
+ * writer is not eligible here, the monitor proposes its own choice by compare-and-set, and has no writer
+ * until the shared choice has been read back: it never writes to a choice of its own.
  */
 public final class GaleraMonitor {
 
@@ -49,21 +54,46 @@ public final class GaleraMonitor {
   /** Nodes whose probe has not answered yet: the next poll skips them, so probes never queue up on one connection. */
   private final Set<HostAndPort> probing = new HashSet<>();
   private final AtomicReference<ClusterView> view;
+  /** The shared writer choice of cluster mode, or null for a single instance. */
+  private final WriterAgreement agreement;
   private HostAndPort preferred;
   private int preferredRounds;
   private volatile boolean stopped;
   private long timer = -1;
 
   public GaleraMonitor(Vertx vertx, DatabaseConfig db, GaleraConfig config) {
+    this(vertx, db, config, null);
+  }
+
+  /** @param agreement the writer choice shared by the instances of a cluster, or null for a single instance */
+  public GaleraMonitor(Vertx vertx, DatabaseConfig db, GaleraConfig config, WriterAgreement agreement) {
     this.vertx = vertx;
+    this.agreement = agreement;
     this.db = db;
     this.config = config;
     this.view = new AtomicReference<>(ClusterView.empty(db.hosts()));
     db.hosts().forEach(node -> health.put(node, NodeHealth.initial()));
+    if (agreement != null) {
+      agreement.onChange(this::reconsider);
+    }
   }
 
+  /**
+   * The cluster as the last round judged it. In cluster mode its writer is the shared choice, and only
+   * while the agreement trusts it (checked now, not at the last round: an instance just resumed from a
+   * pause has not polled yet): otherwise there is no writer, and writes answer 503.
+   */
   public ClusterView view() {
-    return view.get();
+    ClusterView current = view.get();
+    if (agreement != null && current.writer() != null && agreement.refusal() != null) {
+      return new ClusterView(current.nodes(), null);
+    }
+    return current;
+  }
+
+  /** Why this instance has no writer although it may have an eligible one (cluster mode), or null. */
+  public String writerRefusal() {
+    return agreement == null ? null : agreement.refusal();
   }
 
   /** Polls now and then every poll interval; completes after the first complete poll. */
@@ -81,6 +111,9 @@ public final class GaleraMonitor {
 
   public Future<Void> stop() {
     stopped = true;
+    if (agreement != null) {
+      agreement.close();
+    }
     if (timer >= 0) {
       vertx.cancelTimer(timer);
     }
@@ -89,10 +122,29 @@ public final class GaleraMonitor {
     return Future.join(closing).mapEmpty();
   }
 
-  /** Live traffic saw error 1047 on {@code node}: it refused work, so it is down at once. */
+  /**
+   * Live traffic found {@code node} refusing work (error 1047, 1180) or gone (connection refused or reset):
+   * it is down at once, and needs two passing probes to come back.
+   */
   public synchronized void markDown(HostAndPort node, String reason) {
-    health.put(node, health.getOrDefault(node, NodeHealth.initial()).failed(reason));
-    recompute(view.get().writer());
+    NodeHealth before = health.getOrDefault(node, NodeHealth.initial());
+    if (!before.up() && before.passes() == 0) {
+      return; // down already: every failed request of a dead node would otherwise judge the cluster again
+    }
+    health.put(node, before.failed(reason));
+    recompute(currentWriter());
+  }
+
+  /** The writer to keep while it stays eligible: this instance's own, or the shared one in cluster mode. */
+  private HostAndPort currentWriter() {
+    return agreement == null ? view.get().writer() : agreement.agreed();
+  }
+
+  /** The shared choice (or this instance's standing) may have changed: judge again. */
+  private synchronized void reconsider() {
+    if (!stopped) {
+      recompute(currentWriter());
+    }
   }
 
   /** One round: probe every node, then judge the cluster once, on the whole round's results. */
@@ -103,7 +155,10 @@ public final class GaleraMonitor {
     List<Future<Void>> probes = db.hosts().stream().map(this::poll).toList();
     return Future.join(probes).transform(done -> {
       endOfRound();
-      return Future.succeededFuture(view.get());
+      // In cluster mode each round also reads the shared choice again: that keeps it trusted (the agreement's
+      // lease), and picks up a change whose notification was lost.
+      return (agreement == null ? Future.<Void>succeededFuture() : agreement.refresh())
+          .transform(read -> Future.succeededFuture(view.get()));
     });
   }
 
@@ -112,8 +167,11 @@ public final class GaleraMonitor {
     HostAndPort rule = ClusterView.judge(health, db.hosts(), null, config.writerPriority(), config.maxRecvQueue()).writer();
     preferredRounds = rule != null && rule.equals(preferred) ? preferredRounds + 1 : 1;
     preferred = rule;
-    HostAndPort current = view.get().writer();
-    boolean failback = rule != null && current != null && !rule.equals(current) && preferredRounds >= FAILBACK_ROUNDS;
+    HostAndPort current = currentWriter();
+    // In cluster mode the instances share one writer, so failback has nothing to reconcile: the writer stays
+    // where the shared choice put it while it is eligible (instances with different priority lists would
+    // otherwise move it back and forth).
+    boolean failback = agreement == null && rule != null && current != null && !rule.equals(current) && preferredRounds >= FAILBACK_ROUNDS;
     if (failback) {
       log.info("galera writer fails back to {}: it has been the preferred eligible node for {} polls", rule,
           preferredRounds);
@@ -160,6 +218,9 @@ public final class GaleraMonitor {
     ClusterView before = view.get();
     ClusterView after = ClusterView.judge(health, db.hosts(), previousWriter, config.writerPriority(),
         config.maxRecvQueue());
+    if (agreement != null) {
+      after = agreed(after);
+    }
     view.set(after);
     boolean changed = !Objects.equals(before.writer(), after.writer());
     for (int i = 0; i < after.nodes().size(); i++) {
@@ -179,6 +240,21 @@ public final class GaleraMonitor {
     if (changed) {
       vertx.eventBus().publish(STATE_ADDRESS, after.toJson());
     }
+  }
+
+  /**
+   * Cluster mode: the judged view keeps its writer only if it is the shared choice. A writer of this
+   * instance's own (the shared one is not eligible here) is proposed in its place,
+   * and until the shared choice is read back there is no writer here.
+   */
+  private ClusterView agreed(ClusterView judged) {
+    HostAndPort shared = agreement.agreed();
+    HostAndPort mine = judged.writer();
+    if (mine == null || mine.equals(shared)) {
+      return judged;
+    }
+    agreement.propose(shared, mine);
+    return new ClusterView(judged.nodes(), null);
   }
 
   private Future<MySQLConnection> connection(HostAndPort node) {
@@ -237,6 +313,7 @@ public final class GaleraMonitor {
   }
 
   public JsonObject toJson() {
-    return view.get().toJson();
+    JsonObject json = view().toJson();
+    return agreement == null ? json : json.put("agreement", agreement.toJson());
   }
 }

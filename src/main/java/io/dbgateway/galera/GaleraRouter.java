@@ -3,6 +3,7 @@ package io.dbgateway.galera;
 import io.dbgateway.config.HostAndPort;
 import io.dbgateway.error.ErrorCode;
 import io.dbgateway.error.GatewayException;
+import io.dbgateway.error.NoEligibleNodeException;
 import io.dbgateway.error.Problem;
 import io.dbgateway.node.NodeRouter;
 import io.dbgateway.node.NodeRoutes;
@@ -39,9 +40,16 @@ public final class GaleraRouter implements NodeRouter {
     }
     HostAndPort writer = view.writer();
     if (writer == null) {
-      throw new GatewayException(new Problem(ErrorCode.UNAVAILABLE,
-          "no Galera node is eligible to take " + (write ? "writes" : "reads") + " right now", null, null, null, true,
-          retryAfterSeconds));
+      String refusal = monitor.writerRefusal();
+      if (refusal != null) {
+        // This instance may not trust the shared writer for a moment (cluster mode): keyed writes wait for it.
+        throw new GatewayException(new Problem(ErrorCode.UNAVAILABLE,
+            "no Galera writer for this gateway instance right now: " + refusal, null, null, null, true,
+            retryAfterSeconds));
+      }
+      String detail = "no Galera node is eligible to take " + (write ? "writes" : "reads") + " right now";
+      throw new GatewayException(new Problem(ErrorCode.UNAVAILABLE, detail, null, null, null, true, retryAfterSeconds),
+          new NoEligibleNodeException(detail));
     }
     return routes.get(writer).route(database);
   }

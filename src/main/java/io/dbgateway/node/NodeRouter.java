@@ -21,7 +21,10 @@ public interface NodeRouter {
     return route(write, strong, null);
   }
 
-  /** Live traffic found {@code node} refusing work (Galera error 1047): stop routing to it at once. */
+  /**
+   * Live traffic found {@code node} refusing work (Galera error 1047, 1180) or gone (connection refused or
+   * reset): stop routing to it at once.
+   */
   default void refused(String node, String reason) {}
 
   /** Every node, with its routes. */

@@ -4,12 +4,14 @@ import io.dbgateway.testing.ThrowawayPostgres;
 import java.util.HashMap;
 import java.util.Map;
 
-/** The environment of one gateway of a test cluster: its PostgreSQL, its HTTP port and its cluster settings. */
+/** The environment of one gateway of a test cluster: its database, its HTTP port and its cluster settings. */
 final class ClusterEnv {
 
   private ClusterEnv() {}
 
   /**
+   * A gateway of the cluster on {@code postgres}.
+   *
    * @param name the cluster's name (unique per test, so that runs never join each other)
    * @param members {@code GATEWAY_CLUSTER_MEMBERS}
    * @param apiKeys {@code GATEWAY_API_KEYS}
@@ -17,13 +19,19 @@ final class ClusterEnv {
    */
   static Map<String, String> of(ThrowawayPostgres postgres, String name, String members, int clusterPort,
       int httpPort, String apiKeys) {
-    Map<String, String> env = new HashMap<>();
+    Map<String, String> env = of(name, members, clusterPort, httpPort, apiKeys);
     env.put("DB_TYPE", "postgresql");
     env.put("DB_HOST", postgres.host());
     env.put("DB_PORT", Integer.toString(postgres.port()));
     env.put("DB_NAME", postgres.database());
     env.put("DB_USER", postgres.user());
     env.put("DB_PASS", postgres.password());
+    return env;
+  }
+
+  /** The cluster and HTTP settings alone, for a test that names its database itself. */
+  static Map<String, String> of(String name, String members, int clusterPort, int httpPort, String apiKeys) {
+    Map<String, String> env = new HashMap<>();
     env.put("GATEWAY_HTTP_PORT", Integer.toString(httpPort));
     env.put("GATEWAY_API_KEYS", apiKeys);
     env.put("GATEWAY_CLUSTER", "true");

@@ -27,4 +27,14 @@ public final class Await {
       Thread.sleep(POLL_MS);
     }
   }
+
+  /** Sleeps {@code millis}, turning an interruption into a failure (for pauses between a test's steps). */
+  public static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
 }

@@ -7,7 +7,11 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -124,5 +128,69 @@ public final class GaleraCluster {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
     }
+  }
+
+  private static final Pattern STATUS = Pattern.compile(
+      "^node(\\d) .*?pid=\\S+ (running|stopped)(?: state=(\\S+) cluster=(\\S+) size=(\\d+))?", Pattern.MULTILINE);
+
+  /** One line of {@code galera-cluster.sh status}. */
+  private record NodeStatus(int node, boolean running, String state, String cluster, int size) {
+    boolean synced() {
+      return running && state != null && state.startsWith("Synced") && "Primary".equals(cluster) && size == 3;
+    }
+  }
+
+  private Map<Integer, NodeStatus> nodeStatus() {
+    Map<Integer, NodeStatus> nodes = new LinkedHashMap<>();
+    Matcher m = STATUS.matcher(status());
+    while (m.find()) {
+      int n = Integer.parseInt(m.group(1));
+      nodes.put(n, new NodeStatus(n, "running".equals(m.group(2)), m.group(3), m.group(4),
+          m.group(5) == null ? 0 : Integer.parseInt(m.group(5))));
+    }
+    return nodes;
+  }
+
+  /**
+   * Brings the cluster back to 3 Synced nodes, whatever a test left: no desync, every stopped node
+   * started, quorum bootstrapped on a survivor if it was lost, the whole cluster started if none runs.
+   */
+  public void restore() {
+    long end = System.nanoTime() + TimeUnit.MINUTES.toNanos(6);
+    Map<Integer, NodeStatus> nodes = Map.of();
+    for (int round = 0; round < 12 && System.nanoTime() < end; round++) {
+      nodes = nodeStatus();
+      for (NodeStatus n : nodes.values()) {
+        if (n.running()) {
+          try {
+            script(60, "sql", Integer.toString(n.node()), "SET GLOBAL wsrep_desync = OFF");
+          } catch (RuntimeException e) {
+            // a node that is still starting: the next round tries again
+          }
+        }
+      }
+      if (nodes.size() == 3 && nodes.values().stream().allMatch(NodeStatus::synced)) {
+        return;
+      }
+      List<NodeStatus> running = nodes.values().stream().filter(NodeStatus::running).toList();
+      try {
+        if (running.isEmpty()) {
+          script(600, "start");
+        } else if (running.stream().noneMatch(n -> "Primary".equals(n.cluster()))) {
+          bootstrapNode(running.get(0).node());
+        } else {
+          for (NodeStatus n : nodes.values()) {
+            if (!n.running()) {
+              startNode(n.node());
+            }
+          }
+          Await.sleep(1_000);
+        }
+      } catch (RuntimeException e) {
+        System.out.println("restoring the cluster: " + e.getMessage());
+        Await.sleep(2_000);
+      }
+    }
+    throw new AssertionError("the cluster is not back to 3 Synced nodes: " + nodes + "\n" + status());
   }
 }

@@ -1,0 +1,68 @@
+package io.dbgateway.db;
+
+import io.dbgateway.error.ErrorCode;
+import io.dbgateway.error.GatewayException;
+import io.dbgateway.error.NoEligibleNodeException;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.ConnectionPoolTooBusyException;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Settles a write that carries an idempotency key when its node failed under it, instead of answering 503:
+ * the unit runs again, on whatever node is the writer by then, until it succeeds or its deadline leaves no
+ * time. Running it again is safe whatever happened to the first attempt, because the key is claimed in the
+ * unit's own transaction: if the first attempt committed, the claim collides and the recorded result is
+ * answered ({@code Idempotent-Replayed}); if it did not, the unit runs once. Only failures of the node (503
+ * {@code UNAVAILABLE}: the node is gone, its breaker is open, an outcome that could not be resolved yet, no
+ * writer agreed for a moment in cluster mode) are settled this way. Not settled: no node of the cluster
+ * eligible at all (a lost quorum answers a fast 503, never a wait), a full wait queue (load), and every
+ * answer of the database itself. An unkeyed write keeps its 503.
+ */
+final class KeyedFailover {
+
+  private static final Logger log = LoggerFactory.getLogger(KeyedFailover.class);
+
+  /** The first pause before a unit runs again; each later pause doubles, up to {@link #MAX_PAUSE_MS}. */
+  static final long FIRST_PAUSE_MS = 100;
+  static final long MAX_PAUSE_MS = 1_000;
+
+  private final Vertx vertx;
+
+  KeyedFailover(Vertx vertx) {
+    this.vertx = vertx;
+  }
+
+  /** Runs {@code unit}, and again after each failure that settling covers, while {@code deadline} leaves time. */
+  <T> Future<T> settle(String name, UnitDeadline deadline, Supplier<Future<T>> unit) {
+    return again(name, deadline, unit, unit.get(), FIRST_PAUSE_MS, 1);
+  }
+
+  private <T> Future<T> again(String name, UnitDeadline deadline, Supplier<Future<T>> unit, Future<T> attempt,
+      long pause, int round) {
+    return attempt.recover(failure -> {
+      if (!settles(failure) || deadline.remainingMs() <= pause) {
+        return Future.failedFuture(failure);
+      }
+      log.info("keyed {} failed on its node ({}); running it again in {} ms (round {}), within its deadline", name,
+          failure.getMessage(), pause, round + 1);
+      return vertx.timer(pause).compose(fired -> again(name, deadline, unit, unit.get(),
+          Math.min(MAX_PAUSE_MS, pause * 2), round + 1));
+    });
+  }
+
+  /** Whether {@code failure} is the node's or routing's 503, not load and not the database's answer. */
+  static boolean settles(Throwable failure) {
+    if (!(failure instanceof GatewayException gateway) || gateway.code() != ErrorCode.UNAVAILABLE) {
+      return false;
+    }
+    for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof ConnectionPoolTooBusyException || t instanceof NoEligibleNodeException) {
+        return false;
+      }
+    }
+    return true;
+  }
+}
