@@ -22,7 +22,7 @@ import java.util.function.Function;
  * when its failure proves it did not commit, connections are counted while in use so shutdown can
  * cancel them, and every failure leaves as a {@link GatewayException} the dialect classified.
  */
-final class NodeAccess {
+public final class NodeAccess {
 
   private final StatementRunner statements;
   private final Dialect dialect;
@@ -38,20 +38,20 @@ final class NodeAccess {
     this.poolWaitMs = poolWaitMs;
   }
 
-  Dialect dialect() {
+  public Dialect dialect() {
     return dialect;
   }
 
   /** The deadline of a unit starting now: {@code timeoutMs} for its statements, after the wait for a connection. */
-  UnitDeadline deadline(long timeoutMs) {
+  public UnitDeadline deadline(long timeoutMs) {
     return UnitDeadline.start(timeoutMs, poolWaitMs);
   }
 
-  StatementRunner statements() {
+  public StatementRunner statements() {
     return statements;
   }
 
-  NodeRouter router() {
+  public NodeRouter router() {
     return router;
   }
 
@@ -63,7 +63,7 @@ final class NodeAccess {
    * @param strong whether a read must see every acknowledged write
    * @param database the database the work names, or null for {@code DB_NAME}
    */
-  <T> Future<T> call(String name, boolean write, boolean strong, String database, UnitDeadline deadline,
+  public <T> Future<T> call(String name, boolean write, boolean strong, String database, UnitDeadline deadline,
       Function<Route, Future<T>> attempt) {
     return retries.run(name, () -> {
           // Each attempt routes anew: a retry after a node refused work goes to another node.
@@ -84,7 +84,7 @@ final class NodeAccess {
   }
 
   /** Runs {@code call} under the route's breaker; a node that refused the work leaves routing at once. */
-  <T> Future<T> onNode(Route route, long timeMs, java.util.function.Supplier<Future<T>> call) {
+  public <T> Future<T> onNode(Route route, long timeMs, java.util.function.Supplier<Future<T>> call) {
     return route.breaker().call(timeMs, call)
         .andThen(done -> {
           if (done.failed() && Failures.isNodeNotReady(done.cause())) {
@@ -97,7 +97,7 @@ final class NodeAccess {
    * A connection of the route, lent until {@link #release}. Failing to get one sent nothing, except that
    * a pool at capacity answers its own 503 ({@link ConnectionSource}), which is not retried.
    */
-  Future<SqlConnection> borrow(Route route, boolean readOnly) {
+  public Future<SqlConnection> borrow(Route route, boolean readOnly) {
     return route.source(readOnly).connection(readOnly).recover(failure -> Future.failedFuture(notSent(route, failure)));
   }
 
@@ -106,7 +106,7 @@ final class NodeAccess {
    * {@code GATEWAY_DATABASES} that does not exist is the request's 404, never retried, and never a failure
    * of the node (it has a breaker of its own anyway: {@link NodeRoutes}).
    */
-  Throwable notSent(Route route, Throwable failure) {
+  public Throwable notSent(Route route, Throwable failure) {
     if (failure instanceof GatewayException) {
       return failure;
     }
@@ -119,7 +119,7 @@ final class NodeAccess {
   }
 
   /** Gives the connection back; a session the work may have changed is reset first. */
-  void release(Route route, SqlConnection conn, boolean sessionChanged) {
+  public void release(Route route, SqlConnection conn, boolean sessionChanged) {
     route.giveBack(conn, sessionChanged);
   }
 
@@ -128,12 +128,12 @@ final class NodeAccess {
    * the connection is closed, which ends the statement too. Never left to session settings a caller
    * could have changed.
    */
-  void stop(Route route, SqlConnection conn) {
+  public void stop(Route route, SqlConnection conn) {
     dialect.cancel(conn).onFailure(failure -> route.discard(conn));
   }
 
   /** Asks the database to stop every statement still running on a borrowed connection. */
-  Future<Void> cancelInFlight() {
+  public Future<Void> cancelInFlight() {
     List<Future<Void>> cancels = new ArrayList<>();
     for (Route route : router.openedRoutes()) {
       for (SqlConnection conn : route.runningWork()) {

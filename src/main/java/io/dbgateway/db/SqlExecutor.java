@@ -58,7 +58,7 @@ public final class SqlExecutor {
   }
 
   /** How work reaches a node, shared with the other services on the same nodes (streaming). */
-  NodeAccess nodes() {
+  public NodeAccess nodes() {
     return nodes;
   }
 

@@ -2,8 +2,8 @@ package io.dbgateway.http;
 
 import io.dbgateway.api.QueryRequest;
 import io.dbgateway.auth.Caller;
-import io.dbgateway.db.QueryStream;
-import io.dbgateway.db.QueryStreamer;
+import io.dbgateway.stream.QueryStream;
+import io.dbgateway.stream.QueryStreamer;
 import io.dbgateway.error.GatewayException;
 import io.dbgateway.idempotency.IdempotencyKey;
 import io.dbgateway.operations.Operations;

@@ -84,7 +84,7 @@ public final class GatewayUnderTest {
     return bootstrap.clients();
   }
 
-  public io.dbgateway.db.QueryStreamer streamer() {
+  public io.dbgateway.stream.QueryStreamer streamer() {
     return bootstrap.streamer();
   }
 

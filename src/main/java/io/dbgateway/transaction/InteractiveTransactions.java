@@ -1,5 +1,8 @@
-package io.dbgateway.db;
+package io.dbgateway.transaction;
 
+import io.dbgateway.db.SqlExecutor;
+import io.dbgateway.db.StatementRunner;
+import io.dbgateway.db.NodeAccess;
 import io.dbgateway.api.BatchRequest;
 import io.dbgateway.api.BeginRequest;
 import io.dbgateway.api.Consistency;

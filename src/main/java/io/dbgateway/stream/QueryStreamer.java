@@ -1,5 +1,8 @@
-package io.dbgateway.db;
+package io.dbgateway.stream;
 
+import io.dbgateway.db.SqlExecutor;
+import io.dbgateway.db.StatementRunner;
+import io.dbgateway.db.NodeAccess;
 import io.dbgateway.api.Consistency;
 import io.dbgateway.api.QueryRequest;
 import io.dbgateway.auth.Caller;

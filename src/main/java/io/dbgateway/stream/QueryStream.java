@@ -1,5 +1,6 @@
-package io.dbgateway.db;
+package io.dbgateway.stream;
 
+import io.dbgateway.db.StatementRunner;
 import io.dbgateway.api.QueryRequest;
 import io.dbgateway.auth.Caller;
 import io.dbgateway.auth.RoleRules;
