@@ -5,6 +5,8 @@ import io.dbgateway.config.GatewayConfig;
 import io.dbgateway.config.InvalidConfigException;
 import io.dbgateway.logging.AsyncAccessAppender;
 import io.dbgateway.metrics.GatewayMetrics;
+import io.dbgateway.driver.Driver;
+import io.dbgateway.driver.Drivers;
 import io.dbgateway.named.NamedQueries;
 import io.vertx.core.Vertx;
 import java.net.BindException;
@@ -40,16 +42,19 @@ public final class GatewayApplication {
       System.setProperty(NETTY_JFR, "false");
     }
     GatewayConfig config;
+    Driver driver;
     NamedQueries namedQueries;
     try {
       config = ConfigLoader.load(System.getenv());
-      namedQueries = BootstrapVerticle.loadNamedQueries(config);
+      // The one choice of the engine's driver: everything after is handed it.
+      driver = Drivers.of(config.database().type());
+      namedQueries = BootstrapVerticle.loadNamedQueries(config, driver);
     } catch (InvalidConfigException e) {
       System.err.println(e.getMessage());
       System.exit(InvalidConfigException.EXIT_STATUS);
       return;
     }
-    StartupWarmup.start(io.dbgateway.driver.Drivers.of(config.database().type()));
+    StartupWarmup.start(driver);
     GatewayMetrics metrics = new GatewayMetrics();
     Vertx vertx;
     try {
@@ -86,7 +91,7 @@ public final class GatewayApplication {
         }, "db-gateway-shutdown").start();
       });
     }
-    vertx.deployVerticle(new BootstrapVerticle(config, metrics, namedQueries)).onFailure(failure -> {
+    vertx.deployVerticle(new BootstrapVerticle(config, driver, metrics, namedQueries)).onFailure(failure -> {
       // One line, logged once: it is the last thing the operator sees.
       log.error(oneLine(failure, config));
       // Not System.exit on the event loop: the shutdown hook closes Vert.x, which needs this thread free.

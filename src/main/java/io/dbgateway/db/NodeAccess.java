@@ -5,6 +5,7 @@ import io.dbgateway.error.ErrorCode;
 import io.dbgateway.error.Failures;
 import io.dbgateway.error.GatewayException;
 import io.dbgateway.error.Problem;
+import io.dbgateway.node.ConnectionSource;
 import io.dbgateway.node.NodeRouter;
 import io.dbgateway.node.Route;
 import io.dbgateway.resilience.RetryPolicy;
@@ -17,10 +18,10 @@ import java.util.List;
 import java.util.function.Function;
 
 /**
- * How work reaches a database node, for every kind of work (a unit of the executor, a streamed query):
- * the router picks the node, the work runs under the node's circuit breaker and is retried whole only
- * when its failure proves it did not commit, connections are counted while in use so shutdown can
- * cancel them, and every failure leaves as a {@link GatewayException} the dialect classified.
+ * The one way work reaches a database node, whatever the work (a unit of the executor, an interactive
+ * transaction's BEGIN, a streamed query, a ping, an idempotency lookup): the router picks the node, the
+ * work runs under that node's circuit breaker on a connection of its pools, and every failure leaves as
+ * a {@link GatewayException} the dialect classified. A node that refuses work leaves routing at once.
  */
 public final class NodeAccess {
 
@@ -30,16 +31,12 @@ public final class NodeAccess {
   private final RetryPolicy retries;
   private final long poolWaitMs;
 
-  NodeAccess(StatementRunner statements, NodeRouter router, RetryPolicy retries, long poolWaitMs) {
+  public NodeAccess(StatementRunner statements, NodeRouter router, RetryPolicy retries, java.time.Duration poolWait) {
     this.statements = statements;
     this.dialect = statements.dialect();
     this.router = router;
     this.retries = retries;
-    this.poolWaitMs = poolWaitMs;
-  }
-
-  public Dialect dialect() {
-    return dialect;
+    this.poolWaitMs = poolWait.toMillis();
   }
 
   /** The deadline of a unit starting now: {@code timeoutMs} for its statements, after the wait for a connection. */
@@ -47,17 +44,15 @@ public final class NodeAccess {
     return UnitDeadline.start(timeoutMs, poolWaitMs);
   }
 
-  public StatementRunner statements() {
-    return statements;
-  }
-
-  public NodeRouter router() {
-    return router;
+  /** {@code DB_NAME}: the database of units that name none. */
+  public String mainDatabase() {
+    return router.mainDatabase();
   }
 
   /**
    * Runs {@code attempt} on the node chosen for the work, under that node's breaker, within the unit's
-   * deadline (and the breaker's grace); retries only while the deadline leaves time.
+   * deadline (and the breaker's grace); retries only while the deadline leaves time, and only when the
+   * failure proves the work did not commit.
    *
    * @param write whether the work may write
    * @param strong whether a read must see every acknowledged write
@@ -67,20 +62,54 @@ public final class NodeAccess {
       Function<Route, Future<T>> attempt) {
     return retries.run(name, () -> {
           // Each attempt routes anew: a retry after a node refused work goes to another node.
-          Route route;
-          try {
-            route = router.route(write, strong, database);
-          } catch (GatewayException e) {
-            return Future.failedFuture(e);
-          }
           long left = deadline.remainingMs();
-          if (left <= 0) {
-            return Future.failedFuture(deadline.expired());
-          }
-          return onNode(route, left, () -> attempt.apply(route));
+          return left <= 0 ? Future.failedFuture(deadline.expired()) : onChosenNode(write, strong, database, left, attempt);
         },
         failure -> RetrySafety.notCommitted(dialect.driver(), failure))
         .recover(statements::fail);
+  }
+
+  /**
+   * Runs {@code attempt} once (never retried) on the node chosen for the work, under its breaker, which
+   * gives up after {@code timeMs}.
+   */
+  public <T> Future<T> once(boolean write, boolean strong, String database, long timeMs,
+      Function<Route, Future<T>> attempt) {
+    return onChosenNode(write, strong, database, timeMs, attempt).recover(statements::fail);
+  }
+
+  private <T> Future<T> onChosenNode(boolean write, boolean strong, String database, long timeMs,
+      Function<Route, Future<T>> attempt) {
+    Route route;
+    try {
+      route = router.route(write, strong, database);
+    } catch (GatewayException e) {
+      return Future.failedFuture(e);
+    }
+    return onNode(route, timeMs, () -> attempt.apply(route));
+  }
+
+  /** Answers once the node that takes writes responds to a trivial query, within the pool's wait. */
+  public Future<Void> ping() {
+    return once(true, true, null, poolWaitMs, route -> {
+      ConnectionSource source = route.connections();
+      return source.connection(false)
+          .compose(conn -> conn.query("SELECT 1").execute().andThen(done -> source.giveBack(conn)));
+    }).mapEmpty();
+  }
+
+  /**
+   * Runs {@code work} on a connection to the node that takes writes, where lookups see every acknowledged
+   * write; outside the breaker (housekeeping such as a sweep may take long, and is not a unit of a caller).
+   */
+  public <T> Future<T> onWriter(Function<SqlConnection, Future<T>> work) {
+    ConnectionSource source;
+    try {
+      source = router.route(true, true).connections();
+    } catch (GatewayException e) {
+      return Future.failedFuture(e);
+    }
+    return source.connection(false).compose(conn -> work.apply(conn).andThen(done -> source.giveBack(conn)));
   }
 
   /** Runs {@code call} under the route's breaker; a node that refused the work leaves routing at once. */

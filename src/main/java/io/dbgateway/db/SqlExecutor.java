@@ -12,18 +12,13 @@ import io.dbgateway.error.GatewayException;
 import io.dbgateway.error.Problem;
 import io.dbgateway.idempotency.IdempotencyKey;
 import io.dbgateway.idempotency.IdempotencyStore;
-import io.dbgateway.node.ConnectionSource;
-import io.dbgateway.node.NodeRouter;
 import io.dbgateway.node.Route;
-import io.dbgateway.resilience.RetryPolicy;
 import io.dbgateway.resilience.RetrySafety.NotSentException;
 import io.dbgateway.resilience.RetrySafety.OutcomeUnknownException;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.SqlConnection;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -40,38 +35,23 @@ public final class SqlExecutor {
   private final io.vertx.core.Vertx vertx;
   private final Dialect dialect;
   private final StatementRunner statements;
-  private final NodeRouter router;
   private final NodeAccess nodes;
   private final IdempotencyStore idempotency;
-  private final long poolWaitMs;
 
-  /** @param maxResultBytes the most bytes of row values one buffered answer may hold */
-  public SqlExecutor(io.vertx.core.Vertx vertx, Dialect dialect, NodeRouter router, RetryPolicy retries,
-      Duration poolWait, long maxResultBytes) {
+  /**
+   * @param statements how requests become statements, and failures problems
+   * @param nodes how units reach their node; shared with the other services on the same nodes
+   */
+  public SqlExecutor(io.vertx.core.Vertx vertx, StatementRunner statements, NodeAccess nodes) {
     this.vertx = vertx;
-    this.dialect = dialect;
-    this.statements = new StatementRunner(dialect, maxResultBytes);
-    this.router = router;
-    this.nodes = new NodeAccess(statements, router, retries, poolWait.toMillis());
+    this.dialect = statements.dialect();
+    this.statements = statements;
+    this.nodes = nodes;
     this.idempotency = new IdempotencyStore(dialect.syntax(), dialect.syncWaitPrefix());
-    this.poolWaitMs = poolWait.toMillis();
-  }
-
-  /** How work reaches a node, shared with the other services on the same nodes (streaming). */
-  public NodeAccess nodes() {
-    return nodes;
   }
 
   public Dialect dialect() {
     return dialect;
-  }
-
-  public StatementRunner statements() {
-    return statements;
-  }
-
-  public NodeRouter router() {
-    return router;
   }
 
   public Future<Outcome> query(QueryRequest request, IdempotencyKey key) {
@@ -98,22 +78,12 @@ public final class SqlExecutor {
 
   /** The work in the schema its request names, on the database it names (or DB_NAME). */
   private Work inTarget(Work work, Target target) {
-    return statements.inSchema(work, target.schema(), target.databaseOr(router.mainDatabase()));
+    return statements.inSchema(work, target.schema(), target.databaseOr(nodes.mainDatabase()));
   }
 
   /** Answers once the database responds to a trivial query. */
   public Future<Void> ping() {
-    Route route;
-    try {
-      route = router.route(true, true);
-    } catch (GatewayException e) {
-      return Future.failedFuture(e);
-    }
-    ConnectionSource source = route.connections();
-    return route.breaker().call(poolWaitMs, () -> source.connection(false)
-            .compose(conn -> conn.query("SELECT 1").execute().andThen(done -> source.giveBack(conn))))
-        .<Void>mapEmpty()
-        .recover(statements::fail);
+    return nodes.ping();
   }
 
   /**
@@ -126,18 +96,7 @@ public final class SqlExecutor {
 
   /** Forgets idempotency keys older than {@code retention}. */
   public Future<Integer> sweepIdempotencyKeys(Duration retention) {
-    return onWriter(conn -> idempotency.sweep(conn, retention));
-  }
-
-  /** Runs {@code work} on a connection to the node that takes writes; lookups there see every acknowledged write. */
-  private <T> Future<T> onWriter(java.util.function.Function<SqlConnection, Future<T>> work) {
-    ConnectionSource source;
-    try {
-      source = router.route(true, true).connections();
-    } catch (GatewayException e) {
-      return Future.failedFuture(e);
-    }
-    return source.connection(false).compose(conn -> work.apply(conn).andThen(done -> source.giveBack(conn)));
+    return nodes.onWriter(conn -> idempotency.sweep(conn, retention));
   }
 
   /**
@@ -281,7 +240,7 @@ public final class SqlExecutor {
    * whether the work committed: if it did, answer its result; if not, the unit is safe to run again.
    */
   private Future<Outcome> resolveUnknownOutcome(IdempotencyKey key, Throwable unknown) {
-    return onWriter(conn -> idempotency.find(conn, key))
+    return nodes.onWriter(conn -> idempotency.find(conn, key))
         .transform(found -> {
           if (found.failed()) {
             return Future.failedFuture(unknown);

@@ -41,14 +41,15 @@ public final class QueryStreamer {
   private final AtomicLong fetched = new AtomicLong();
 
   /**
-   * @param executor the executor whose nodes, breakers and retries the streams share
+   * @param statements how requests become statements, shared with the executor
+   * @param nodes how work reaches a node: the streams share the executor's nodes, breakers and retries
    * @param fetchRows the most rows one read from the database returns
    */
-  public QueryStreamer(Vertx vertx, SqlExecutor executor, int fetchRows) {
+  public QueryStreamer(Vertx vertx, StatementRunner statements, NodeAccess nodes, int fetchRows) {
     this.vertx = vertx;
-    this.nodes = executor.nodes();
-    this.dialect = nodes.dialect();
-    this.statements = nodes.statements();
+    this.nodes = nodes;
+    this.dialect = statements.dialect();
+    this.statements = statements;
     this.guard = new ReadOnlyGuard(dialect.syntax(), dialect.readOnlyRefused(), dialect.readOnlyRefusedAnywhere());
     this.fetchRows = fetchRows;
   }
@@ -90,7 +91,7 @@ public final class QueryStreamer {
         throw StatementRunner.severalStatements(statement.script().size(), "a stream");
       }
       useSchema = statements.useSchema(request.target().schema(),
-          request.target().databaseOr(nodes.router().mainDatabase()));
+          request.target().databaseOr(nodes.mainDatabase()));
     } catch (GatewayException e) {
       return Future.failedFuture(e);
     }

@@ -1,6 +1,5 @@
 package io.dbgateway.transaction;
 
-import io.dbgateway.db.SqlExecutor;
 import io.dbgateway.db.StatementRunner;
 import io.dbgateway.db.NodeAccess;
 import io.dbgateway.api.BatchRequest;
@@ -16,7 +15,6 @@ import io.dbgateway.error.ErrorCode;
 import io.dbgateway.error.Failures;
 import io.dbgateway.error.GatewayException;
 import io.dbgateway.error.Problem;
-import io.dbgateway.node.NodeRouter;
 import io.dbgateway.node.Route;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -45,7 +43,6 @@ public final class InteractiveTransactions {
   private final Vertx vertx;
   private final Dialect dialect;
   private final StatementRunner statements;
-  private final NodeRouter router;
   private final NodeAccess nodes;
   private final TransactionConfig limits;
   private final TransactionRegistry registry;
@@ -53,15 +50,17 @@ public final class InteractiveTransactions {
   private final long commitTimeoutMs;
 
   /**
+   * @param statements how requests become statements, shared with the executor
+   * @param nodes how work reaches a node, shared with the executor: a transaction begins on the node and
+   *     under the breaker a unit of the same kind would use
    * @param commitTimeoutMs how long COMMIT may take before the node counts as not answering
    */
-  public InteractiveTransactions(Vertx vertx, SqlExecutor executor, TransactionConfig limits, Duration poolWait,
-      long commitTimeoutMs) {
+  public InteractiveTransactions(Vertx vertx, StatementRunner statements, NodeAccess nodes, TransactionConfig limits,
+      Duration poolWait, long commitTimeoutMs) {
     this.vertx = vertx;
-    this.dialect = executor.dialect();
-    this.statements = executor.statements();
-    this.router = executor.router();
-    this.nodes = executor.nodes();
+    this.dialect = statements.dialect();
+    this.statements = statements;
+    this.nodes = nodes;
     this.limits = limits;
     this.registry = new TransactionRegistry(limits);
     this.poolWaitMs = poolWait.toMillis();
@@ -76,26 +75,21 @@ public final class InteractiveTransactions {
    */
   public Future<JsonObject> begin(BeginRequest request, Caller caller) {
     java.util.function.Function<SqlConnection, Future<Void>> useSchema =
-        statements.useSchema(request.target().schema(), request.target().databaseOr(router.mainDatabase()));
+        statements.useSchema(request.target().schema(), request.target().databaseOr(nodes.mainDatabase()));
     registry.reserve(caller.keyId());
     boolean readOnly = request.readOnly();
-    Route route;
-    try {
-      route = router.route(!readOnly, !readOnly || request.consistency() == Consistency.STRONG,
-          request.target().database());
-    } catch (GatewayException e) {
-      registry.release(caller.keyId());
-      throw e;
-    }
     Context context = vertx.getOrCreateContext();
-    AtomicReference<Future<SqlConnection>> opening = new AtomicReference<>();
-    return route.breaker().call(poolWaitMs, () -> {
-          opening.set(open(route, readOnly, useSchema));
-          return opening.get();
-        })
+    // A connection that comes after the breaker gave up must not stay in a transaction.
+    AtomicReference<Opened> opening = new AtomicReference<>();
+    return nodes.once(!readOnly, !readOnly || request.consistency() == Consistency.STRONG, request.target().database(),
+            poolWaitMs, route -> {
+              Opened opened = new Opened(route, open(route, readOnly, useSchema));
+              opening.set(opened);
+              return opened.conn();
+            })
         .map(conn -> {
-          OpenTransaction tx = new OpenTransaction(registry.newId(), caller.keyId(), readOnly, route, conn, context,
-              vertx, limits, dialect, registry);
+          OpenTransaction tx = new OpenTransaction(registry.newId(), caller.keyId(), readOnly, opening.get().route(),
+              conn, context, vertx, limits, dialect, registry);
           if (useSchema != null) {
             tx.sessionChanged();
           }
@@ -103,19 +97,17 @@ public final class InteractiveTransactions {
           tx.start();
           return new JsonObject().put("txId", tx.id());
         })
-        .recover(failure -> {
-          // A connection that came after the breaker gave up must not stay in a transaction.
-          Future<SqlConnection> late = opening.get();
+        .onFailure(failure -> {
+          Opened late = opening.get();
           if (late != null) {
-            late.onSuccess(conn -> OpenTransaction.giveBack(route, conn, readOnly, dialect, useSchema != null));
+            late.conn().onSuccess(conn -> OpenTransaction.giveBack(late.route(), conn, readOnly, dialect, useSchema != null));
           }
           registry.release(caller.keyId());
-          if (Failures.isNodeNotReady(failure)) {
-            router.refused(route.node(), failure.getMessage());
-          }
-          return statements.fail(failure);
         });
   }
+
+  /** The route a transaction began on, and its connection to come. */
+  private record Opened(Route route, Future<SqlConnection> conn) {}
 
   /** A connection of {@code route} inside a fresh transaction, in the schema {@code useSchema} sets (if any). */
   private Future<SqlConnection> open(Route route, boolean readOnly,
