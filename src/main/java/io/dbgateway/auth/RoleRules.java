@@ -1,7 +1,9 @@
 package io.dbgateway.auth;
 
 import io.dbgateway.api.Addresses;
+import io.dbgateway.error.EngineErrors;
 import io.dbgateway.error.ErrorCode;
+import io.dbgateway.error.Failures;
 import io.dbgateway.error.GatewayException;
 import io.dbgateway.error.Problem;
 import io.dbgateway.sql.ReadOnlyGuard;
@@ -91,9 +93,9 @@ public final class RoleRules {
    * role it enforces. A caller who asked for {@code readOnly} itself keeps the database's answer (400
    * {@code SQL_ERROR}, SQLSTATE 25006).
    */
-  public static Problem forCaller(Caller caller, Problem problem) {
+  public static Problem forCaller(Caller caller, Problem problem, EngineErrors engine) {
     if (caller.role() != Role.READ
-        || !READ_ONLY_VIOLATION.equals(problem.sqlState()) && !io.dbgateway.error.Failures.isPermissionDenied(problem)) {
+        || !READ_ONLY_VIOLATION.equals(problem.sqlState()) && !Failures.isPermissionDenied(engine, problem)) {
       return problem;
     }
     return new Problem(ErrorCode.FORBIDDEN, "the key '" + caller.keyId() + "' is read-only: " + problem.detail(),

@@ -48,7 +48,7 @@ final class NodePools {
         driver.readOnlyConnections(vertx, database, config.pool(), node, config.query().defaultTimeoutMs(),
             config.transactions().maxOpen(), dialect.sessionReset());
     String breakerName = database.isMain() ? connections.node() : database.name() + "@" + connections.node();
-    NodeBreaker breaker = new NodeBreaker(vertx, breakerName, config.resilience());
+    NodeBreaker breaker = new NodeBreaker(vertx, breakerName, config.resilience(), driver);
     metrics.breaker(breaker);
     return new Route(connections.node(), database.name(), connections, readOnly, breaker);
   }

@@ -7,7 +7,6 @@ import io.dbgateway.error.GatewayException;
 import io.dbgateway.galera.GaleraMonitor;
 import io.dbgateway.metrics.GatewayMetrics;
 import io.dbgateway.node.Route;
-import io.dbgateway.operations.Operations;
 import io.dbgateway.resilience.Deadlines;
 import io.vertx.circuitbreaker.CircuitBreakerState;
 import io.vertx.core.Future;
@@ -46,7 +45,7 @@ final class Readiness {
         .register("database", PING_TIMEOUT_MS + 500, p -> readiness.ping().onComplete(
             ok -> p.complete(Status.OK(new JsonObject().put("target", config.database().target()))),
             failure -> p.complete(Status.KO(new JsonObject().put("reason", "the database does not answer: "
-                + Operations.problem(Caller.TRUSTED, failure, "ping").detail())))))
+                + services.operations().problem(Caller.TRUSTED, failure, "ping").detail())))))
         .register("cluster", p -> p.complete(Status.OK(metrics.clusterView())));
   }
 

@@ -116,7 +116,7 @@ public final class NodeAccess {
   public <T> Future<T> onNode(Route route, long timeMs, java.util.function.Supplier<Future<T>> call) {
     return route.breaker().call(timeMs, call)
         .andThen(done -> {
-          if (done.failed() && Failures.isNodeNotReady(done.cause())) {
+          if (done.failed() && Failures.isNodeNotReady(dialect.driver(), done.cause())) {
             router.refused(route.node(), done.cause().getMessage());
           }
         });

@@ -157,7 +157,7 @@ public final class SqlExecutor {
     return work.apply(conn, route)
         .map(body -> new Outcome(body, false))
         .recover(failure -> Future.failedFuture(
-            Failures.isDatabaseDown(failure) && !(failure instanceof io.vertx.sqlclient.DatabaseException)
+            Failures.isDatabaseDown(dialect.driver(), failure) && !(failure instanceof io.vertx.sqlclient.DatabaseException)
                 ? new OutcomeUnknownException(failure) : failure));
   }
 
@@ -193,13 +193,13 @@ public final class SqlExecutor {
           .onFailure(f -> endFailed.set(true))
           .map(v -> new Outcome(done.result(), false))
           .recover(failure -> Future.failedFuture(
-              Failures.isCommitOutcomeUnknown(failure) ? new OutcomeUnknownException(failure) : failure));
+              Failures.isCommitOutcomeUnknown(dialect.driver(), failure) ? new OutcomeUnknownException(failure) : failure));
     });
   }
 
   /** The connection went away before COMMIT was sent: the database rolled the transaction back. */
-  private static Throwable lostBeforeCommit(Throwable failure) {
-    return Failures.isDatabaseDown(failure) ? new NotSentException(failure) : failure;
+  private Throwable lostBeforeCommit(Throwable failure) {
+    return Failures.isDatabaseDown(dialect.driver(), failure) ? new NotSentException(failure) : failure;
   }
 
   /** Claims the key; a unique violation means another request claimed it first. */

@@ -238,7 +238,7 @@ public interface Dialect {
    * nothing, and any other failure only fails the statement.
    */
   default AfterFailure afterFailure(Throwable failure) {
-    return io.dbgateway.error.Failures.isDatabaseDown(failure) ? AfterFailure.ROLLED_BACK : AfterFailure.CONTINUES;
+    return io.dbgateway.error.Failures.isDatabaseDown(driver(), failure) ? AfterFailure.ROLLED_BACK : AfterFailure.CONTINUES;
   }
 
   /** The first failure of {@code type} in the chain of {@code failure}, or null. */

@@ -168,13 +168,13 @@ public final class Operations {
   }
 
   /** {@code failure} as the problem this caller is told; an unexpected one is logged. */
-  public static Problem problem(Caller caller, Throwable failure, String operation) {
+  public Problem problem(Caller caller, Throwable failure, String operation) {
     Problem problem = failure instanceof GatewayException g ? g.problem()
         : Problem.of(ErrorCode.INTERNAL, "unexpected failure");
     if (problem.code() == ErrorCode.INTERNAL) {
       log.error("operation {} failed unexpectedly", operation, failure);
     }
-    return RoleRules.forCaller(caller, problem);
+    return RoleRules.forCaller(caller, problem, executor.dialect().driver());
   }
 
   private JsonObject admit(String address, JsonObject body, Caller caller) {

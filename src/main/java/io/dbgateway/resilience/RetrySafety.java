@@ -1,6 +1,6 @@
 package io.dbgateway.resilience;
 
-import io.dbgateway.driver.Driver;
+import io.dbgateway.error.EngineErrors;
 import io.dbgateway.error.GatewayException;
 import io.vertx.core.http.ConnectionPoolTooBusyException;
 import io.vertx.core.impl.NoStackTraceThrowable;
@@ -11,7 +11,7 @@ import java.sql.SQLException;
 /**
  * The failures after which a unit provably did not commit, so running it again cannot apply it twice:
  * the work never reached the database, or the database's own answer proves it (each driver's {@link
- * Driver#provesNotCommitted}). Anything else, above all a connection lost while COMMIT was in flight, is
+ * EngineErrors#provesNotCommitted}). Anything else, above all a connection lost while COMMIT was in flight, is
  * never retried blindly.
  *
  * <table>
@@ -32,8 +32,8 @@ public final class RetrySafety {
 
   private RetrySafety() {}
 
-  /** Whether {@code failure} proves the unit did not commit on the engine of {@code driver}. */
-  public static boolean notCommitted(Driver driver, Throwable failure) {
+  /** Whether {@code failure} proves the unit did not commit on {@code engine}. */
+  public static boolean notCommitted(EngineErrors engine, Throwable failure) {
     for (Throwable t = failure; t != null; t = next(t)) {
       if (neverRetried(t)) {
         return false;
@@ -44,7 +44,7 @@ public final class RetrySafety {
         return true;
       }
       if (t instanceof DatabaseException || t instanceof SQLException) {
-        return driver.provesNotCommitted(t);
+        return engine.provesNotCommitted(t);
       }
       if (t instanceof GatewayException && t.getCause() == null) {
         return false;

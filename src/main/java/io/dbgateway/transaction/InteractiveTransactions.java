@@ -175,7 +175,7 @@ public final class InteractiveTransactions {
             () -> new GatewayException(new Problem(ErrorCode.SQL_ERROR, "the transaction was aborted by a statement that"
                 + " failed in it, so it was rolled back, not committed", "25P02", null, null, false, null)))
         .map(v -> ended(txId, "committed"))
-        .recover(failure -> Failures.isCommitOutcomeUnknown(failure) && !(failure instanceof GatewayException)
+        .recover(failure -> Failures.isCommitOutcomeUnknown(dialect.driver(), failure) && !(failure instanceof GatewayException)
             ? Future.failedFuture(new GatewayException(Failures.outcomeUnknown(dialect.classify(failure),
                 "the connection to the database was lost while the transaction was committing, so whether it"
                     + " committed is unknown; check the data before running it again"), failure))

@@ -8,6 +8,7 @@ import io.dbgateway.config.SslMode;
 import io.dbgateway.driver.Dialect;
 import io.dbgateway.driver.Driver;
 import io.dbgateway.driver.Jdbc;
+import io.dbgateway.error.Problem;
 import io.dbgateway.node.ConnectionSource;
 import io.dbgateway.node.Pools;
 import io.dbgateway.sql.SqlSyntax;
@@ -115,5 +116,28 @@ public final class MySqlDriver implements Driver {
   @Override
   public boolean provesNotCommitted(Throwable databaseError) {
     return databaseError instanceof DatabaseException db && MySqlErrors.NOT_COMMITTED.contains(db.getErrorCode());
+  }
+
+  @Override
+  public boolean meansServerFailing(Throwable engineError) {
+    return engineError instanceof DatabaseException db && MySqlErrors.SERVER_GONE.contains(db.getErrorCode());
+  }
+
+  /** Galera's node refusing work (1047), or losing the Primary Component under it (1180). */
+  @Override
+  public boolean meansNodeNotReady(int code) {
+    return code == MySqlErrors.NODE_NOT_READY || code == MySqlErrors.NOT_PRIMARY_AT_COMMIT;
+  }
+
+  /** Galera lost quorum during COMMIT (1180). */
+  @Override
+  public boolean meansCommitOutcomeUnknown(int code) {
+    return code == MySqlErrors.NOT_PRIMARY_AT_COMMIT;
+  }
+
+  @Override
+  public boolean meansPermissionDenied(Problem problem) {
+    return "42000".equals(problem.sqlState()) && problem.dbCode() != null
+        && MySqlErrors.ACCESS_DENIED.contains(problem.dbCode());
   }
 }

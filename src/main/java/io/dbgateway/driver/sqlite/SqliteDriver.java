@@ -94,4 +94,10 @@ public final class SqliteDriver implements Driver {
         : databaseError instanceof DatabaseException db ? db.getErrorCode() : 0;
     return code == SqliteErrors.BUSY;
   }
+
+  /** The database file cannot be read or written (I/O error, cannot open, corrupt, ...). */
+  @Override
+  public boolean meansServerFailing(Throwable engineError) {
+    return engineError instanceof SQLException sql && SqliteErrors.FILE_FAILURES.contains(SqliteErrors.primary(sql.getErrorCode()));
+  }
 }
