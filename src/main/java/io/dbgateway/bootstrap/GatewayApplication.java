@@ -1,5 +1,6 @@
 package io.dbgateway.bootstrap;
 
+import io.dbgateway.error.Causes;
 import io.dbgateway.config.ConfigLoader;
 import io.dbgateway.config.GatewayConfig;
 import io.dbgateway.config.InvalidConfigException;
@@ -123,10 +124,7 @@ public final class GatewayApplication {
 
   /** The one line an operator sees when start-up fails. */
   static String oneLine(Throwable failure, GatewayConfig config) {
-    Throwable root = failure;
-    while (root.getCause() != null && root.getCause() != root) {
-      root = root.getCause();
-    }
+    Throwable root = Causes.root(failure);
     String text;
     if (failure instanceof StartupException) {
       text = failure.getMessage();

@@ -241,16 +241,6 @@ public interface Dialect {
     return io.dbgateway.error.Failures.isDatabaseDown(driver(), failure) ? AfterFailure.ROLLED_BACK : AfterFailure.CONTINUES;
   }
 
-  /** The first failure of {@code type} in the chain of {@code failure}, or null. */
-  static <T extends Throwable> T causeOf(Throwable failure, Class<T> type) {
-    for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-      if (type.isInstance(t)) {
-        return type.cast(t);
-      }
-    }
-    return null;
-  }
-
   /** {@code base} and {@code more}, for dialects that refuse more than {@link #TRANSACTION_AND_SESSION}. */
   static java.util.Set<String> union(java.util.Set<String> base, String... more) {
     java.util.Set<String> all = new java.util.HashSet<>(base);

@@ -46,9 +46,14 @@ public final class Failures {
         RETRY_AFTER_SECONDS);
   }
 
-  public static Problem timeout(long timeoutMs, String sqlState, Integer dbCode) {
-    return new Problem(ErrorCode.TIMEOUT, "the statement ran past its timeout of " + timeoutMs
-        + " ms and was cancelled on the server", sqlState, dbCode, null, true, null);
+  /** A statement the server stopped at its timeout ({@code timeoutMs}): 504, and nothing of it stays. */
+  public static Problem statementTimeout(String sqlState, Integer dbCode) {
+    return statementTimeout("the statement ran past its timeout and was cancelled on the server", sqlState, dbCode);
+  }
+
+  /** As {@link #statementTimeout(String, Integer)}, in the engine's own words. */
+  public static Problem statementTimeout(String detail, String sqlState, Integer dbCode) {
+    return new Problem(ErrorCode.TIMEOUT, detail, sqlState, dbCode, null, true, null);
   }
 
 
@@ -76,12 +81,8 @@ public final class Failures {
   }
 
   private static int databaseErrorCode(Throwable failure) {
-    for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-      if (t instanceof io.vertx.sqlclient.DatabaseException db) {
-        return db.getErrorCode();
-      }
-    }
-    return 0;
+    io.vertx.sqlclient.DatabaseException db = Causes.find(failure, io.vertx.sqlclient.DatabaseException.class);
+    return db == null ? 0 : db.getErrorCode();
   }
 
   /**
@@ -89,7 +90,7 @@ public final class Failures {
    * as opposed to it rejecting one statement. Only these count against a circuit breaker.
    */
   public static boolean isDatabaseDown(EngineErrors engine, Throwable failure) {
-    for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+    for (Throwable t : Causes.chain(failure)) {
       if (t instanceof ConnectionPoolTooBusyException) {
         return false;
       }

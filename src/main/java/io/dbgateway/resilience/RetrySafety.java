@@ -1,9 +1,10 @@
 package io.dbgateway.resilience;
 
+import io.dbgateway.error.Causes;
 import io.dbgateway.error.EngineErrors;
+import io.dbgateway.error.Failures;
 import io.dbgateway.error.GatewayException;
 import io.vertx.core.http.ConnectionPoolTooBusyException;
-import io.vertx.core.impl.NoStackTraceThrowable;
 import io.vertx.sqlclient.DatabaseException;
 import java.net.ConnectException;
 import java.sql.SQLException;
@@ -27,19 +28,16 @@ import java.sql.SQLException;
  */
 public final class RetrySafety {
 
-  /** The message of the failure a Vert.x SQL pool answers when no connection came free in time. */
-  static final String POOL_WAIT_TIMEOUT = "Timeout";
-
   private RetrySafety() {}
 
   /** Whether {@code failure} proves the unit did not commit on {@code engine}. */
   public static boolean notCommitted(EngineErrors engine, Throwable failure) {
-    for (Throwable t = failure; t != null; t = next(t)) {
+    for (Throwable t : Causes.chain(failure)) {
       if (neverRetried(t)) {
         return false;
       }
     }
-    for (Throwable t = failure; t != null; t = next(t)) {
+    for (Throwable t : Causes.chain(failure)) {
       if (t instanceof NotSentException || t instanceof ConnectException) {
         return true;
       }
@@ -61,11 +59,7 @@ public final class RetrySafety {
   private static boolean neverRetried(Throwable t) {
     return t instanceof OutcomeUnknownException
         || t instanceof ConnectionPoolTooBusyException
-        || t instanceof NoStackTraceThrowable && POOL_WAIT_TIMEOUT.equals(t.getMessage());
-  }
-
-  private static Throwable next(Throwable t) {
-    return t.getCause() == t ? null : t.getCause();
+        || Failures.isPoolWaitTimeout(t);
   }
 
   /** The unit never reached the database: no connection could be had, or it was lost before any statement. */

@@ -1,5 +1,6 @@
 package io.dbgateway.driver.mysql;
 
+import io.dbgateway.error.Causes;
 import io.dbgateway.api.ColumnMetadata;
 import io.dbgateway.driver.Dialect;
 import io.dbgateway.driver.Driver;
@@ -87,7 +88,7 @@ public final class MySqlDialect implements Dialect {
 
   @Override
   public boolean isUnknownDatabase(Throwable failure) {
-    MySQLException my = Dialect.causeOf(failure, MySQLException.class);
+    MySQLException my = Causes.find(failure, MySQLException.class);
     return my != null && my.getErrorCode() == ER_BAD_DB_ERROR;
   }
 
@@ -465,8 +466,7 @@ public final class MySqlDialect implements Dialect {
       int code = my.getErrorCode();
       String state = my.getSqlState();
       if (code == ER_STATEMENT_TIMEOUT || code == ER_QUERY_TIMEOUT_MYSQL) {
-        return new Problem(ErrorCode.TIMEOUT, "the statement ran past its timeout and was cancelled on the server",
-            state, code, null, true, null);
+        return Failures.statementTimeout(state, code);
       }
       if (code == MySqlErrors.DEADLOCK || code == MySqlErrors.LOCK_WAIT_TIMEOUT) {
         return new Problem(ErrorCode.CONFLICT, message(my), state, code, null, true, null);
