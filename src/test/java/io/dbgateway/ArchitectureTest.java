@@ -75,4 +75,22 @@ class ArchitectureTest {
             + " a driver builds its pools (node) and never the other way round")
         .check(MAIN.that(JavaClass.Predicates.resideInAnyPackage(CORE)));
   }
+
+  /**
+   * Where Vert.x internals may be used, each with a comment saying why no public API serves: the drivers'
+   * adapters of their clients, the context-local log data, and the abrupt close of an HTTP stream.
+   */
+  private static final java.util.List<String> MAY_USE_VERTX_INTERNALS = java.util.List.of(
+      "io.dbgateway.logging.LogContext", "io.dbgateway.logging.LogContextProvider", "io.dbgateway.http.AbruptClose");
+
+  @Test
+  void vertxInternalsAreUsedOnlyByTheDriversAndTheDocumentedExceptions() {
+    noClasses().that().resideOutsideOfPackages("io.dbgateway.driver..")
+        .and(DescribedPredicate.not(DescribedPredicate.<JavaClass>describe("a documented exception", c ->
+            MAY_USE_VERTX_INTERNALS.stream().anyMatch(e -> c.getName().equals(e) || c.getName().startsWith(e + "$")))))
+        .should().dependOnClassesThat().resideInAnyPackage("io.vertx..impl..", "io.vertx..internal..")
+        .because("a Vert.x upgrade may change its impl and internal packages at any release: the public API, or"
+            + " a driver's adapter behind a small interface (node.ConnectionSource.Closer)")
+        .check(MAIN);
+  }
 }

@@ -8,6 +8,7 @@ import io.dbgateway.config.SslMode;
 import io.dbgateway.driver.Dialect;
 import io.dbgateway.driver.Driver;
 import io.dbgateway.driver.Jdbc;
+import io.dbgateway.driver.SocketConnections;
 import io.dbgateway.error.Problem;
 import io.dbgateway.node.ConnectionSource;
 import io.dbgateway.node.Pools;
@@ -71,7 +72,8 @@ public final class MySqlDriver implements Driver {
   @Override
   public ConnectionSource connections(Vertx vertx, DatabaseConfig db, PoolConfig pool, HostAndPort node,
       long defaultTimeoutMs, int maxTransactions, ConnectionSource.SessionReset reset) {
-    return Pools.serverLanes(db, pool, node, maxTransactions, "", reset, "mysql",
+    return Pools.serverLanes(db, pool, node, maxTransactions, "", reset,
+        SocketConnections::closeNow, "mysql",
         options -> pool(vertx, db, pool, options, node));
   }
 
@@ -79,7 +81,8 @@ public final class MySqlDriver implements Driver {
   public ConnectionSource readOnlyConnections(Vertx vertx, DatabaseConfig db, PoolConfig pool, HostAndPort node,
       long defaultTimeoutMs, int maxTransactions, ConnectionSource.SessionReset reset) {
     DatabaseConfig reader = db.readUser() == null ? null : db.asReadUser();
-    return reader == null ? null : Pools.serverLanes(reader, pool, node, maxTransactions, "/read", reset, "mysql",
+    return reader == null ? null : Pools.serverLanes(reader, pool, node, maxTransactions, "/read", reset,
+        SocketConnections::closeNow, "mysql",
         options -> pool(vertx, reader, pool, options, node));
   }
 

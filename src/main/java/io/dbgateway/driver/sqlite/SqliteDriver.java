@@ -79,7 +79,7 @@ public final class SqliteDriver implements Driver {
     // The one writer connection may hold a write transaction (SQLite has one writer at a time, whatever the
     // pool); read-only transactions take their share of the readers.
     return new ConnectionSource(List.of(writer), List.of(1), reader, pool.size(), maxTransactions, file, reset,
-        pool.resetEverySession());
+        pool.resetEverySession(), JdbcConnections::closeNow);
   }
 
   @Override
