@@ -12,7 +12,8 @@ import io.vertx.core.json.JsonObject;
 import java.util.Set;
 
 /**
- * What each role may do, checked where every adapter's requests arrive: the database verticles. A READ
+ * What each role may do, checked in {@code operations.Operations}, which every adapter calls (HTTP and the
+ * Data API directly, the bus consumers and so the TCP bridge from the event bus). A READ
  * caller's units all run in transactions the database keeps read-only; a NAMED caller may run named
  * queries and nothing else (it cannot begin transactions either).
  */
