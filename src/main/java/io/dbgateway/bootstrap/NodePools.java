@@ -6,6 +6,7 @@ import io.dbgateway.config.HostAndPort;
 import io.dbgateway.driver.Dialect;
 import io.dbgateway.driver.Driver;
 import io.dbgateway.metrics.GatewayMetrics;
+import io.dbgateway.node.Access;
 import io.dbgateway.node.ConnectionSource;
 import io.dbgateway.node.NodeRouter;
 import io.dbgateway.node.NodeRoutes;
@@ -61,7 +62,7 @@ final class NodePools {
     if (database.readUser() == null) {
       return Future.succeededFuture();
     }
-    Route route = router.route(false, true);
+    Route route = router.route(Access.STRONG_READ);
     ConnectionSource source = route.readConnections();
     return source.connection(true)
         .compose(conn -> conn.query("SELECT 1").execute().andThen(done -> source.giveBack(conn)))

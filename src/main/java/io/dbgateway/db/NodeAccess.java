@@ -5,6 +5,7 @@ import io.dbgateway.error.ErrorCode;
 import io.dbgateway.error.Failures;
 import io.dbgateway.error.GatewayException;
 import io.dbgateway.error.Problem;
+import io.dbgateway.node.Access;
 import io.dbgateway.node.ConnectionSource;
 import io.dbgateway.node.NodeRouter;
 import io.dbgateway.node.Route;
@@ -54,16 +55,15 @@ public final class NodeAccess {
    * deadline (and the breaker's grace); retries only while the deadline leaves time, and only when the
    * failure proves the work did not commit.
    *
-   * @param write whether the work may write
-   * @param strong whether a read must see every acknowledged write
+   * @param access what the work needs of its node: a write, or a read as consistent as it asks
    * @param database the database the work names, or null for {@code DB_NAME}
    */
-  public <T> Future<T> call(String name, boolean write, boolean strong, String database, UnitDeadline deadline,
+  public <T> Future<T> call(String name, Access access, String database, UnitDeadline deadline,
       Function<Route, Future<T>> attempt) {
     return retries.run(name, () -> {
           // Each attempt routes anew: a retry after a node refused work goes to another node.
           long left = deadline.remainingMs();
-          return left <= 0 ? Future.failedFuture(deadline.expired()) : onChosenNode(write, strong, database, left, attempt);
+          return left <= 0 ? Future.failedFuture(deadline.expired()) : onChosenNode(access, database, left, attempt);
         },
         failure -> RetrySafety.notCommitted(dialect.driver(), failure))
         .recover(statements::fail);
@@ -73,16 +73,15 @@ public final class NodeAccess {
    * Runs {@code attempt} once (never retried) on the node chosen for the work, under its breaker, which
    * gives up after {@code timeMs}.
    */
-  public <T> Future<T> once(boolean write, boolean strong, String database, long timeMs,
-      Function<Route, Future<T>> attempt) {
-    return onChosenNode(write, strong, database, timeMs, attempt).recover(statements::fail);
+  public <T> Future<T> once(Access access, String database, long timeMs, Function<Route, Future<T>> attempt) {
+    return onChosenNode(access, database, timeMs, attempt).recover(statements::fail);
   }
 
-  private <T> Future<T> onChosenNode(boolean write, boolean strong, String database, long timeMs,
+  private <T> Future<T> onChosenNode(Access access, String database, long timeMs,
       Function<Route, Future<T>> attempt) {
     Route route;
     try {
-      route = router.route(write, strong, database);
+      route = router.route(access, database);
     } catch (GatewayException e) {
       return Future.failedFuture(e);
     }
@@ -91,7 +90,7 @@ public final class NodeAccess {
 
   /** Answers once the node that takes writes responds to a trivial query, within the pool's wait. */
   public Future<Void> ping() {
-    return once(true, true, null, poolWaitMs, route -> {
+    return once(Access.WRITE, null, poolWaitMs, route -> {
       ConnectionSource source = route.connections();
       return source.connection(false)
           .compose(conn -> conn.query("SELECT 1").execute().andThen(done -> source.giveBack(conn)));
@@ -105,7 +104,7 @@ public final class NodeAccess {
   public <T> Future<T> onWriter(Function<SqlConnection, Future<T>> work) {
     ConnectionSource source;
     try {
-      source = router.route(true, true).connections();
+      source = router.route(Access.WRITE).connections();
     } catch (GatewayException e) {
       return Future.failedFuture(e);
     }

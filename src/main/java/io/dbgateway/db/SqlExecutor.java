@@ -12,6 +12,7 @@ import io.dbgateway.error.GatewayException;
 import io.dbgateway.error.Problem;
 import io.dbgateway.idempotency.IdempotencyKey;
 import io.dbgateway.idempotency.IdempotencyStore;
+import io.dbgateway.node.Access;
 import io.dbgateway.node.Route;
 import io.dbgateway.resilience.RetrySafety.NotSentException;
 import io.dbgateway.resilience.RetrySafety.OutcomeUnknownException;
@@ -56,23 +57,26 @@ public final class SqlExecutor {
 
   public Future<Outcome> query(QueryRequest request, IdempotencyKey key) {
     Work work = inTarget(statements.query(request), request.target());
-    Unit unit = new Unit("query", request.readOnly(), request.consistency() == Consistency.STRONG,
-        request.readOnly() || key != null, request.limits().timeoutMs(), request.target().database(), key);
+    // In a transaction of its own when the database must keep it read-only, or its key is recorded with it.
+    Unit unit = request.readOnly() || key != null
+        ? Unit.inTransaction("query", request.readOnly(), request.consistency(), request.limits().timeoutMs(),
+            request.target(), key)
+        : Unit.autocommit("query", request.limits().timeoutMs(), request.target());
     return run(unit, work);
   }
 
   /** Runs one statement per parameter set in one transaction. */
   public Future<Outcome> batch(BatchRequest request, IdempotencyKey key) {
     Work work = inTarget(statements.batch(request), request.target());
-    Unit unit = new Unit("batch", request.readOnly(), false, true, request.limits().timeoutMs(),
-        request.target().database(), key);
+    Unit unit = Unit.inTransaction("batch", request.readOnly(), Consistency.EVENTUAL, request.limits().timeoutMs(),
+        request.target(), key);
     return run(unit, work);
   }
 
   public Future<Outcome> transaction(TransactionRequest request, IdempotencyKey key) {
     Work work = inTarget(statements.transaction(request), request.target());
-    Unit unit = new Unit("transaction", request.readOnly(), false, true, request.limits().timeoutMs(),
-        request.target().database(), key);
+    Unit unit = Unit.inTransaction("transaction", request.readOnly(), Consistency.EVENTUAL,
+        request.limits().timeoutMs(), request.target(), key);
     return run(unit, work);
   }
 
@@ -100,19 +104,32 @@ public final class SqlExecutor {
   }
 
   /**
-   * One unit of work: what it is called, whether the database must keep it read-only, whether a read
-   * must see every acknowledged write, whether it runs in an explicit transaction, how long its
-   * statements may run together (the request's {@code timeoutMs}: for the whole unit, however many
-   * statements it has), the database it runs on (null: DB_NAME), and its idempotency key.
+   * One unit of work: what it is called, whether the database must keep it read-only, what it needs of
+   * its node, whether it runs in an explicit transaction, how long its statements may run together (the
+   * request's {@code timeoutMs}: for the whole unit, however many statements it has), the database it runs
+   * on (null: DB_NAME), and its idempotency key.
    */
-  private record Unit(String name, boolean readOnly, boolean strong, boolean transactional, long timeoutMs,
-      String database, IdempotencyKey key) {}
+  private record Unit(String name, boolean readOnly, Access access, boolean transactional, long timeoutMs,
+      String database, IdempotencyKey key) {
+
+    /** One statement, committed by the database as it runs (it may write). */
+    static Unit autocommit(String name, long timeoutMs, Target target) {
+      return new Unit(name, false, Access.WRITE, false, timeoutMs, target.database(), null);
+    }
+
+    /** Statements in one explicit transaction, read-only ones on a node as consistent as asked. */
+    static Unit inTransaction(String name, boolean readOnly, Consistency consistency, long timeoutMs, Target target,
+        IdempotencyKey key) {
+      return new Unit(name, readOnly, Access.of(readOnly, consistency == Consistency.STRONG), true, timeoutMs,
+          target.database(), key);
+    }
+  }
 
   private Future<Outcome> run(Unit unit, Work work) {
     // An idempotency key is recorded in the unit's transaction; a read-only one has nothing to protect.
     IdempotencyKey key = unit.readOnly() ? null : unit.key();
     UnitDeadline deadline = nodes.deadline(unit.timeoutMs());
-    return nodes.call(unit.name(), !unit.readOnly(), unit.strong(), unit.database(), deadline,
+    return nodes.call(unit.name(), unit.access(), unit.database(), deadline,
         route -> attempt(route, unit, key, work, deadline));
   }
 
@@ -134,7 +151,7 @@ public final class SqlExecutor {
           Future<Outcome> result = run(() -> inTransaction(conn, route, unit.readOnly(), key, work, watch, endFailed));
           // The connection goes back once the work has truly ended (rolled back, after a deadline).
           result.onComplete(done -> nodes.release(route, conn, work.changesSession() || endFailed.get()));
-          return watch.answer(result);
+          return watch.untilDeadline(result);
         })
         .recover(failure -> key != null && failure instanceof OutcomeUnknownException
             ? resolveUnknownOutcome(key, failure)

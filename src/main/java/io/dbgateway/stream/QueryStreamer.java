@@ -10,6 +10,7 @@ import io.dbgateway.auth.RoleRules;
 import io.dbgateway.driver.Dialect;
 import io.dbgateway.driver.RowCursor;
 import io.dbgateway.error.GatewayException;
+import io.dbgateway.node.Access;
 import io.dbgateway.node.Route;
 import io.dbgateway.sql.ReadOnlyGuard;
 import io.vertx.core.Future;
@@ -101,7 +102,8 @@ public final class QueryStreamer {
     long start = System.nanoTime();
     // An attempt the breaker's deadline gave up on may still open its stream later: close it then.
     List<Future<QueryStream>> attempts = new ArrayList<>();
-    return nodes.<QueryStream>call("stream", !readOnly, request.consistency() == Consistency.STRONG,
+    return nodes.<QueryStream>call("stream",
+        Access.of(readOnly, request.consistency() == Consistency.STRONG),
         request.target().database(), nodes.deadline(timeoutMs), route -> {
           Future<QueryStream> attempt = nodes.borrow(route, readOnly).compose(conn ->
               conn.query(dialect.beginTransaction(readOnly)).execute()

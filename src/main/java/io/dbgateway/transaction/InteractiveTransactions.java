@@ -15,6 +15,7 @@ import io.dbgateway.error.ErrorCode;
 import io.dbgateway.error.Failures;
 import io.dbgateway.error.GatewayException;
 import io.dbgateway.error.Problem;
+import io.dbgateway.node.Access;
 import io.dbgateway.node.Route;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -81,8 +82,9 @@ public final class InteractiveTransactions {
     Context context = vertx.getOrCreateContext();
     // A connection that comes after the breaker gave up must not stay in a transaction.
     AtomicReference<Opened> opening = new AtomicReference<>();
-    return nodes.once(!readOnly, !readOnly || request.consistency() == Consistency.STRONG, request.target().database(),
-            poolWaitMs, route -> {
+    // A read-write transaction is pinned to the writer for its whole life.
+    Access access = Access.of(readOnly, request.consistency() == Consistency.STRONG);
+    return nodes.once(access, request.target().database(), poolWaitMs, route -> {
               Opened opened = new Opened(route, open(route, readOnly, useSchema));
               opening.set(opened);
               return opened.conn();
