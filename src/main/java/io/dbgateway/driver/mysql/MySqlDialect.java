@@ -39,6 +39,10 @@ import java.util.stream.Collector;
  *
  * <p>Statement timeouts differ: MariaDB's {@code SET STATEMENT max_statement_time=... FOR} covers
  * every statement in the same round trip; MySQL 8's {@code max_execution_time} covers SELECT only.
+ *
+ * <p>It reads the client's internal column definitions ({@code ColumnDefinition}, {@code DataType}): the
+ * public {@code ColumnDescriptor} has no native type, which tells a {@code TIMESTAMP} from a {@code DATETIME}
+ * and which columns the type probe must look at ({@link MySqlColumnTypes}).
  */
 public final class MySqlDialect implements Dialect {
 

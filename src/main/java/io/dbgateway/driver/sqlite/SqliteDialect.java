@@ -138,7 +138,11 @@ public final class SqliteDialect implements Dialect {
     return Future.succeededFuture();
   }
 
-  /** The JDBC connection under a pooled one; the pool wraps the driver's connection once more. */
+  /**
+   * The JDBC connection under a pooled one; the pool wraps the driver's connection once more. Vert.x
+   * internals (SqlConnectionInternal, jdbcclient ConnectionImpl): the public API gives no JDBC connection,
+   * which SQLite's interrupt and cursors need.
+   */
   private static java.sql.Connection jdbcConnection(SqlConnection connection) {
     io.vertx.sqlclient.internal.Connection inner = ((SqlConnectionInternal) connection).unwrap();
     while (!(inner instanceof ConnectionImpl) && inner.unwrap() != inner) {
