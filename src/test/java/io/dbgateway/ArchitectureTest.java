@@ -1,9 +1,11 @@
 package io.dbgateway;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.base.DescribedPredicate;
 import com.tngtech.archunit.core.domain.JavaAccess;
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
@@ -52,11 +54,43 @@ class ArchitectureTest {
 
   @Test
   void onlyTheChoiceOfDriverNamesAnEngineDriver() {
-    noClasses().that().resideOutsideOfPackages("io.dbgateway.driver..", "io.dbgateway.error..")
+    noClasses().that().resideOutsideOfPackages("io.dbgateway.driver..")
         .should().dependOnClassesThat().resideInAnyPackage(
             "io.dbgateway.driver.postgres..", "io.dbgateway.driver.mysql..", "io.dbgateway.driver.sqlite..")
-        .because("the rest of the gateway sees a driver through driver.Driver and driver.Dialect (error.Failures reads"
-            + " the engines' codes of a failing server, declared in their drivers)")
+        .because("the rest of the gateway sees a driver through driver.Driver and driver.Dialect, and asks the chosen"
+            + " driver what its engine's error codes mean (error.EngineErrors)")
+        .check(MAIN);
+  }
+
+  /** The execution core, below the adapters: from the executor down to the drivers and the pools. */
+  private static final String[] CORE = {"io.dbgateway.api..", "io.dbgateway.config..", "io.dbgateway.db..",
+      "io.dbgateway.driver..", "io.dbgateway.error..", "io.dbgateway.galera..", "io.dbgateway.idempotency..",
+      "io.dbgateway.node..", "io.dbgateway.resilience..", "io.dbgateway.sql..", "io.dbgateway.stream..",
+      "io.dbgateway.transaction.."};
+
+  @Test
+  void theCorePackagesDependOnEachOtherWithoutCycles() {
+    slices().matching("io.dbgateway.(*)..").should().beFreeOfCycles()
+        .because("each package of the core is one concern, read from the executor down to the drivers and the pools;"
+            + " a driver builds its pools (node) and never the other way round")
+        .check(MAIN.that(JavaClass.Predicates.resideInAnyPackage(CORE)));
+  }
+
+  /**
+   * Where Vert.x internals may be used, each with a comment saying why no public API serves: the drivers'
+   * adapters of their clients, the context-local log data, and the abrupt close of an HTTP stream.
+   */
+  private static final java.util.List<String> MAY_USE_VERTX_INTERNALS = java.util.List.of(
+      "io.dbgateway.logging.LogContext", "io.dbgateway.logging.LogContextProvider", "io.dbgateway.http.AbruptClose");
+
+  @Test
+  void vertxInternalsAreUsedOnlyByTheDriversAndTheDocumentedExceptions() {
+    noClasses().that().resideOutsideOfPackages("io.dbgateway.driver..")
+        .and(DescribedPredicate.not(DescribedPredicate.<JavaClass>describe("a documented exception", c ->
+            MAY_USE_VERTX_INTERNALS.stream().anyMatch(e -> c.getName().equals(e) || c.getName().startsWith(e + "$")))))
+        .should().dependOnClassesThat().resideInAnyPackage("io.vertx..impl..", "io.vertx..internal..")
+        .because("a Vert.x upgrade may change its impl and internal packages at any release: the public API, or"
+            + " a driver's adapter behind a small interface (node.ConnectionSource.Closer)")
         .check(MAIN);
   }
 }

@@ -4,9 +4,10 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.eventbus.DeliveryOptions;
 
 /**
- * Who sent an operation, as it travels on the event bus: the key's id and role in two message headers.
- * A message without them comes from code inside the gateway's own JVM, which is trusted; every adapter
- * that takes requests from outside (HTTP, the Data API, the TCP bridge) sets them.
+ * Who sent an operation: the key's id and role. HTTP and the Data API find it from the request's key and
+ * hand it to {@code operations.Operations} directly; on the event bus it travels in two message headers
+ * (or, clustered, as the key itself: {@code BusCallers}). A bus message without them comes from code inside
+ * the gateway's own JVM, which is trusted; the TCP bridge sets them from the key of each frame.
  */
 public record Caller(String keyId, Role role) {
 

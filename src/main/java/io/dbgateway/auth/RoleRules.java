@@ -1,7 +1,9 @@
 package io.dbgateway.auth;
 
 import io.dbgateway.api.Addresses;
+import io.dbgateway.error.EngineErrors;
 import io.dbgateway.error.ErrorCode;
+import io.dbgateway.error.Failures;
 import io.dbgateway.error.GatewayException;
 import io.dbgateway.error.Problem;
 import io.dbgateway.sql.ReadOnlyGuard;
@@ -10,7 +12,8 @@ import io.vertx.core.json.JsonObject;
 import java.util.Set;
 
 /**
- * What each role may do, checked where every adapter's requests arrive: the database verticles. A READ
+ * What each role may do, checked in {@code operations.Operations}, which every adapter calls (HTTP and the
+ * Data API directly, the bus consumers and so the TCP bridge from the event bus). A READ
  * caller's units all run in transactions the database keeps read-only; a NAMED caller may run named
  * queries and nothing else (it cannot begin transactions either).
  */
@@ -91,9 +94,9 @@ public final class RoleRules {
    * role it enforces. A caller who asked for {@code readOnly} itself keeps the database's answer (400
    * {@code SQL_ERROR}, SQLSTATE 25006).
    */
-  public static Problem forCaller(Caller caller, Problem problem) {
+  public static Problem forCaller(Caller caller, Problem problem, EngineErrors engine) {
     if (caller.role() != Role.READ
-        || !READ_ONLY_VIOLATION.equals(problem.sqlState()) && !io.dbgateway.error.Failures.isPermissionDenied(problem)) {
+        || !READ_ONLY_VIOLATION.equals(problem.sqlState()) && !Failures.isPermissionDenied(engine, problem)) {
       return problem;
     }
     return new Problem(ErrorCode.FORBIDDEN, "the key '" + caller.keyId() + "' is read-only: " + problem.detail(),

@@ -1,5 +1,6 @@
 package io.dbgateway.bootstrap;
 
+import io.dbgateway.error.Causes;
 import io.dbgateway.config.DatabaseConfig;
 import io.dbgateway.driver.Jdbc;
 import io.dbgateway.galera.GaleraDetection;
@@ -111,7 +112,7 @@ public final class DatabaseWaiter<T> {
 
   /** Names the TLS settings when the TLS handshake is what failed, since the root cause rarely does. */
   private String tlsContext(Throwable failure) {
-    for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+    for (Throwable t : Causes.chain(failure)) {
       if (t instanceof javax.net.ssl.SSLException || t instanceof java.security.cert.CertificateException) {
         return "TLS to the database failed (DB_SSL_MODE=" + db.sslMode().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-')
             + (db.sslCa() == null ? "" : ", DB_SSL_CA=" + db.sslCa()) + "; is the server's certificate signed by that CA,"
@@ -122,10 +123,7 @@ public final class DatabaseWaiter<T> {
   }
 
   private static String rootMessage(Throwable failure) {
-    Throwable t = failure;
-    while (t.getCause() != null && t.getCause() != t) {
-      t = t.getCause();
-    }
+    Throwable t = Causes.root(failure);
     String message = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
     return message.replaceAll("\\s+", " ").trim();
   }

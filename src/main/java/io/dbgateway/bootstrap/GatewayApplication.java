@@ -1,10 +1,13 @@
 package io.dbgateway.bootstrap;
 
+import io.dbgateway.error.Causes;
 import io.dbgateway.config.ConfigLoader;
 import io.dbgateway.config.GatewayConfig;
 import io.dbgateway.config.InvalidConfigException;
 import io.dbgateway.logging.AsyncAccessAppender;
 import io.dbgateway.metrics.GatewayMetrics;
+import io.dbgateway.driver.Driver;
+import io.dbgateway.driver.Drivers;
 import io.dbgateway.named.NamedQueries;
 import io.vertx.core.Vertx;
 import java.net.BindException;
@@ -52,16 +55,19 @@ public final class GatewayApplication {
     metricsBuilder.setDaemon(true);
     metricsBuilder.start();
     GatewayConfig config;
+    Driver driver;
     NamedQueries namedQueries;
     try {
       config = ConfigLoader.load(System.getenv());
-      namedQueries = BootstrapVerticle.loadNamedQueries(config);
+      // The one choice of the engine's driver: everything after is handed it.
+      driver = Drivers.of(config.database().type());
+      namedQueries = BootstrapVerticle.loadNamedQueries(config, driver);
     } catch (InvalidConfigException e) {
       System.err.println(e.getMessage());
       System.exit(InvalidConfigException.EXIT_STATUS);
       return;
     }
-    StartupWarmup.start(io.dbgateway.driver.Drivers.of(config.database().type()));
+    StartupWarmup.start(driver);
     GatewayMetrics metrics = metricsBuilt.join();
     Vertx vertx;
     try {
@@ -98,7 +104,7 @@ public final class GatewayApplication {
         }, "db-gateway-shutdown").start();
       });
     }
-    vertx.deployVerticle(new BootstrapVerticle(config, metrics, namedQueries)).onFailure(failure -> {
+    vertx.deployVerticle(new BootstrapVerticle(config, driver, metrics, namedQueries)).onFailure(failure -> {
       // One line, logged once: it is the last thing the operator sees.
       log.error(oneLine(failure, config));
       // Not System.exit on the event loop: the shutdown hook closes Vert.x, which needs this thread free.
@@ -130,10 +136,7 @@ public final class GatewayApplication {
 
   /** The one line an operator sees when start-up fails. */
   static String oneLine(Throwable failure, GatewayConfig config) {
-    Throwable root = failure;
-    while (root.getCause() != null && root.getCause() != root) {
-      root = root.getCause();
-    }
+    Throwable root = Causes.root(failure);
     String text;
     if (failure instanceof StartupException) {
       text = failure.getMessage();

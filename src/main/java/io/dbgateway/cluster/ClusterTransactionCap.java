@@ -1,7 +1,7 @@
 package io.dbgateway.cluster;
 
 import com.hazelcast.core.LifecycleEvent;
-import io.dbgateway.db.SharedTransactionCap;
+import io.dbgateway.transaction.SharedTransactionCap;
 import io.dbgateway.error.ErrorCode;
 import io.dbgateway.error.Failures;
 import io.dbgateway.error.GatewayException;

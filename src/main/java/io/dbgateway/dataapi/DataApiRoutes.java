@@ -58,12 +58,12 @@ public final class DataApiRoutes {
         ctx.next();
       });
     }
-    router.post("/Execute").handler(ctx -> answer(ctx, this::execute));
-    router.post("/BatchExecute").handler(ctx -> answer(ctx, this::batchExecute));
-    router.post("/BeginTransaction").handler(ctx -> answer(ctx, this::begin));
-    router.post("/CommitTransaction").handler(ctx -> answer(ctx,
+    router.post("/Execute").handler(ctx -> serve(ctx, this::execute));
+    router.post("/BatchExecute").handler(ctx -> serve(ctx, this::batchExecute));
+    router.post("/BeginTransaction").handler(ctx -> serve(ctx, this::begin));
+    router.post("/CommitTransaction").handler(ctx -> serve(ctx,
         request -> end(request, Addresses.TX_COMMIT, "Transaction Committed")));
-    router.post("/RollbackTransaction").handler(ctx -> answer(ctx,
+    router.post("/RollbackTransaction").handler(ctx -> serve(ctx,
         request -> end(request, Addresses.TX_ROLLBACK, "Rollback Complete")));
   }
 
@@ -73,7 +73,7 @@ public final class DataApiRoutes {
   /** The request's body, with the routing context it came on. */
   private record Request(RoutingContext ctx, JsonObject body) {}
 
-  private void answer(RoutingContext ctx, Operation operation) {
+  private void serve(RoutingContext ctx, Operation operation) {
     Future<JsonObject> result;
     try {
       result = operation.apply(new Request(ctx, body(ctx)));

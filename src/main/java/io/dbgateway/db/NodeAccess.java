@@ -5,6 +5,8 @@ import io.dbgateway.error.ErrorCode;
 import io.dbgateway.error.Failures;
 import io.dbgateway.error.GatewayException;
 import io.dbgateway.error.Problem;
+import io.dbgateway.node.Access;
+import io.dbgateway.node.ConnectionSource;
 import io.dbgateway.node.NodeRouter;
 import io.dbgateway.node.Route;
 import io.dbgateway.resilience.RetryPolicy;
@@ -17,12 +19,12 @@ import java.util.List;
 import java.util.function.Function;
 
 /**
- * How work reaches a database node, for every kind of work (a unit of the executor, a streamed query):
- * the router picks the node, the work runs under the node's circuit breaker and is retried whole only
- * when its failure proves it did not commit, connections are counted while in use so shutdown can
- * cancel them, and every failure leaves as a {@link GatewayException} the dialect classified.
+ * The one way work reaches a database node, whatever the work (a unit of the executor, an interactive
+ * transaction's BEGIN, a streamed query, a ping, an idempotency lookup): the router picks the node, the
+ * work runs under that node's circuit breaker on a connection of its pools, and every failure leaves as
+ * a {@link GatewayException} the dialect classified. A node that refuses work leaves routing at once.
  */
-final class NodeAccess {
+public final class NodeAccess {
 
   private final StatementRunner statements;
   private final Dialect dialect;
@@ -30,67 +32,99 @@ final class NodeAccess {
   private final RetryPolicy retries;
   private final long poolWaitMs;
 
-  NodeAccess(StatementRunner statements, NodeRouter router, RetryPolicy retries, long poolWaitMs) {
+  /** Whether the units have several nodes to go to (a Galera cluster), so a failed one may go to another. */
+  public boolean severalNodes() {
+    return router.nodes().size() > 1;
+  }
+
+  public NodeAccess(StatementRunner statements, NodeRouter router, RetryPolicy retries, java.time.Duration poolWait) {
     this.statements = statements;
     this.dialect = statements.dialect();
     this.router = router;
     this.retries = retries;
-    this.poolWaitMs = poolWaitMs;
-  }
-
-  Dialect dialect() {
-    return dialect;
+    this.poolWaitMs = poolWait.toMillis();
   }
 
   /** The deadline of a unit starting now: {@code timeoutMs} for its statements, after the wait for a connection. */
-  UnitDeadline deadline(long timeoutMs) {
+  public UnitDeadline deadline(long timeoutMs) {
     return UnitDeadline.start(timeoutMs, poolWaitMs);
   }
 
-  StatementRunner statements() {
-    return statements;
-  }
-
-  NodeRouter router() {
-    return router;
+  /** {@code DB_NAME}: the database of units that name none. */
+  public String mainDatabase() {
+    return router.mainDatabase();
   }
 
   /**
    * Runs {@code attempt} on the node chosen for the work, under that node's breaker, within the unit's
-   * deadline (and the breaker's grace); retries only while the deadline leaves time.
+   * deadline (and the breaker's grace); retries only while the deadline leaves time, and only when the
+   * failure proves the work did not commit.
    *
-   * @param write whether the work may write
-   * @param strong whether a read must see every acknowledged write
+   * @param access what the work needs of its node: a write, or a read as consistent as it asks
    * @param database the database the work names, or null for {@code DB_NAME}
    */
-  <T> Future<T> call(String name, boolean write, boolean strong, String database, UnitDeadline deadline,
+  public <T> Future<T> call(String name, Access access, String database, UnitDeadline deadline,
       Function<Route, Future<T>> attempt) {
     return retries.run(name, () -> {
           // Each attempt routes anew: a retry after a node refused work goes to another node.
-          Route route;
-          try {
-            route = router.route(write, strong, database);
-          } catch (GatewayException e) {
-            return Future.failedFuture(e);
-          }
           long left = deadline.remainingMs();
-          if (left <= 0) {
-            return Future.failedFuture(deadline.expired());
-          }
-          return onNode(route, left, () -> attempt.apply(route));
+          return left <= 0 ? Future.failedFuture(deadline.expired()) : onChosenNode(access, database, left, attempt);
         },
         failure -> RetrySafety.notCommitted(dialect.driver(), failure))
         .recover(statements::fail);
   }
 
   /**
+   * Runs {@code attempt} once (never retried) on the node chosen for the work, under its breaker, which
+   * gives up after {@code timeMs}.
+   */
+  public <T> Future<T> once(Access access, String database, long timeMs, Function<Route, Future<T>> attempt) {
+    return onChosenNode(access, database, timeMs, attempt).recover(statements::fail);
+  }
+
+  private <T> Future<T> onChosenNode(Access access, String database, long timeMs,
+      Function<Route, Future<T>> attempt) {
+    Route route;
+    try {
+      route = router.route(access, database);
+    } catch (GatewayException e) {
+      return Future.failedFuture(e);
+    }
+    return onNode(route, timeMs, () -> attempt.apply(route));
+  }
+
+  /** Answers once the node that takes writes responds to a trivial query, within the pool's wait. */
+  public Future<Void> ping() {
+    return once(Access.WRITE, null, poolWaitMs, route -> {
+      ConnectionSource source = route.connections();
+      return source.connection(false)
+          .compose(conn -> conn.query("SELECT 1").execute().andThen(done -> source.giveBack(conn)));
+    }).mapEmpty();
+  }
+
+  /**
+   * Runs {@code work} on a connection to the node that takes writes, where lookups see every acknowledged
+   * write; outside the breaker (housekeeping such as a sweep may take long, and is not a unit of a caller).
+   */
+  public <T> Future<T> onWriter(Function<SqlConnection, Future<T>> work) {
+    ConnectionSource source;
+    try {
+      source = router.route(Access.WRITE).connections();
+    } catch (GatewayException e) {
+      return Future.failedFuture(e);
+    }
+    return source.connection(false).compose(conn -> work.apply(conn).andThen(done -> source.giveBack(conn)));
+  }
+
+  /**
    * Runs {@code call} under the route's breaker; a node that refused the work, or that refused or reset its
    * connection, leaves routing at once.
    */
-  <T> Future<T> onNode(Route route, long timeMs, java.util.function.Supplier<Future<T>> call) {
+  public <T> Future<T> onNode(Route route, long timeMs, java.util.function.Supplier<Future<T>> call) {
     return route.breaker().call(timeMs, call)
         .andThen(done -> {
-          if (done.failed() && (Failures.isNodeNotReady(done.cause()) || Failures.isNodeUnreachable(done.cause()))) {
+          if (done.failed() && (Failures.isNodeNotReady(dialect.driver(), done.cause())
+              || Failures.isNodeUnreachable(done.cause()))) {
             router.refused(route.node(), "live traffic: " + done.cause().getMessage());
           }
         });
@@ -100,7 +134,7 @@ final class NodeAccess {
    * A connection of the route, lent until {@link #release}. Failing to get one sent nothing, except that
    * a pool at capacity answers its own 503 ({@link ConnectionSource}), which is not retried.
    */
-  Future<SqlConnection> borrow(Route route, boolean readOnly) {
+  public Future<SqlConnection> borrow(Route route, boolean readOnly) {
     return route.source(readOnly).connection(readOnly).recover(failure -> Future.failedFuture(notSent(route, failure)));
   }
 
@@ -109,7 +143,7 @@ final class NodeAccess {
    * {@code GATEWAY_DATABASES} that does not exist is the request's 404, never retried, and never a failure
    * of the node (it has a breaker of its own anyway: {@link NodeRoutes}).
    */
-  Throwable notSent(Route route, Throwable failure) {
+  public Throwable notSent(Route route, Throwable failure) {
     if (failure instanceof GatewayException) {
       return failure;
     }
@@ -122,7 +156,7 @@ final class NodeAccess {
   }
 
   /** Gives the connection back; a session the work may have changed is reset first. */
-  void release(Route route, SqlConnection conn, boolean sessionChanged) {
+  public void release(Route route, SqlConnection conn, boolean sessionChanged) {
     route.giveBack(conn, sessionChanged);
   }
 
@@ -131,12 +165,12 @@ final class NodeAccess {
    * the connection is closed, which ends the statement too. Never left to session settings a caller
    * could have changed.
    */
-  void stop(Route route, SqlConnection conn) {
+  public void stop(Route route, SqlConnection conn) {
     dialect.cancel(conn).onFailure(failure -> route.discard(conn));
   }
 
   /** Asks the database to stop every statement still running on a borrowed connection. */
-  Future<Void> cancelInFlight() {
+  public Future<Void> cancelInFlight() {
     List<Future<Void>> cancels = new ArrayList<>();
     for (Route route : router.openedRoutes()) {
       for (SqlConnection conn : route.runningWork()) {

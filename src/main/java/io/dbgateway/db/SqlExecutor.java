@@ -12,18 +12,14 @@ import io.dbgateway.error.GatewayException;
 import io.dbgateway.error.Problem;
 import io.dbgateway.idempotency.IdempotencyKey;
 import io.dbgateway.idempotency.IdempotencyStore;
-import io.dbgateway.node.ConnectionSource;
-import io.dbgateway.node.NodeRouter;
+import io.dbgateway.node.Access;
 import io.dbgateway.node.Route;
-import io.dbgateway.resilience.RetryPolicy;
 import io.dbgateway.resilience.RetrySafety.NotSentException;
 import io.dbgateway.resilience.RetrySafety.OutcomeUnknownException;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.SqlConnection;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -40,83 +36,61 @@ public final class SqlExecutor {
   private final io.vertx.core.Vertx vertx;
   private final Dialect dialect;
   private final StatementRunner statements;
-  private final NodeRouter router;
   private final NodeAccess nodes;
   private final IdempotencyStore idempotency;
-  private final long poolWaitMs;
   /** On a cluster of nodes (Galera): keyed writes whose node failed run again on the next writer. Else null. */
   private final KeyedFailover keyedFailover;
 
-  /** @param maxResultBytes the most bytes of row values one buffered answer may hold */
-  public SqlExecutor(io.vertx.core.Vertx vertx, Dialect dialect, NodeRouter router, RetryPolicy retries,
-      Duration poolWait, long maxResultBytes) {
+  /**
+   * @param statements how requests become statements, and failures problems
+   * @param nodes how units reach their node; shared with the other services on the same nodes
+   */
+  public SqlExecutor(io.vertx.core.Vertx vertx, StatementRunner statements, NodeAccess nodes) {
     this.vertx = vertx;
-    this.dialect = dialect;
-    this.statements = new StatementRunner(dialect, maxResultBytes);
-    this.router = router;
-    this.nodes = new NodeAccess(statements, router, retries, poolWait.toMillis());
+    this.dialect = statements.dialect();
+    this.statements = statements;
+    this.nodes = nodes;
     this.idempotency = new IdempotencyStore(dialect.syntax(), dialect.syncWaitPrefix());
-    this.poolWaitMs = poolWait.toMillis();
-    this.keyedFailover = router.nodes().size() > 1 ? new KeyedFailover(vertx) : null;
-  }
-
-  /** How work reaches a node, shared with the other services on the same nodes (streaming). */
-  NodeAccess nodes() {
-    return nodes;
+    this.keyedFailover = nodes.severalNodes() ? new KeyedFailover(vertx) : null;
   }
 
   public Dialect dialect() {
     return dialect;
   }
 
-  public StatementRunner statements() {
-    return statements;
-  }
-
-  public NodeRouter router() {
-    return router;
-  }
-
   public Future<Outcome> query(QueryRequest request, IdempotencyKey key) {
     Work work = inTarget(statements.query(request), request.target());
-    Unit unit = new Unit("query", request.readOnly(), request.consistency() == Consistency.STRONG,
-        request.readOnly() || key != null, request.limits().timeoutMs(), request.target().database(), key);
+    // In a transaction of its own when the database must keep it read-only, or its key is recorded with it.
+    Unit unit = request.readOnly() || key != null
+        ? Unit.inTransaction("query", request.readOnly(), request.consistency(), request.limits().timeoutMs(),
+            request.target(), key)
+        : Unit.autocommit("query", request.limits().timeoutMs(), request.target());
     return run(unit, work);
   }
 
   /** Runs one statement per parameter set in one transaction. */
   public Future<Outcome> batch(BatchRequest request, IdempotencyKey key) {
     Work work = inTarget(statements.batch(request), request.target());
-    Unit unit = new Unit("batch", request.readOnly(), false, true, request.limits().timeoutMs(),
-        request.target().database(), key);
+    Unit unit = Unit.inTransaction("batch", request.readOnly(), Consistency.EVENTUAL, request.limits().timeoutMs(),
+        request.target(), key);
     return run(unit, work);
   }
 
   public Future<Outcome> transaction(TransactionRequest request, IdempotencyKey key) {
     Work work = inTarget(statements.transaction(request), request.target());
-    Unit unit = new Unit("transaction", request.readOnly(), false, true, request.limits().timeoutMs(),
-        request.target().database(), key);
+    Unit unit = Unit.inTransaction("transaction", request.readOnly(), Consistency.EVENTUAL,
+        request.limits().timeoutMs(), request.target(), key);
     return run(unit, work);
   }
 
   /** The work in the schema its request names, on the database it names (or DB_NAME). */
   private Work inTarget(Work work, Target target) {
-    return statements.inSchema(work, target.schema(), target.databaseOr(router.mainDatabase()));
+    return statements.inSchema(work, target.schema(), target.databaseOr(nodes.mainDatabase()));
   }
 
   /** Answers once the database responds to a trivial query. */
   public Future<Void> ping() {
-    Route route;
-    try {
-      route = router.route(true, true);
-    } catch (GatewayException e) {
-      return Future.failedFuture(e);
-    }
-    ConnectionSource source = route.connections();
-    return route.breaker().call(poolWaitMs, () -> source.connection(false)
-            .compose(conn -> conn.query("SELECT 1").execute().andThen(done -> source.giveBack(conn))))
-        .<Void>mapEmpty()
-        .recover(statements::fail);
+    return nodes.ping();
   }
 
   /**
@@ -129,34 +103,36 @@ public final class SqlExecutor {
 
   /** Forgets idempotency keys older than {@code retention}. */
   public Future<Integer> sweepIdempotencyKeys(Duration retention) {
-    return onWriter(conn -> idempotency.sweep(conn, retention));
-  }
-
-  /** Runs {@code work} on a connection to the node that takes writes; lookups there see every acknowledged write. */
-  private <T> Future<T> onWriter(java.util.function.Function<SqlConnection, Future<T>> work) {
-    ConnectionSource source;
-    try {
-      source = router.route(true, true).connections();
-    } catch (GatewayException e) {
-      return Future.failedFuture(e);
-    }
-    return source.connection(false).compose(conn -> work.apply(conn).andThen(done -> source.giveBack(conn)));
+    return nodes.onWriter(conn -> idempotency.sweep(conn, retention));
   }
 
   /**
-   * One unit of work: what it is called, whether the database must keep it read-only, whether a read
-   * must see every acknowledged write, whether it runs in an explicit transaction, how long its
-   * statements may run together (the request's {@code timeoutMs}: for the whole unit, however many
-   * statements it has), the database it runs on (null: DB_NAME), and its idempotency key.
+   * One unit of work: what it is called, whether the database must keep it read-only, what it needs of
+   * its node, whether it runs in an explicit transaction, how long its statements may run together (the
+   * request's {@code timeoutMs}: for the whole unit, however many statements it has), the database it runs
+   * on (null: DB_NAME), and its idempotency key.
    */
-  private record Unit(String name, boolean readOnly, boolean strong, boolean transactional, long timeoutMs,
-      String database, IdempotencyKey key) {}
+  private record Unit(String name, boolean readOnly, Access access, boolean transactional, long timeoutMs,
+      String database, IdempotencyKey key) {
+
+    /** One statement, committed by the database as it runs (it may write). */
+    static Unit autocommit(String name, long timeoutMs, Target target) {
+      return new Unit(name, false, Access.WRITE, false, timeoutMs, target.database(), null);
+    }
+
+    /** Statements in one explicit transaction, read-only ones on a node as consistent as asked. */
+    static Unit inTransaction(String name, boolean readOnly, Consistency consistency, long timeoutMs, Target target,
+        IdempotencyKey key) {
+      return new Unit(name, readOnly, Access.of(readOnly, consistency == Consistency.STRONG), true, timeoutMs,
+          target.database(), key);
+    }
+  }
 
   private Future<Outcome> run(Unit unit, Work work) {
     // An idempotency key is recorded in the unit's transaction; a read-only one has nothing to protect.
     IdempotencyKey key = unit.readOnly() ? null : unit.key();
     UnitDeadline deadline = nodes.deadline(unit.timeoutMs());
-    java.util.function.Supplier<Future<Outcome>> call = () -> nodes.call(unit.name(), !unit.readOnly(), unit.strong(),
+    java.util.function.Supplier<Future<Outcome>> call = () -> nodes.call(unit.name(), unit.access(),
         unit.database(), deadline, route -> attempt(route, unit, key, work, deadline));
     // A keyed write whose node failed is settled here, on the next writer, rather than answered 503.
     return key == null || keyedFailover == null ? call.get() : keyedFailover.settle(unit.name(), deadline, call);
@@ -180,7 +156,7 @@ public final class SqlExecutor {
           Future<Outcome> result = run(() -> inTransaction(conn, route, unit.readOnly(), key, work, watch, endFailed));
           // The connection goes back once the work has truly ended (rolled back, after a deadline).
           result.onComplete(done -> nodes.release(route, conn, work.changesSession() || endFailed.get()));
-          return watch.answer(result);
+          return watch.untilDeadline(result);
         })
         .recover(failure -> key != null && failure instanceof OutcomeUnknownException
             ? resolveUnknownOutcome(key, failure)
@@ -203,7 +179,7 @@ public final class SqlExecutor {
     return work.apply(conn, route)
         .map(body -> new Outcome(body, false))
         .recover(failure -> Future.failedFuture(
-            Failures.isDatabaseDown(failure) && !(failure instanceof io.vertx.sqlclient.DatabaseException)
+            Failures.isDatabaseDown(dialect.driver(), failure) && !(failure instanceof io.vertx.sqlclient.DatabaseException)
                 ? new OutcomeUnknownException(failure) : failure));
   }
 
@@ -239,13 +215,13 @@ public final class SqlExecutor {
           .onFailure(f -> endFailed.set(true))
           .map(v -> new Outcome(done.result(), false))
           .recover(failure -> Future.failedFuture(
-              Failures.isCommitOutcomeUnknown(failure) ? new OutcomeUnknownException(failure) : failure));
+              Failures.isCommitOutcomeUnknown(dialect.driver(), failure) ? new OutcomeUnknownException(failure) : failure));
     });
   }
 
   /** The connection went away before COMMIT was sent: the database rolled the transaction back. */
-  private static Throwable lostBeforeCommit(Throwable failure) {
-    return Failures.isDatabaseDown(failure) ? new NotSentException(failure) : failure;
+  private Throwable lostBeforeCommit(Throwable failure) {
+    return Failures.isDatabaseDown(dialect.driver(), failure) ? new NotSentException(failure) : failure;
   }
 
   /** Claims the key; a unique violation means another request claimed it first. */
@@ -286,7 +262,7 @@ public final class SqlExecutor {
    * whether the work committed: if it did, answer its result; if not, the unit is safe to run again.
    */
   private Future<Outcome> resolveUnknownOutcome(IdempotencyKey key, Throwable unknown) {
-    return onWriter(conn -> idempotency.find(conn, key))
+    return nodes.onWriter(conn -> idempotency.find(conn, key))
         .transform(found -> {
           if (found.failed()) {
             return Future.failedFuture(unknown);

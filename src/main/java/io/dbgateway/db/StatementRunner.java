@@ -68,7 +68,7 @@ public final class StatementRunner {
     this.maxResultBytes = maxResultBytes;
   }
 
-  Dialect dialect() {
+  public Dialect dialect() {
     return dialect;
   }
 
@@ -146,7 +146,7 @@ public final class StatementRunner {
   }
 
   /** The step that puts a unit's names in {@code schema} (null: none is named), or null when none is needed. */
-  java.util.function.Function<SqlConnection, Future<Void>> useSchema(String schema, String database) {
+  public java.util.function.Function<SqlConnection, Future<Void>> useSchema(String schema, String database) {
     return schema == null ? null : dialect.useSchema(schema, database);
   }
 
@@ -159,7 +159,7 @@ public final class StatementRunner {
   }
 
   /** What {@code failure} means to the client, as {@link #fail} reports it. */
-  Problem problem(Throwable failure) {
+  public Problem problem(Throwable failure) {
     if (failure instanceof GatewayException gateway) {
       return gateway.problem();
     }
@@ -187,7 +187,7 @@ public final class StatementRunner {
    * session; or a script: several statements without parameters ({@code script} holds them, else it is
    * empty).
    */
-  record Prepared(String sql, Tuple params, boolean changesSession, List<String> script) {
+  public record Prepared(String sql, Tuple params, boolean changesSession, List<String> script) {
     /** The statement whose result is the answer: the script's last, or the one statement. */
     String answering() {
       return script.isEmpty() ? sql : script.get(script.size() - 1);
@@ -195,7 +195,7 @@ public final class StatementRunner {
   }
 
   /** Rewrites the placeholders and binds the values; a bad value fails here, naming {@code index}. */
-  Prepared prepare(Statement statement, Integer index) {
+  public Prepared prepare(Statement statement, Integer index) {
     Analysis analysis = analyse(statement.sql(), statement.paramTypes());
     ParsedStatement parsed = analysis.parsed();
     List<String> script = script(parsed.sql());
@@ -230,7 +230,7 @@ public final class StatementRunner {
     return statements.size() > 1 ? statements : List.of();
   }
 
-  static GatewayException severalStatements(int count, String operation) {
+  public static GatewayException severalStatements(int count, String operation) {
     return new GatewayException(Problem.of(ErrorCode.BAD_REQUEST, "the SQL holds " + count + " statements: "
         + operation + " runs one statement; send a script (several statements, no parameters) as a query"));
   }
@@ -372,7 +372,7 @@ public final class StatementRunner {
   }
 
   /** A result's columns, named and typed in the one vocabulary (JDBC type names). */
-  List<Column> columns(List<ColumnDescriptor> descriptors, boolean columnMetadata) {
+  public List<Column> columns(List<ColumnDescriptor> descriptors, boolean columnMetadata) {
     List<Column> columns = new ArrayList<>(descriptors.size());
     for (ColumnDescriptor d : descriptors) {
       columns.add(new Column(d.name(), dialect.columnType(d), columnMetadata ? dialect.columnMetadata(d) : null));
@@ -389,7 +389,7 @@ public final class StatementRunner {
    * Writes one row as JSON straight to {@code out}, as {@link #row} would make it, without building the
    * row's JsonObject first: the path of streamed rows.
    */
-  void writeRow(Row row, List<ColumnDescriptor> columns, ResultFormat format, JsonGenerator out) throws java.io.IOException {
+  public void writeRow(Row row, List<ColumnDescriptor> columns, ResultFormat format, JsonGenerator out) throws java.io.IOException {
     boolean arrays = format == ResultFormat.ARRAYS;
     if (arrays) {
       out.writeStartArray();
@@ -443,7 +443,7 @@ public final class StatementRunner {
     return new GatewayException(dialect.classify(failure).withStatementIndex(index), failure);
   }
 
-  static double elapsedMs(long startNanos) {
+  public static double elapsedMs(long startNanos) {
     return Math.round((System.nanoTime() - startNanos) / 10_000.0) / 100.0;
   }
 }

@@ -93,7 +93,7 @@ final class UnitDeadline {
      * {@code work}'s outcome, unless the deadline passes before it commits. A statement that runs past
      * {@code timeoutMs} meets its own server-side timeout first, and its 504 names it.
      */
-    <T> Future<T> answer(Future<T> work) {
+    <T> Future<T> untilDeadline(Future<T> work) {
       return Deadlines.within(vertx, work, remainingMs(), () -> {
         if (!state.compareAndSet(RUNNING, EXPIRED)) {
           return null; // COMMIT is on its way: its outcome is the answer

@@ -238,17 +238,7 @@ public interface Dialect {
    * nothing, and any other failure only fails the statement.
    */
   default AfterFailure afterFailure(Throwable failure) {
-    return io.dbgateway.error.Failures.isDatabaseDown(failure) ? AfterFailure.ROLLED_BACK : AfterFailure.CONTINUES;
-  }
-
-  /** The first failure of {@code type} in the chain of {@code failure}, or null. */
-  static <T extends Throwable> T causeOf(Throwable failure, Class<T> type) {
-    for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-      if (type.isInstance(t)) {
-        return type.cast(t);
-      }
-    }
-    return null;
+    return io.dbgateway.error.Failures.isDatabaseDown(driver(), failure) ? AfterFailure.ROLLED_BACK : AfterFailure.CONTINUES;
   }
 
   /** {@code base} and {@code more}, for dialects that refuse more than {@link #TRANSACTION_AND_SESSION}. */

@@ -4,6 +4,7 @@ import io.dbgateway.config.DatabaseConfig;
 import io.dbgateway.config.DbType;
 import io.dbgateway.config.HostAndPort;
 import io.dbgateway.config.PoolConfig;
+import io.dbgateway.error.EngineErrors;
 import io.dbgateway.node.ConnectionSource;
 import io.dbgateway.sql.SqlSyntax;
 import io.vertx.core.Vertx;
@@ -16,13 +17,13 @@ import org.flywaydb.core.api.configuration.FluentConfiguration;
 /**
  * One database engine: everything the gateway knows about it, from start-up to the last statement. The
  * driver is chosen once, from {@code DB_TYPE} ({@link Drivers#of}); nothing outside the drivers asks which
- * engine it is. It holds what is known before a server is reached (SQL syntax, how to connect, which
- * failures prove nothing committed); its {@link Dialect}, made once the server answered, runs the work.
+ * engine it is. It holds what is known before a server is reached (SQL syntax, how to connect, what its
+ * error codes mean: {@link EngineErrors}); its {@link Dialect}, made once the server answered, runs the work.
  *
  * <p>To add an engine: a package beside {@code driver.postgres}, {@code driver.mysql} and {@code
  * driver.sqlite} with a {@code Driver} and a {@code Dialect}, and its {@code DB_TYPE} in {@link DbType}.
  */
-public interface Driver {
+public interface Driver extends EngineErrors {
 
   /** The engine's {@code DB_TYPE}: the name of its migrations folder and of its metrics. */
   DbType type();
@@ -92,11 +93,4 @@ public interface Driver {
    * @param defaultTimeoutMs {@code GATEWAY_QUERY_DEFAULT_TIMEOUT_MS}
    */
   Dialect dialect(Vertx vertx, Jdbc reached, String serverVersion, boolean galera, long defaultTimeoutMs);
-
-  /**
-   * Whether {@code databaseError}, the database's own answer (a {@code DatabaseException} of the
-   * Vert.x clients or a {@code SQLException}), proves the unit it ended did not commit, so running it
-   * again cannot apply it twice: a deadlock, a serialization failure, a busy database.
-   */
-  boolean provesNotCommitted(Throwable databaseError);
 }

@@ -1,7 +1,5 @@
 package io.dbgateway.error;
 
-import io.dbgateway.driver.mysql.MySqlErrors;
-import io.dbgateway.driver.sqlite.SqliteErrors;
 import io.vertx.core.VertxException;
 import io.vertx.core.http.ConnectionPoolTooBusyException;
 import io.vertx.sqlclient.ClosedConnectionException;
@@ -9,9 +7,8 @@ import java.io.IOException;
 import java.net.ConnectException;
 
 /**
- * What the engines share when they classify a failure: SQLSTATE classes and transport errors. The
- * engines' own codes are declared in their drivers ({@code driver.mysql.MySqlErrors},
- * {@code driver.sqlite.SqliteErrors}); a code of one engine never comes from another.
+ * What the engines share when they classify a failure: SQLSTATE classes and transport errors. What only
+ * an engine knows of its own codes, the chosen driver answers ({@link EngineErrors}).
  */
 public final class Failures {
 
@@ -49,9 +46,14 @@ public final class Failures {
         RETRY_AFTER_SECONDS);
   }
 
-  public static Problem timeout(long timeoutMs, String sqlState, Integer dbCode) {
-    return new Problem(ErrorCode.TIMEOUT, "the statement ran past its timeout of " + timeoutMs
-        + " ms and was cancelled on the server", sqlState, dbCode, null, true, null);
+  /** A statement the server stopped at its timeout ({@code timeoutMs}): 504, and nothing of it stays. */
+  public static Problem statementTimeout(String sqlState, Integer dbCode) {
+    return statementTimeout("the statement ran past its timeout and was cancelled on the server", sqlState, dbCode);
+  }
+
+  /** As {@link #statementTimeout(String, Integer)}, in the engine's own words. */
+  public static Problem statementTimeout(String detail, String sqlState, Integer dbCode) {
+    return new Problem(ErrorCode.TIMEOUT, detail, sqlState, dbCode, null, true, null);
   }
 
 
@@ -59,18 +61,17 @@ public final class Failures {
    * Whether the database refused the statement for want of a privilege: PostgreSQL's
    * {@code insufficient_privilege} (42501), MySQL/MariaDB's access-denied errors.
    */
-  public static boolean isPermissionDenied(Problem problem) {
-    return "42501".equals(problem.sqlState())
-        || "42000".equals(problem.sqlState()) && problem.dbCode() != null && MySqlErrors.ACCESS_DENIED.contains(problem.dbCode());
+  public static boolean isPermissionDenied(EngineErrors engine, Problem problem) {
+    return "42501".equals(problem.sqlState()) || engine.meansPermissionDenied(problem);
   }
 
   /**
    * Whether the node refused work (Galera 1047) or lost the Primary Component under it (1180), so it
    * must leave routing at once.
    */
-  public static boolean isNodeNotReady(Throwable failure) {
+  public static boolean isNodeNotReady(EngineErrors engine, Throwable failure) {
     int code = databaseErrorCode(failure);
-    return code == MySqlErrors.NODE_NOT_READY || code == MySqlErrors.NOT_PRIMARY_AT_COMMIT;
+    return code != 0 && engine.meansNodeNotReady(code);
   }
 
   /**
@@ -89,25 +90,22 @@ public final class Failures {
   }
 
   /** Whether a failed COMMIT leaves the outcome unknown: the connection went away, or Galera lost quorum. */
-  public static boolean isCommitOutcomeUnknown(Throwable failure) {
-    return isDatabaseDown(failure) || databaseErrorCode(failure) == MySqlErrors.NOT_PRIMARY_AT_COMMIT;
+  public static boolean isCommitOutcomeUnknown(EngineErrors engine, Throwable failure) {
+    int code = databaseErrorCode(failure);
+    return isDatabaseDown(engine, failure) || code != 0 && engine.meansCommitOutcomeUnknown(code);
   }
 
   private static int databaseErrorCode(Throwable failure) {
-    for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-      if (t instanceof io.vertx.sqlclient.DatabaseException db) {
-        return db.getErrorCode();
-      }
-    }
-    return 0;
+    io.vertx.sqlclient.DatabaseException db = Causes.find(failure, io.vertx.sqlclient.DatabaseException.class);
+    return db == null ? 0 : db.getErrorCode();
   }
 
   /**
    * Whether a failure means the database itself is failing (unreachable, gone away, not answering),
    * as opposed to it rejecting one statement. Only these count against a circuit breaker.
    */
-  public static boolean isDatabaseDown(Throwable failure) {
-    for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+  public static boolean isDatabaseDown(EngineErrors engine, Throwable failure) {
+    for (Throwable t : Causes.chain(failure)) {
       if (t instanceof ConnectionPoolTooBusyException) {
         return false;
       }
@@ -117,11 +115,10 @@ public final class Failures {
       }
       if (t instanceof io.vertx.sqlclient.DatabaseException db) {
         String state = db.getSqlState() == null ? "" : db.getSqlState();
-        return state.startsWith("08") || state.startsWith("57P") || MySqlErrors.SERVER_GONE.contains(db.getErrorCode());
+        return state.startsWith("08") || state.startsWith("57P") || engine.meansServerFailing(db);
       }
       if (t instanceof java.sql.SQLException sql) {
-        return SqliteErrors.FILE_FAILURES.contains(SqliteErrors.primary(sql.getErrorCode()))
-            || sql.getSQLState() != null && sql.getSQLState().startsWith("08");
+        return engine.meansServerFailing(sql) || sql.getSQLState() != null && sql.getSQLState().startsWith("08");
       }
     }
     return false;

@@ -91,7 +91,7 @@ public final class AuthHandler implements Handler<RoutingContext> {
         return;
       }
       try {
-        HttpCaller.set(ctx, sigV4.verify(ctx.request(), ctx.body().buffer()));
+        HttpCaller.set(ctx, sigV4.verify(ctx.request(), RequestBodies.buffer(ctx)));
       } catch (GatewayException e) {
         refuse(ctx, e.problem());
         return;

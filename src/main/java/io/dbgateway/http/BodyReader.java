@@ -11,7 +11,6 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.impl.RoutingContextInternal;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -177,7 +176,7 @@ final class BodyReader implements Handler<RoutingContext> {
         return;
       }
       timeout.cancel();
-      ((RoutingContextInternal) ctx).setBody(body);
+      RequestBodies.set(ctx, body);
       ctx.next();
     }
 

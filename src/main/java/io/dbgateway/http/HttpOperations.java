@@ -1,6 +1,6 @@
 package io.dbgateway.http;
 
-import io.dbgateway.db.DatabaseVerticle;
+import io.dbgateway.bus.DatabaseVerticle;
 import io.dbgateway.db.SqlExecutor.Outcome;
 import io.dbgateway.error.GatewayException;
 import io.dbgateway.operations.Operations;

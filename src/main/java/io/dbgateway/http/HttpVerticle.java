@@ -4,7 +4,7 @@ import io.dbgateway.auth.ApiKeys;
 import io.dbgateway.config.GatewayConfig;
 import io.dbgateway.auth.SigV4Verifier;
 import io.dbgateway.dataapi.DataApiRoutes;
-import io.dbgateway.db.QueryStreamer;
+import io.dbgateway.stream.QueryStreamer;
 import io.dbgateway.error.ErrorCode;
 import io.dbgateway.error.Problem;
 import io.dbgateway.metrics.GatewayMetrics;

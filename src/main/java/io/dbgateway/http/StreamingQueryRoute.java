@@ -2,8 +2,8 @@ package io.dbgateway.http;
 
 import io.dbgateway.api.QueryRequest;
 import io.dbgateway.auth.Caller;
-import io.dbgateway.db.QueryStream;
-import io.dbgateway.db.QueryStreamer;
+import io.dbgateway.stream.QueryStream;
+import io.dbgateway.stream.QueryStreamer;
 import io.dbgateway.error.GatewayException;
 import io.dbgateway.idempotency.IdempotencyKey;
 import io.dbgateway.operations.Operations;
@@ -113,11 +113,7 @@ public final class StreamingQueryRoute {
    * the socket itself, so the queued rows are freed now.
    */
   private static void abort(RoutingContext ctx) {
-    if (ctx.request().version() != HttpVersion.HTTP_2
-        && ctx.request().connection() instanceof io.vertx.core.net.impl.ConnectionBase connection) {
-      // From Vert.x's own handler context: the close skips Vert.x's flush-then-close.
-      connection.channelHandlerContext().close();
-    } else {
+    if (ctx.request().version() == HttpVersion.HTTP_2 || !AbruptClose.close(ctx.request().connection())) {
       ctx.response().reset();
     }
   }

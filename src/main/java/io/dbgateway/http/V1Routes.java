@@ -57,7 +57,7 @@ public final class V1Routes {
 
   /** Like {@link #jsonBody}, for operations whose fields are all optional: no body is an empty one. */
   static JsonObject optionalJsonBody(RoutingContext ctx) {
-    return ctx.body().isEmpty() ? withIdempotencyKey(ctx, new JsonObject()) : jsonBody(ctx);
+    return RequestBodies.isEmpty(ctx) ? withIdempotencyKey(ctx, new JsonObject()) : jsonBody(ctx);
   }
 
   /**

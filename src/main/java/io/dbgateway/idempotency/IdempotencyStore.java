@@ -29,15 +29,16 @@ public final class IdempotencyStore {
 
   /** @param syncWaitPrefix makes the lookup see every acknowledged write (Galera), or is empty */
   public IdempotencyStore(SqlSyntax syntax, String syncWaitPrefix) {
-    claimSql = native_(syntax, "INSERT INTO dbgateway_idempotency (scope, idem_key, operation, request_hash, created_at)"
+    claimSql = inDriverStyle(syntax, "INSERT INTO dbgateway_idempotency (scope, idem_key, operation, request_hash, created_at)"
         + " VALUES (?, ?, ?, ?, ?)");
-    completeSql = native_(syntax, "UPDATE dbgateway_idempotency SET response = ? WHERE scope = ? AND idem_key = ?");
-    findSql = syncWaitPrefix + native_(syntax, "SELECT operation, request_hash, response FROM dbgateway_idempotency"
+    completeSql = inDriverStyle(syntax, "UPDATE dbgateway_idempotency SET response = ? WHERE scope = ? AND idem_key = ?");
+    findSql = syncWaitPrefix + inDriverStyle(syntax, "SELECT operation, request_hash, response FROM dbgateway_idempotency"
         + " WHERE scope = ? AND idem_key = ?");
-    sweepSql = native_(syntax, "DELETE FROM dbgateway_idempotency WHERE created_at < ?");
+    sweepSql = inDriverStyle(syntax, "DELETE FROM dbgateway_idempotency WHERE created_at < ?");
   }
 
-  private static String native_(SqlSyntax syntax, String sql) {
+  /** {@code sql} with its {@code ?} placeholders in the driver's own style. */
+  private static String inDriverStyle(SqlSyntax syntax, String sql) {
     return PlaceholderRewriter.parse(sql, syntax).sql();
   }
 

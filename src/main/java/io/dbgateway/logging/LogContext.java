@@ -63,7 +63,9 @@ public record LogContext(String requestId, String keyId) {
 
   /** Sets the log context of the current request; a no-op outside a duplicated context. */
   public static void enter(String requestId, String keyId) {
-    // A request runs on a duplicated context of its own; the event loop's context is shared by all.
+    // A request runs on a duplicated context of its own; the event loop's context is shared by all. Vert.x 5
+    // keeps a context local, and whether a context is duplicated, in ContextInternal only: the one documented
+    // use of its internals for context-local log data (ArchitectureTest).
     if (Vertx.currentContext() instanceof ContextInternal context && context.isDuplicate()) {
       context.putLocal(local(), new LogContext(requestId, keyId));
     }

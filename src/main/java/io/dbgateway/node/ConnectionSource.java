@@ -6,12 +6,6 @@ import io.dbgateway.error.GatewayException;
 import io.dbgateway.error.Problem;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
-import io.vertx.core.Vertx;
-import io.vertx.sqlclient.impl.SocketConnectionBase;
-import java.util.concurrent.TimeUnit;
-import io.vertx.sqlclient.internal.Connection;
-import io.vertx.sqlclient.internal.SqlConnectionInternal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import io.vertx.sqlclient.Pool;
@@ -49,7 +43,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class ConnectionSource {
 
   private static final Logger log = LoggerFactory.getLogger(ConnectionSource.class);
-  private static final long DISCARD_WAIT_MS = 5_000;
 
   /** The lane number of each event-loop thread, handed out in the order threads first ask. */
   private static final ThreadLocal<Integer> LANE_OF_THREAD = new ThreadLocal<>();
@@ -77,6 +70,7 @@ public final class ConnectionSource {
   private final String node;
   private final SessionReset reset;
   private final boolean resetEverySession;
+  private final Closer closer;
   private final Map<SqlConnection, Lease> lent = new ConcurrentHashMap<>();
 
   /**
@@ -105,6 +99,16 @@ public final class ConnectionSource {
   }
 
   /**
+   * Closes a lent connection at once, without waiting for what it still runs, and completes once its pool
+   * has forgotten it. No public Vert.x API does (closing a pooled connection gives it back), so each driver
+   * does it with its client's internals, in the driver's package.
+   */
+  @FunctionalInterface
+  public interface Closer {
+    Future<Void> closeNow(SqlConnection conn);
+  }
+
+  /**
    * @param lanes the writer pools, one per lane (a single one for SQLite)
    * @param sizes each lane's size, in the same order
    * @param reader where read-only work goes, or null to use the lanes
@@ -114,9 +118,10 @@ public final class ConnectionSource {
    * @param node the node these pools reach, reported in every result
    * @param reset how a session that work may have changed is put back before the connection is lent again
    * @param resetEverySession whether every session is reset, not only those work may have changed
+   * @param closer how the driver closes a connection for good ({@link #discard})
    */
   public ConnectionSource(List<Pool> lanes, List<Integer> sizes, Pool reader, int readerSize, int maxTransactions,
-      String node, SessionReset reset, boolean resetEverySession) {
+      String node, SessionReset reset, boolean resetEverySession, Closer closer) {
     List<Integer> shares = transactionShares(sizes, maxTransactions);
     List<Lane> built = new ArrayList<>(lanes.size());
     for (int i = 0; i < lanes.size(); i++) {
@@ -127,6 +132,7 @@ public final class ConnectionSource {
     this.node = node;
     this.reset = reset;
     this.resetEverySession = resetEverySession;
+    this.closer = closer;
   }
 
   /** The node these pools reach, reported in every result: host:port, or the SQLite file. */
@@ -251,31 +257,9 @@ public final class ConnectionSource {
    * statement that outlived its deadline and could not be cancelled, and a session that could not be reset.
    */
   public Future<Void> discard(SqlConnection conn) {
-    Connection pooled = ((SqlConnectionInternal) conn).unwrap();
-    Connection underlying = pooled.unwrap();
-    Future<Void> forgotten;
-    if (underlying instanceof SocketConnectionBase socket) {
-      // The socket is closed at once, not after what it still runs (a statement past its deadline). The
-      // pool forgets a connection right after telling its holder it closed: only then is it given back,
-      // so the pool cannot lend it again.
-      Promise<Void> removed = Promise.promise();
-      conn.closeHandler(v -> Vertx.currentContext().runOnContext(x -> removed.tryComplete()));
-      if (socket.isValid()) {
-        // Closed from the head of the pipeline: the driver's own close would send Terminate and wait for the
-        // server to end the connection, which it does only after the statement it runs.
-        socket.socket().channelHandlerContext().pipeline().firstContext().close();
-      } else {
-        removed.tryComplete();
-      }
-      forgotten = removed.future().timeout(DISCARD_WAIT_MS, TimeUnit.MILLISECONDS);
-    } else {
-      // A JDBC connection does not tell its pool it closed: tell it here.
-      Promise<Void> closed = Promise.promise();
-      underlying.close((Connection.Holder) pooled, closed);
-      forgotten = closed.future().andThen(done -> ((Connection.Holder) pooled).handleClosed());
-    }
-    return forgotten.transform(done -> returnToPool(conn).otherwiseEmpty());
+    return closer.closeNow(conn).transform(done -> returnToPool(conn).otherwiseEmpty());
   }
+
 
   /** The connections lent now to work other than interactive transactions: shutdown cancels what they still run. */
   public List<SqlConnection> runningWork() {

@@ -16,9 +16,14 @@ public interface NodeRouter {
    */
   Route route(boolean write, boolean strong, String database);
 
+  /** The route for a unit that needs {@code access}, to {@code database} (null: {@code DB_NAME}). */
+  default Route route(Access access, String database) {
+    return route(access.write(), access.strong(), database);
+  }
+
   /** The route for a unit on {@code DB_NAME}. */
-  default Route route(boolean write, boolean strong) {
-    return route(write, strong, null);
+  default Route route(Access access) {
+    return route(access, null);
   }
 
   /**

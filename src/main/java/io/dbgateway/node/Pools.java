@@ -36,7 +36,8 @@ public final class Pools {
    * @param role "" for the main login, "/read" for {@code DB_READ_USER}'s
    */
   public static ConnectionSource serverLanes(DatabaseConfig db, PoolConfig pool, HostAndPort node, int maxTransactions,
-      String role, ConnectionSource.SessionReset reset, String prefix, LaneFactory lanePool) {
+      String role, ConnectionSource.SessionReset reset, ConnectionSource.Closer closer, String prefix,
+      LaneFactory lanePool) {
     List<Integer> sizes = ConnectionSource.laneSizes(pool.size(), EVENT_LOOPS);
     List<Pool> lanes = new ArrayList<>(sizes.size());
     String target = db.isMain() ? node.toString() : db.name() + "@" + node;
@@ -47,7 +48,7 @@ public final class Pools {
       lanes.add(lanePool.build(options.setName(prefix + "-" + target + suffix)));
     }
     return new ConnectionSource(lanes, sizes, null, 0, maxTransactions, node.toString(), reset,
-        pool.resetEverySession());
+        pool.resetEverySession(), closer);
   }
 
   /**

@@ -7,8 +7,8 @@ import io.dbgateway.api.RequestParser;
 import io.dbgateway.auth.Caller;
 import io.dbgateway.auth.RoleRules;
 import io.dbgateway.cluster.TransactionOwners;
-import io.dbgateway.db.DatabaseVerticle;
-import io.dbgateway.db.InteractiveTransactions;
+import io.dbgateway.bus.DatabaseVerticle;
+import io.dbgateway.transaction.InteractiveTransactions;
 import io.dbgateway.db.SqlExecutor;
 import io.dbgateway.db.SqlExecutor.Outcome;
 import io.dbgateway.error.ErrorCode;
@@ -168,13 +168,13 @@ public final class Operations {
   }
 
   /** {@code failure} as the problem this caller is told; an unexpected one is logged. */
-  public static Problem problem(Caller caller, Throwable failure, String operation) {
+  public Problem problem(Caller caller, Throwable failure, String operation) {
     Problem problem = failure instanceof GatewayException g ? g.problem()
         : Problem.of(ErrorCode.INTERNAL, "unexpected failure");
     if (problem.code() == ErrorCode.INTERNAL) {
       log.error("operation {} failed unexpectedly", operation, failure);
     }
-    return RoleRules.forCaller(caller, problem);
+    return RoleRules.forCaller(caller, problem, executor.dialect().driver());
   }
 
   private JsonObject admit(String address, JsonObject body, Caller caller) {

@@ -3,6 +3,7 @@ package io.dbgateway.resilience;
 import io.dbgateway.config.ResilienceConfig;
 import io.dbgateway.error.DatabaseNotAnsweringException;
 import io.dbgateway.error.ErrorCode;
+import io.dbgateway.error.EngineErrors;
 import io.dbgateway.error.Failures;
 import io.dbgateway.error.GatewayException;
 import io.dbgateway.error.Problem;
@@ -39,15 +40,16 @@ public final class NodeBreaker {
   private final AtomicLong openedAtNanos = new AtomicLong();
   private final AtomicLong openings = new AtomicLong();
 
-  public NodeBreaker(Vertx vertx, String node, ResilienceConfig config) {
-    this(vertx, node, config, System::nanoTime);
+  /** @param engine what the engine's errors mean: only a failing database counts against the breaker */
+  public NodeBreaker(Vertx vertx, String node, ResilienceConfig config, EngineErrors engine) {
+    this(vertx, node, config, engine, System::nanoTime);
   }
 
   /**
    * A clock of its own, for tests: it times the {@code Retry-After} countdown. The reset timeout and the
    * failure window stay the library's, on Vert.x timers and the wall clock.
    */
-  public NodeBreaker(Vertx vertx, String node, ResilienceConfig config, LongSupplier nanoTime) {
+  public NodeBreaker(Vertx vertx, String node, ResilienceConfig config, EngineErrors engine, LongSupplier nanoTime) {
     this.vertx = vertx;
     this.nanoTime = nanoTime;
     this.node = node;
@@ -64,7 +66,7 @@ public final class NodeBreaker {
             // it records every call in an HdrHistogram under a lock, and publishes them on the event bus
             // every 2 s). The gateway's meters are dbgateway_breaker_* and dbgateway_operation_seconds.
             .setNotificationAddress(null))
-        .failurePolicy(result -> result.failed() && Failures.isDatabaseDown(result.cause()))
+        .failurePolicy(result -> result.failed() && Failures.isDatabaseDown(engine, result.cause()))
         .openHandler(v -> {
           openedAtNanos.set(nanoTime.getAsLong());
           openings.incrementAndGet();

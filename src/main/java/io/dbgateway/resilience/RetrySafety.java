@@ -1,9 +1,10 @@
 package io.dbgateway.resilience;
 
-import io.dbgateway.driver.Driver;
+import io.dbgateway.error.Causes;
+import io.dbgateway.error.EngineErrors;
+import io.dbgateway.error.Failures;
 import io.dbgateway.error.GatewayException;
 import io.vertx.core.http.ConnectionPoolTooBusyException;
-import io.vertx.core.impl.NoStackTraceThrowable;
 import io.vertx.sqlclient.DatabaseException;
 import java.net.ConnectException;
 import java.sql.SQLException;
@@ -11,7 +12,7 @@ import java.sql.SQLException;
 /**
  * The failures after which a unit provably did not commit, so running it again cannot apply it twice:
  * the work never reached the database, or the database's own answer proves it (each driver's {@link
- * Driver#provesNotCommitted}). Anything else, above all a connection lost while COMMIT was in flight, is
+ * EngineErrors#provesNotCommitted}). Anything else, above all a connection lost while COMMIT was in flight, is
  * never retried blindly.
  *
  * <table>
@@ -27,24 +28,21 @@ import java.sql.SQLException;
  */
 public final class RetrySafety {
 
-  /** The message of the failure a Vert.x SQL pool answers when no connection came free in time. */
-  static final String POOL_WAIT_TIMEOUT = "Timeout";
-
   private RetrySafety() {}
 
-  /** Whether {@code failure} proves the unit did not commit on the engine of {@code driver}. */
-  public static boolean notCommitted(Driver driver, Throwable failure) {
-    for (Throwable t = failure; t != null; t = next(t)) {
+  /** Whether {@code failure} proves the unit did not commit on {@code engine}. */
+  public static boolean notCommitted(EngineErrors engine, Throwable failure) {
+    for (Throwable t : Causes.chain(failure)) {
       if (neverRetried(t)) {
         return false;
       }
     }
-    for (Throwable t = failure; t != null; t = next(t)) {
+    for (Throwable t : Causes.chain(failure)) {
       if (t instanceof NotSentException || t instanceof ConnectException) {
         return true;
       }
       if (t instanceof DatabaseException || t instanceof SQLException) {
-        return driver.provesNotCommitted(t);
+        return engine.provesNotCommitted(t);
       }
       if (t instanceof GatewayException && t.getCause() == null) {
         return false;
@@ -61,11 +59,7 @@ public final class RetrySafety {
   private static boolean neverRetried(Throwable t) {
     return t instanceof OutcomeUnknownException
         || t instanceof ConnectionPoolTooBusyException
-        || t instanceof NoStackTraceThrowable && POOL_WAIT_TIMEOUT.equals(t.getMessage());
-  }
-
-  private static Throwable next(Throwable t) {
-    return t.getCause() == t ? null : t.getCause();
+        || Failures.isPoolWaitTimeout(t);
   }
 
   /** The unit never reached the database: no connection could be had, or it was lost before any statement. */

@@ -95,8 +95,11 @@ class GaleraFailoverTest {
     ok(query("CREATE TABLE " + table + " (id BIGINT AUTO_INCREMENT PRIMARY KEY, k VARCHAR(64) NOT NULL,"
         + " client INT NOT NULL, KEY (k))"));
     String flags = table + "_flags";
-    ok(query("CREATE TABLE " + flags + " (id INT PRIMARY KEY, flag TINYINT(1) NOT NULL)"));
-    ok(query("INSERT INTO " + flags + " (id, flag) VALUES (1, 1)"));
+    ok(query("CREATE TABLE " + flags + " (id INT PRIMARY KEY, flag TINYINT(1) NOT NULL, doc JSON)"));
+    ok(query("INSERT INTO " + flags + " (id, flag, doc) VALUES (1, 1, '{\"a\": 1}')"));
+    // The column type probe's own connection is opened now, on the writer of start-up.
+    assertThat(ok(query("SELECT flag FROM " + flags)).body().getJsonArray("rows").getJsonObject(0).getValue("flag"))
+        .isEqualTo(true);
     String oldWriter = awaitWriter(Duration.ofSeconds(20));
     int eventMark = events.size();
     int logMark = monitorLog.mark();
@@ -129,11 +132,13 @@ class GaleraFailoverTest {
       String newWriter = first.node();
       assertThat(newWriter).isNotEqualTo(oldWriter);
       assertThat(galera(readiness()).getString("writer")).isEqualTo(newWriter);
-      // A statement seen for the first time still has its columns' types read (TINYINT(1) is a boolean),
-      // by the column type probe, which started on the old writer and moves to a node that answers.
-      Answer flag = query("SELECT flag AS f FROM " + flags + " WHERE id = 1");
+      // A statement seen for the first time still has its columns' types read (TINYINT(1) is a boolean, JSON is
+      // JSON), by the column type probe, which started on the old writer and moves to a node that answers.
+      Answer flag = query("SELECT flag AS f, doc FROM " + flags + " WHERE id = 1");
       assertThat(flag.status()).as(flag.body().encode()).isEqualTo(200);
       assertThat(flag.body().getJsonArray("rows").getJsonObject(0).getValue("f")).as(flag.body().encode()).isEqualTo(true);
+      assertThat(flag.body().getJsonArray("rows").getJsonObject(0).getValue("doc")).as(flag.body().encode())
+          .isEqualTo(new JsonObject().put("a", 1));
 
       // Writes go on through the new writer, and while the old node rejoins (IST).
       int acked = writers.acks().size();

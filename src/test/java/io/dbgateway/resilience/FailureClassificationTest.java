@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dbgateway.error.DatabaseNotAnsweringException;
 import io.dbgateway.error.ErrorCode;
+import io.dbgateway.driver.Driver;
+import io.dbgateway.driver.mysql.MySqlDriver;
+import io.dbgateway.driver.postgres.PostgresDriver;
+import io.dbgateway.driver.sqlite.SqliteDriver;
 import io.dbgateway.error.Failures;
 import io.dbgateway.error.GatewayException;
 import io.dbgateway.error.Problem;
@@ -16,13 +20,14 @@ import io.vertx.sqlclient.ClosedConnectionException;
 import java.net.ConnectException;
 import java.net.SocketException;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Which failures count against a node's circuit breaker ({@link Failures#isDatabaseDown}): the database
+ * Which failures count against a node's circuit breaker ({@link Failures#isDatabaseDown}, each engine's codes read by its driver): the database
  * being unreachable, gone or silent does; the database rejecting a statement, the client's own limits
  * and a full wait queue do not. The failures are built the way the drivers and the pool report them;
  * the outage and breaker tests see the real ones.
@@ -76,13 +81,27 @@ class FailureClassificationTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("databaseDown")
   void countsAgainstTheBreaker(String what, Throwable failure) {
-    assertThat(Failures.isDatabaseDown(failure)).isTrue();
+    for (Driver driver : driversOf(what)) {
+      assertThat(Failures.isDatabaseDown(driver, failure)).as(driver.type().id()).isTrue();
+    }
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("databaseUp")
   void neverCountsAgainstTheBreaker(String what, Throwable failure) {
-    assertThat(Failures.isDatabaseDown(failure)).isFalse();
+    for (Driver driver : ALL) {
+      assertThat(Failures.isDatabaseDown(driver, failure)).as(driver.type().id()).isFalse();
+    }
+  }
+
+  private static final List<Driver> ALL = List.of(PostgresDriver.INSTANCE, MySqlDriver.INSTANCE, SqliteDriver.INSTANCE);
+
+  /** The driver that reads a failure of the engine the case names; a failure of no engine means the same to all. */
+  private static List<Driver> driversOf(String what) {
+    return what.startsWith("PostgreSQL") ? List.of(PostgresDriver.INSTANCE)
+        : what.startsWith("MariaDB") ? List.of(MySqlDriver.INSTANCE)
+        : what.startsWith("SQLite") ? List.of(SqliteDriver.INSTANCE)
+        : ALL;
   }
 
   static Stream<Arguments> lostConnections() {

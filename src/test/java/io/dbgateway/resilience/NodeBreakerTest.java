@@ -3,6 +3,7 @@ package io.dbgateway.resilience;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dbgateway.config.ResilienceConfig;
+import io.dbgateway.driver.postgres.PostgresDriver;
 import io.dbgateway.error.DatabaseNotAnsweringException;
 import io.dbgateway.error.ErrorCode;
 import io.dbgateway.error.GatewayException;
@@ -63,7 +64,7 @@ class NodeBreakerTest {
 
   @Test
   void opensAfterMaxFailuresEvenWithAWindowShorterThanTheBreakersOneSecondBuckets() throws Exception {
-    NodeBreaker breaker = new NodeBreaker(vertx, NODE, config(3, 200, 1000, 60_000));
+    NodeBreaker breaker = new NodeBreaker(vertx, NODE, config(3, 200, 1000, 60_000), PostgresDriver.INSTANCE);
     int mark = log.mark();
     // The library counts failures per wall-clock second, over the current second and the one before, so
     // three failures in a row count together whichever second they fall in.
@@ -77,7 +78,7 @@ class NodeBreakerTest {
 
   @Test
   void rejectedStatementsNeverOpenIt() throws Exception {
-    NodeBreaker breaker = new NodeBreaker(vertx, NODE, config(3, 10_000, 1000, 60_000));
+    NodeBreaker breaker = new NodeBreaker(vertx, NODE, config(3, 10_000, 1000, 60_000), PostgresDriver.INSTANCE);
     for (int i = 0; i < 30; i++) {
       Throwable failure = failureOf(breaker, 0,
           () -> Future.failedFuture(new PgException("syntax error", "ERROR", "42601", null)));
@@ -88,7 +89,7 @@ class NodeBreakerTest {
 
   @Test
   void aCallPastItsDeadlineFailsAndCounts() throws Exception {
-    NodeBreaker breaker = new NodeBreaker(vertx, NODE, config(3, 10_000, 150, 60_000));
+    NodeBreaker breaker = new NodeBreaker(vertx, NODE, config(3, 10_000, 150, 60_000), PostgresDriver.INSTANCE);
     List<CompletableFuture<Throwable>> hung = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
       CompletableFuture<Throwable> outcome = new CompletableFuture<>();
@@ -106,7 +107,7 @@ class NodeBreakerTest {
   @Test
   void theOpenBreakerAnswersAtOnceWithRetryAfterTheTimeLeftOnItsClock() throws Exception {
     AtomicLong clock = new AtomicLong(TimeUnit.HOURS.toNanos(5));
-    NodeBreaker breaker = new NodeBreaker(vertx, NODE, config(1, 10_000, 1000, 3_000), clock::get);
+    NodeBreaker breaker = new NodeBreaker(vertx, NODE, config(1, 10_000, 1000, 3_000), PostgresDriver.INSTANCE, clock::get);
     failureOf(breaker, 0, () -> Future.failedFuture(new ConnectException("Connection refused")));
     assertThat(breaker.state()).isEqualTo(CircuitBreakerState.OPEN);
 
@@ -141,7 +142,7 @@ class NodeBreakerTest {
 
   @Test
   void theHalfOpenProbeClosesItWhenItSucceeds() throws Exception {
-    NodeBreaker breaker = new NodeBreaker(vertx, NODE, config(1, 10_000, 1000, 300));
+    NodeBreaker breaker = new NodeBreaker(vertx, NODE, config(1, 10_000, 1000, 300), PostgresDriver.INSTANCE);
     int mark = log.mark();
     failureOf(breaker, 0, () -> Future.failedFuture(new ConnectException("Connection refused")));
     assertThat(breaker.state()).isEqualTo(CircuitBreakerState.OPEN);

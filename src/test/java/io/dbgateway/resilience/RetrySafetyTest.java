@@ -129,7 +129,7 @@ class RetrySafetyTest {
       assertThat(RetrySafety.notCommitted(type, full)).isFalse();
       // SqlExecutor wraps every failure to get a connection as "not sent"; a busy pool stays not retried.
       assertThat(RetrySafety.notCommitted(type, new NotSentException(full))).isFalse();
-      NoStackTraceThrowable waitedTooLong = new NoStackTraceThrowable(RetrySafety.POOL_WAIT_TIMEOUT);
+      NoStackTraceThrowable waitedTooLong = new NoStackTraceThrowable("Timeout");
       assertThat(RetrySafety.notCommitted(type, new NotSentException(waitedTooLong))).isFalse();
     }
   }

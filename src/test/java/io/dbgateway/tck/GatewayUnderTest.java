@@ -1,6 +1,8 @@
 package io.dbgateway.tck;
 
 import io.dbgateway.bootstrap.BootstrapVerticle;
+import io.dbgateway.driver.Driver;
+import io.dbgateway.driver.Drivers;
 import io.dbgateway.config.ConfigLoader;
 import io.dbgateway.config.GatewayConfig;
 import io.dbgateway.metrics.GatewayMetrics;
@@ -61,7 +63,8 @@ public final class GatewayUnderTest {
     Vertx vertx = metrics.newVertx();
     BootstrapVerticle bootstrap;
     try {
-      bootstrap = new BootstrapVerticle(config, metrics);
+      Driver driver = Drivers.of(config.database().type());
+      bootstrap = new BootstrapVerticle(config, driver, metrics, BootstrapVerticle.loadNamedQueries(config, driver));
       vertx.deployVerticle(bootstrap).await(120, TimeUnit.SECONDS);
     } catch (Exception e) {
       vertx.close();
@@ -84,7 +87,7 @@ public final class GatewayUnderTest {
     return bootstrap.clients();
   }
 
-  public io.dbgateway.db.QueryStreamer streamer() {
+  public io.dbgateway.stream.QueryStreamer streamer() {
     return bootstrap.streamer();
   }
 

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.dbgateway.api.Addresses;
 import io.dbgateway.auth.Caller;
 import io.dbgateway.auth.Role;
-import io.dbgateway.db.InteractiveTransactions;
+import io.dbgateway.transaction.InteractiveTransactions;
 import io.dbgateway.tck.GatewayUnderTest.Response;
 import io.dbgateway.testing.LogCapture;
 import io.vertx.core.eventbus.ReplyException;

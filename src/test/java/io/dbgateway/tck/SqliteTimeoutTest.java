@@ -8,8 +8,13 @@ class SqliteTimeoutTest extends TimeoutTck {
   @Override
   protected String statementTaking(GatewayUnderTest gateway, long ms) {
     long probe = 1_000_000;
-    var r = gateway.post("/v1/query", new JsonObject().put("sql", counting(probe)).put("timeoutMs", 30_000));
-    double took = Math.max(1, r.json().getDouble("elapsedMs"));
+    // The fastest of three probes: one probe slowed by a busy machine (the full suite on 2 shared cores) made
+    // steps too short to reach the deadline once the machine was quiet again.
+    double took = Double.MAX_VALUE;
+    for (int i = 0; i < 3; i++) {
+      var r = gateway.post("/v1/query", new JsonObject().put("sql", counting(probe)).put("timeoutMs", 30_000));
+      took = Math.min(took, Math.max(1, r.json().getDouble("elapsedMs")));
+    }
     return counting(Math.max(1_000, (long) (probe * ms / took)));
   }
 

@@ -2,7 +2,7 @@ package io.dbgateway.tck;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.dbgateway.db.QueryStreamer;
+import io.dbgateway.stream.QueryStreamer;
 import io.dbgateway.tck.GatewayUnderTest.Response;
 import io.dbgateway.testing.OpenApiConformance;
 import io.vertx.core.json.JsonArray;

@@ -117,6 +117,7 @@ public final class MySqlColumnTypes implements AutoCloseable {
         return size() > capacity;
       }
     };
+    // Vert.x internals (VertxInternal.addCloseHook): no public API closes a resource of one's own with Vert.x.
     if (vertx instanceof VertxInternal internal) {
       internal.addCloseHook(this::close);
     }

@@ -50,6 +50,8 @@ final class MySqlConnectionIds {
         .mapEmpty();
   }
 
+  // Vert.x internals (SqlConnectionInternal): a pooled connection hides the driver connection whose
+  // server-side id KILL QUERY needs, and no public API gives the id.
   private static Object driverConnection(SqlConnection conn) {
     return ((SqlConnectionInternal) conn).unwrap().unwrap();
   }

@@ -1,5 +1,6 @@
 package io.dbgateway.driver.mysql;
 
+import io.dbgateway.error.Causes;
 import io.dbgateway.api.ColumnMetadata;
 import io.dbgateway.driver.Dialect;
 import io.dbgateway.driver.Driver;
@@ -38,6 +39,10 @@ import java.util.stream.Collector;
  *
  * <p>Statement timeouts differ: MariaDB's {@code SET STATEMENT max_statement_time=... FOR} covers
  * every statement in the same round trip; MySQL 8's {@code max_execution_time} covers SELECT only.
+ *
+ * <p>It reads the client's internal column definitions ({@code ColumnDefinition}, {@code DataType}): the
+ * public {@code ColumnDescriptor} has no native type, which tells a {@code TIMESTAMP} from a {@code DATETIME}
+ * and which columns the type probe must look at ({@link MySqlColumnTypes}).
  */
 public final class MySqlDialect implements Dialect {
 
@@ -87,7 +92,7 @@ public final class MySqlDialect implements Dialect {
 
   @Override
   public boolean isUnknownDatabase(Throwable failure) {
-    MySQLException my = Dialect.causeOf(failure, MySQLException.class);
+    MySQLException my = Causes.find(failure, MySQLException.class);
     return my != null && my.getErrorCode() == ER_BAD_DB_ERROR;
   }
 
@@ -465,8 +470,7 @@ public final class MySqlDialect implements Dialect {
       int code = my.getErrorCode();
       String state = my.getSqlState();
       if (code == ER_STATEMENT_TIMEOUT || code == ER_QUERY_TIMEOUT_MYSQL) {
-        return new Problem(ErrorCode.TIMEOUT, "the statement ran past its timeout and was cancelled on the server",
-            state, code, null, true, null);
+        return Failures.statementTimeout(state, code);
       }
       if (code == MySqlErrors.DEADLOCK || code == MySqlErrors.LOCK_WAIT_TIMEOUT) {
         return new Problem(ErrorCode.CONFLICT, message(my), state, code, null, true, null);

@@ -8,6 +8,8 @@ import io.dbgateway.config.SslMode;
 import io.dbgateway.driver.Dialect;
 import io.dbgateway.driver.Driver;
 import io.dbgateway.driver.Jdbc;
+import io.dbgateway.driver.SocketConnections;
+import io.dbgateway.error.Problem;
 import io.dbgateway.node.ConnectionSource;
 import io.dbgateway.node.Pools;
 import io.dbgateway.sql.SqlSyntax;
@@ -70,7 +72,8 @@ public final class MySqlDriver implements Driver {
   @Override
   public ConnectionSource connections(Vertx vertx, DatabaseConfig db, PoolConfig pool, HostAndPort node,
       long defaultTimeoutMs, int maxTransactions, ConnectionSource.SessionReset reset) {
-    return Pools.serverLanes(db, pool, node, maxTransactions, "", reset, "mysql",
+    return Pools.serverLanes(db, pool, node, maxTransactions, "", reset,
+        SocketConnections::closeNow, "mysql",
         options -> pool(vertx, db, pool, options, node));
   }
 
@@ -78,7 +81,8 @@ public final class MySqlDriver implements Driver {
   public ConnectionSource readOnlyConnections(Vertx vertx, DatabaseConfig db, PoolConfig pool, HostAndPort node,
       long defaultTimeoutMs, int maxTransactions, ConnectionSource.SessionReset reset) {
     DatabaseConfig reader = db.readUser() == null ? null : db.asReadUser();
-    return reader == null ? null : Pools.serverLanes(reader, pool, node, maxTransactions, "/read", reset, "mysql",
+    return reader == null ? null : Pools.serverLanes(reader, pool, node, maxTransactions, "/read", reset,
+        SocketConnections::closeNow, "mysql",
         options -> pool(vertx, reader, pool, options, node));
   }
 
@@ -115,5 +119,28 @@ public final class MySqlDriver implements Driver {
   @Override
   public boolean provesNotCommitted(Throwable databaseError) {
     return databaseError instanceof DatabaseException db && MySqlErrors.NOT_COMMITTED.contains(db.getErrorCode());
+  }
+
+  @Override
+  public boolean meansServerFailing(Throwable engineError) {
+    return engineError instanceof DatabaseException db && MySqlErrors.SERVER_GONE.contains(db.getErrorCode());
+  }
+
+  /** Galera's node refusing work (1047), or losing the Primary Component under it (1180). */
+  @Override
+  public boolean meansNodeNotReady(int code) {
+    return code == MySqlErrors.NODE_NOT_READY || code == MySqlErrors.NOT_PRIMARY_AT_COMMIT;
+  }
+
+  /** Galera lost quorum during COMMIT (1180). */
+  @Override
+  public boolean meansCommitOutcomeUnknown(int code) {
+    return code == MySqlErrors.NOT_PRIMARY_AT_COMMIT;
+  }
+
+  @Override
+  public boolean meansPermissionDenied(Problem problem) {
+    return "42000".equals(problem.sqlState()) && problem.dbCode() != null
+        && MySqlErrors.ACCESS_DENIED.contains(problem.dbCode());
   }
 }

@@ -416,6 +416,7 @@ final class PgArrayColumns {
     });
   }
 
+  // Vert.x internals (SqlConnectionInternal): the public SqlConnection does not say which database it is on.
   private Plans plans(SqlConnection connection) {
     return byDatabase.computeIfAbsent(((SqlConnectionInternal) connection).unwrap().database(), db -> new Plans(capacity));
   }
@@ -582,7 +583,11 @@ final class PgArrayColumns {
         : Future.failedFuture(failure));
   }
 
-  /** Parse and Describe of the unnamed statement, which the next Parse replaces: nothing is left to close. */
+  /**
+   * Parse and Describe of the unnamed statement, which the next Parse replaces: nothing is left to close.
+   * Vert.x internals (PrepareStatementCommand): the public {@code prepare} names the statement and caches it,
+   * and needs no parameter types, so it cannot describe what the server infers for the types given.
+   */
   private static Future<List<ColumnDescriptor>> prepare(SqlConnection connection, String sql, List<Class<?>> types) {
     Promise<PreparedStatement> prepared = Promise.promise();
     ((SqlConnectionInternal) connection).unwrap().schedule(new PrepareStatementCommand(sql, null, false, types), prepared);

@@ -49,6 +49,8 @@ import java.util.regex.Pattern;
  *
  * <p>The driver converts a tuple's values in place, so each execution gets a {@link #fresh} copy.
  */
+// Extends the SQL client's internal ArrayTuple: the driver reads a Tuple's values through it, and no public
+// Tuple lets a value be converted at the moment the driver asks for it as a type.
 final class PgCoercingTuple extends ArrayTuple {
 
   /** The message of a refusal, followed by the parameter's number. */

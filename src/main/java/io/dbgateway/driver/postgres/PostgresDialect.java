@@ -1,5 +1,6 @@
 package io.dbgateway.driver.postgres;
 
+import io.dbgateway.error.Causes;
 import io.dbgateway.api.ColumnMetadata;
 import io.dbgateway.api.ParamType;
 import io.dbgateway.driver.Dialect;
@@ -184,7 +185,7 @@ public final class PostgresDialect implements Dialect {
 
   @Override
   public boolean isUnknownDatabase(Throwable failure) {
-    PgException pg = Dialect.causeOf(failure, PgException.class);
+    PgException pg = Causes.find(failure, PgException.class);
     return pg != null && INVALID_CATALOG_NAME.equals(pg.getSqlState());
   }
 
@@ -344,8 +345,7 @@ public final class PostgresDialect implements Dialect {
     if (failure instanceof PgException pg) {
       String detail = pg.getErrorMessage() + (pg.getDetail() == null ? "" : " (" + pg.getDetail() + ")");
       if (QUERY_CANCELED.equals(pg.getSqlState())) {
-        return new Problem(ErrorCode.TIMEOUT, "the statement ran past its timeout and was cancelled on the server",
-            pg.getSqlState(), null, null, true, null);
+        return Failures.statementTimeout(pg.getSqlState(), null);
       }
       return Failures.fromSqlState(pg.getSqlState(), null, detail);
     }

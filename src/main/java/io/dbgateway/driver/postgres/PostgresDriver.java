@@ -8,6 +8,7 @@ import io.dbgateway.config.SslMode;
 import io.dbgateway.driver.Dialect;
 import io.dbgateway.driver.Driver;
 import io.dbgateway.driver.Jdbc;
+import io.dbgateway.driver.SocketConnections;
 import io.dbgateway.node.ConnectionSource;
 import io.dbgateway.node.Pools;
 import io.dbgateway.sql.SqlSyntax;
@@ -55,7 +56,8 @@ public final class PostgresDriver implements Driver {
   @Override
   public ConnectionSource connections(Vertx vertx, DatabaseConfig db, PoolConfig pool, HostAndPort node,
       long defaultTimeoutMs, int maxTransactions, ConnectionSource.SessionReset reset) {
-    return Pools.serverLanes(db, pool, node, maxTransactions, "", reset, "pg",
+    return Pools.serverLanes(db, pool, node, maxTransactions, "", reset,
+        SocketConnections::closeNow, "pg",
         options -> pool(vertx, db, pool, options, node, defaultTimeoutMs));
   }
 
@@ -63,7 +65,8 @@ public final class PostgresDriver implements Driver {
   public ConnectionSource readOnlyConnections(Vertx vertx, DatabaseConfig db, PoolConfig pool, HostAndPort node,
       long defaultTimeoutMs, int maxTransactions, ConnectionSource.SessionReset reset) {
     DatabaseConfig reader = db.readUser() == null ? null : db.asReadUser();
-    return reader == null ? null : Pools.serverLanes(reader, pool, node, maxTransactions, "/read", reset, "pg",
+    return reader == null ? null : Pools.serverLanes(reader, pool, node, maxTransactions, "/read", reset,
+        SocketConnections::closeNow, "pg",
         options -> pool(vertx, reader, pool, options, node, defaultTimeoutMs));
   }
 

@@ -24,7 +24,8 @@ import java.util.List;
  * A cursor over a JDBC {@link ResultSet}, for drivers whose Vert.x client has none (the JDBC client
  * reads a whole result at once). Each read runs on a worker thread and steps the result set at most
  * the rows asked for; SQLite computes rows as they are stepped. Values and columns are decoded by the
- * JDBC client's own decoder, so they match a result read the ordinary way.
+ * JDBC client's own decoder, so they match a result read the ordinary way: its internal {@code JDBCRow}
+ * and {@code JDBCRowDesc}, since the public API decodes only whole results.
  */
 final class JdbcCursor implements RowCursor {
 

@@ -1,5 +1,6 @@
 package io.dbgateway.driver.sqlite;
 
+import io.dbgateway.error.Causes;
 import io.dbgateway.api.ColumnMetadata;
 import io.dbgateway.api.ParamType;
 import io.dbgateway.driver.Dialect;
@@ -118,7 +119,7 @@ public final class SqliteDialect implements Dialect {
 
   @Override
   public boolean isUnknownDatabase(Throwable failure) {
-    SQLException sql = Dialect.causeOf(failure, SQLException.class);
+    SQLException sql = Causes.find(failure, SQLException.class);
     return sql != null && (sql.getErrorCode() & 0xff) == SQLITE_CANTOPEN;
   }
 
@@ -137,7 +138,11 @@ public final class SqliteDialect implements Dialect {
     return Future.succeededFuture();
   }
 
-  /** The JDBC connection under a pooled one; the pool wraps the driver's connection once more. */
+  /**
+   * The JDBC connection under a pooled one; the pool wraps the driver's connection once more. Vert.x
+   * internals (SqlConnectionInternal, jdbcclient ConnectionImpl): the public API gives no JDBC connection,
+   * which SQLite's interrupt and cursors need.
+   */
   private static java.sql.Connection jdbcConnection(SqlConnection connection) {
     io.vertx.sqlclient.internal.Connection inner = ((SqlConnectionInternal) connection).unwrap();
     while (!(inner instanceof ConnectionImpl) && inner.unwrap() != inner) {
@@ -308,16 +313,13 @@ public final class SqliteDialect implements Dialect {
 
   @Override
   public Problem classify(Throwable failure) {
-    Throwable cause = failure;
-    while (cause != null && !(cause instanceof SQLException)) {
-      cause = cause.getCause();
-    }
-    if (cause instanceof SQLException sql) {
+    SQLException sql = Causes.find(failure, SQLException.class);
+    if (sql != null) {
       int primary = sql.getErrorCode() & 0xff;
       String message = sql.getMessage();
       return switch (primary) {
-        case SQLITE_INTERRUPT -> new Problem(ErrorCode.TIMEOUT,
-            "the statement ran past its timeout and was interrupted inside SQLite", null, sql.getErrorCode(), null, true, null);
+        case SQLITE_INTERRUPT -> Failures.statementTimeout(
+            "the statement ran past its timeout and was interrupted inside SQLite", null, sql.getErrorCode());
         case SQLITE_CONSTRAINT -> new Problem(ErrorCode.CONFLICT, message, "23000", sql.getErrorCode(), null, false, null);
         case SqliteErrors.BUSY -> new Problem(ErrorCode.CONFLICT, message, "40001", sql.getErrorCode(), null, true, null);
         case SQLITE_READONLY -> new Problem(ErrorCode.SQL_ERROR, message, "25006", sql.getErrorCode(), null, false, null);

@@ -79,7 +79,7 @@ public final class SqliteDriver implements Driver {
     // The one writer connection may hold a write transaction (SQLite has one writer at a time, whatever the
     // pool); read-only transactions take their share of the readers.
     return new ConnectionSource(List.of(writer), List.of(1), reader, pool.size(), maxTransactions, file, reset,
-        pool.resetEverySession());
+        pool.resetEverySession(), JdbcConnections::closeNow);
   }
 
   @Override
@@ -93,5 +93,11 @@ public final class SqliteDriver implements Driver {
     int code = databaseError instanceof SQLException sql ? SqliteErrors.primary(sql.getErrorCode())
         : databaseError instanceof DatabaseException db ? db.getErrorCode() : 0;
     return code == SqliteErrors.BUSY;
+  }
+
+  /** The database file cannot be read or written (I/O error, cannot open, corrupt, ...). */
+  @Override
+  public boolean meansServerFailing(Throwable engineError) {
+    return engineError instanceof SQLException sql && SqliteErrors.FILE_FAILURES.contains(SqliteErrors.primary(sql.getErrorCode()));
   }
 }

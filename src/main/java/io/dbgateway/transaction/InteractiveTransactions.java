@@ -1,5 +1,7 @@
-package io.dbgateway.db;
+package io.dbgateway.transaction;
 
+import io.dbgateway.db.StatementRunner;
+import io.dbgateway.db.NodeAccess;
 import io.dbgateway.api.BatchRequest;
 import io.dbgateway.api.BeginRequest;
 import io.dbgateway.api.Consistency;
@@ -13,7 +15,7 @@ import io.dbgateway.error.ErrorCode;
 import io.dbgateway.error.Failures;
 import io.dbgateway.error.GatewayException;
 import io.dbgateway.error.Problem;
-import io.dbgateway.node.NodeRouter;
+import io.dbgateway.node.Access;
 import io.dbgateway.node.Route;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -42,7 +44,6 @@ public final class InteractiveTransactions {
   private final Vertx vertx;
   private final Dialect dialect;
   private final StatementRunner statements;
-  private final NodeRouter router;
   private final NodeAccess nodes;
   private final TransactionConfig limits;
   private final TransactionRegistry registry;
@@ -50,23 +51,25 @@ public final class InteractiveTransactions {
   private final long commitTimeoutMs;
 
   /**
+   * @param statements how requests become statements, shared with the executor
+   * @param nodes how work reaches a node, shared with the executor: a transaction begins on the node and
+   *     under the breaker a unit of the same kind would use
    * @param commitTimeoutMs how long COMMIT may take before the node counts as not answering
    */
-  public InteractiveTransactions(Vertx vertx, SqlExecutor executor, TransactionConfig limits, Duration poolWait,
-      long commitTimeoutMs) {
-    this(vertx, executor, limits, poolWait, commitTimeoutMs, SharedTransactionCap.NONE);
+  public InteractiveTransactions(Vertx vertx, StatementRunner statements, NodeAccess nodes, TransactionConfig limits,
+      Duration poolWait, long commitTimeoutMs) {
+    this(vertx, statements, nodes, limits, poolWait, commitTimeoutMs, SharedTransactionCap.NONE);
   }
 
   /**
    * @param shared the count of each key's transactions beyond this process (the cluster's, in cluster mode)
    */
-  public InteractiveTransactions(Vertx vertx, SqlExecutor executor, TransactionConfig limits, Duration poolWait,
-      long commitTimeoutMs, SharedTransactionCap shared) {
+  public InteractiveTransactions(Vertx vertx, StatementRunner statements, NodeAccess nodes, TransactionConfig limits,
+      Duration poolWait, long commitTimeoutMs, SharedTransactionCap shared) {
     this.vertx = vertx;
-    this.dialect = executor.dialect();
-    this.statements = executor.statements();
-    this.router = executor.router();
-    this.nodes = executor.nodes();
+    this.dialect = statements.dialect();
+    this.statements = statements;
+    this.nodes = nodes;
     this.limits = limits;
     this.registry = new TransactionRegistry(limits, shared);
     this.poolWaitMs = poolWait.toMillis();
@@ -81,27 +84,24 @@ public final class InteractiveTransactions {
    */
   public Future<JsonObject> begin(BeginRequest request, Caller caller) {
     java.util.function.Function<SqlConnection, Future<Void>> useSchema =
-        statements.useSchema(request.target().schema(), request.target().databaseOr(router.mainDatabase()));
+        statements.useSchema(request.target().schema(), request.target().databaseOr(nodes.mainDatabase()));
     registry.reserve(caller.keyId());
     boolean readOnly = request.readOnly();
-    Route route;
-    try {
-      route = router.route(!readOnly, !readOnly || request.consistency() == Consistency.STRONG,
-          request.target().database());
-    } catch (GatewayException e) {
-      registry.releaseLocal(caller.keyId());
-      throw e;
-    }
     Context context = vertx.getOrCreateContext();
-    AtomicReference<Future<SqlConnection>> opening = new AtomicReference<>();
-    // The key's cap across the cluster (in cluster mode); a refusal has given the reservation back.
-    return registry.reserveShared(caller.keyId()).compose(counted -> route.breaker().call(poolWaitMs, () -> {
-          opening.set(open(route, readOnly, useSchema));
-          return opening.get();
-        })
+    // A connection that comes after the breaker gave up must not stay in a transaction.
+    AtomicReference<Opened> opening = new AtomicReference<>();
+    // A read-write transaction is pinned to the writer for its whole life.
+    Access access = Access.of(readOnly, request.consistency() == Consistency.STRONG);
+    // The key's cap across the cluster (in cluster mode); a refusal there has given the reservation back.
+    return registry.reserveShared(caller.keyId()).compose(counted -> nodes.once(access, request.target().database(),
+            poolWaitMs, route -> {
+              Opened opened = new Opened(route, open(route, readOnly, useSchema));
+              opening.set(opened);
+              return opened.conn();
+            })
         .map(conn -> {
-          OpenTransaction tx = new OpenTransaction(registry.newId(), caller.keyId(), readOnly, route, conn, context,
-              vertx, limits, dialect, registry);
+          OpenTransaction tx = new OpenTransaction(registry.newId(), caller.keyId(), readOnly, opening.get().route(),
+              conn, context, vertx, limits, dialect, registry);
           if (useSchema != null) {
             tx.sessionChanged();
           }
@@ -109,19 +109,17 @@ public final class InteractiveTransactions {
           tx.start();
           return new JsonObject().put("txId", tx.id());
         })
-        .recover(failure -> {
-          // A connection that came after the breaker gave up must not stay in a transaction.
-          Future<SqlConnection> late = opening.get();
+        .onFailure(failure -> {
+          Opened late = opening.get();
           if (late != null) {
-            late.onSuccess(conn -> OpenTransaction.giveBack(route, conn, readOnly, dialect, useSchema != null));
+            late.conn().onSuccess(conn -> OpenTransaction.giveBack(late.route(), conn, readOnly, dialect, useSchema != null));
           }
           registry.release(caller.keyId());
-          if (Failures.isNodeNotReady(failure)) {
-            router.refused(route.node(), failure.getMessage());
-          }
-          return statements.fail(failure);
         }));
   }
+
+  /** The route a transaction began on, and its connection to come. */
+  private record Opened(Route route, Future<SqlConnection> conn) {}
 
   /** A connection of {@code route} inside a fresh transaction, in the schema {@code useSchema} sets (if any). */
   private Future<SqlConnection> open(Route route, boolean readOnly,
@@ -189,7 +187,7 @@ public final class InteractiveTransactions {
             () -> new GatewayException(new Problem(ErrorCode.SQL_ERROR, "the transaction was aborted by a statement that"
                 + " failed in it, so it was rolled back, not committed", "25P02", null, null, false, null)))
         .map(v -> ended(txId, "committed"))
-        .recover(failure -> Failures.isCommitOutcomeUnknown(failure) && !(failure instanceof GatewayException)
+        .recover(failure -> Failures.isCommitOutcomeUnknown(dialect.driver(), failure) && !(failure instanceof GatewayException)
             ? Future.failedFuture(new GatewayException(Failures.outcomeUnknown(dialect.classify(failure),
                 "the connection to the database was lost while the transaction was committing, so whether it"
                     + " committed is unknown; check the data before running it again"), failure))

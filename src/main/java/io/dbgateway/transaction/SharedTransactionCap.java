@@ -1,4 +1,4 @@
-package io.dbgateway.db;
+package io.dbgateway.transaction;
 
 import io.vertx.core.Future;
 

@@ -1,5 +1,6 @@
-package io.dbgateway.db;
+package io.dbgateway.stream;
 
+import io.dbgateway.db.StatementRunner;
 import io.dbgateway.api.QueryRequest;
 import io.dbgateway.auth.Caller;
 import io.dbgateway.auth.RoleRules;
@@ -283,7 +284,7 @@ public final class QueryStream {
   /** Writes the error line; answers the problem's code. */
   private String writeError(Throwable failure) {
     // With retryAfter where the answer would carry Retry-After: a stream's headers are long gone.
-    Problem problem = RoleRules.forCaller(caller, streamer.statements().problem(failure));
+    Problem problem = RoleRules.forCaller(caller, streamer.statements().problem(failure), streamer.statements().dialect().driver());
     out.write(line(new JsonObject().put("error", problem.toJson())));
     return problem.code().name();
   }

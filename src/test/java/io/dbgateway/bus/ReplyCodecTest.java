@@ -1,4 +1,4 @@
-package io.dbgateway.db;
+package io.dbgateway.bus;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

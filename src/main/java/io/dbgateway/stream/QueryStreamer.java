@@ -1,5 +1,8 @@
-package io.dbgateway.db;
+package io.dbgateway.stream;
 
+import io.dbgateway.db.SqlExecutor;
+import io.dbgateway.db.StatementRunner;
+import io.dbgateway.db.NodeAccess;
 import io.dbgateway.api.Consistency;
 import io.dbgateway.api.QueryRequest;
 import io.dbgateway.auth.Caller;
@@ -7,6 +10,7 @@ import io.dbgateway.auth.RoleRules;
 import io.dbgateway.driver.Dialect;
 import io.dbgateway.driver.RowCursor;
 import io.dbgateway.error.GatewayException;
+import io.dbgateway.node.Access;
 import io.dbgateway.node.Route;
 import io.dbgateway.sql.ReadOnlyGuard;
 import io.vertx.core.Future;
@@ -38,14 +42,15 @@ public final class QueryStreamer {
   private final AtomicLong fetched = new AtomicLong();
 
   /**
-   * @param executor the executor whose nodes, breakers and retries the streams share
+   * @param statements how requests become statements, shared with the executor
+   * @param nodes how work reaches a node: the streams share the executor's nodes, breakers and retries
    * @param fetchRows the most rows one read from the database returns
    */
-  public QueryStreamer(Vertx vertx, SqlExecutor executor, int fetchRows) {
+  public QueryStreamer(Vertx vertx, StatementRunner statements, NodeAccess nodes, int fetchRows) {
     this.vertx = vertx;
-    this.nodes = executor.nodes();
-    this.dialect = nodes.dialect();
-    this.statements = nodes.statements();
+    this.nodes = nodes;
+    this.dialect = statements.dialect();
+    this.statements = statements;
     this.guard = new ReadOnlyGuard(dialect.syntax(), dialect.readOnlyRefused(), dialect.readOnlyRefusedAnywhere());
     this.fetchRows = fetchRows;
   }
@@ -87,7 +92,7 @@ public final class QueryStreamer {
         throw StatementRunner.severalStatements(statement.script().size(), "a stream");
       }
       useSchema = statements.useSchema(request.target().schema(),
-          request.target().databaseOr(nodes.router().mainDatabase()));
+          request.target().databaseOr(nodes.mainDatabase()));
     } catch (GatewayException e) {
       return Future.failedFuture(e);
     }
@@ -97,7 +102,8 @@ public final class QueryStreamer {
     long start = System.nanoTime();
     // An attempt the breaker's deadline gave up on may still open its stream later: close it then.
     List<Future<QueryStream>> attempts = new ArrayList<>();
-    return nodes.<QueryStream>call("stream", !readOnly, request.consistency() == Consistency.STRONG,
+    return nodes.<QueryStream>call("stream",
+        Access.of(readOnly, request.consistency() == Consistency.STRONG),
         request.target().database(), nodes.deadline(timeoutMs), route -> {
           Future<QueryStream> attempt = nodes.borrow(route, readOnly).compose(conn ->
               conn.query(dialect.beginTransaction(readOnly)).execute()

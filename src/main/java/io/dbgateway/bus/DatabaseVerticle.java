@@ -1,5 +1,6 @@
-package io.dbgateway.db;
+package io.dbgateway.bus;
 
+import io.dbgateway.db.SqlExecutor;
 import io.dbgateway.auth.BusCallers;
 import io.dbgateway.cluster.TransactionOwners;
 import io.dbgateway.auth.Caller;

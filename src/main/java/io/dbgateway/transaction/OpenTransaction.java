@@ -1,4 +1,4 @@
-package io.dbgateway.db;
+package io.dbgateway.transaction;
 
 import io.dbgateway.config.TransactionConfig;
 import io.dbgateway.driver.Dialect;
