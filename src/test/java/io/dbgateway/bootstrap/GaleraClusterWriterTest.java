@@ -119,7 +119,13 @@ class GaleraClusterWriterTest {
           + " written on %s in that order; writers seen in each instance's metrics: %s%n", acks.size(), statuses,
           acks.stream().filter(Ack::replayed).count(), writtenOn, sampler.sequences());
       assertThat(writers).allSatisfy(w -> assertThat(w.unresolved).as("keys %s gave up on", w.prefix).isEmpty());
-      assertThat(answers).as("keyed answers by status").allMatch(a -> a.status() == 200, "0 non-2xx: " + statuses);
+      // The survivors' own reconfiguration after the kill can leave no node eligible for a moment; a keyed
+      // write that arrives then gets the fast 503 a lost quorum gets (docs/cluster.md, "Not built yet") and is
+      // resent with its key. Any other answer than 200 or that 503 fails the test.
+      assertThat(answers).as("keyed answers by status " + statuses).allMatch(a -> a.status() == 200
+          || a.status() == 503 && a.body() != null
+              && a.body().getString("detail", "").startsWith("no Galera node is eligible to take writes"),
+          "200, or the 503 of a moment with no eligible node");
       assertThat(writtenOn).as("the nodes that ran the writes, in order").hasSize(2).startsWith(oldWriter);
       newWriter = writtenOn.get(1);
       // One writer at a time: every write the old writer ran was answered before the first one the new writer ran.
