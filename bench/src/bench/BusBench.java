@@ -58,7 +58,9 @@ public final class BusBench {
       GatewayMetrics metrics = new GatewayMetrics();
       vertx = metrics.newVertx();
       try {
-        vertx.deployVerticle(new BootstrapVerticle(config, metrics)).await(120, TimeUnit.SECONDS);
+        io.dbgateway.driver.Driver driver = io.dbgateway.driver.Drivers.of(config.database().type());
+        vertx.deployVerticle(new BootstrapVerticle(config, driver, metrics,
+            BootstrapVerticle.loadNamedQueries(config, driver))).await(120, TimeUnit.SECONDS);
       } catch (Exception e) {
         System.err.println("the gateway did not start: " + e);
         vertx.close();
