@@ -49,6 +49,16 @@ class ClusterPartitionTest {
       ChildGateway[] gateways = new ChildGateway[3];
       try {
         partitionOneOf(cluster, gateways);
+      } catch (Throwable failure) {
+        // What each gateway logged, to tell why (CI keeps only the test's own output).
+        for (int i = 0; i < gateways.length; i++) {
+          if (gateways[i] != null) {
+            List<String> lines = gateways[i].lines();
+            System.out.printf("--- gateway g%d's last lines ---%n%s%n", i + 1,
+                String.join("\n", lines.subList(Math.max(0, lines.size() - 150), lines.size())));
+          }
+        }
+        throw failure;
       } finally {
         // before the cluster's namespaces go (which would end them anyway)
         ChildGateway.closeAll(gateways);
@@ -183,10 +193,22 @@ class ClusterPartitionTest {
             java.util.stream.Stream.of("survivor-owned", "reborn")).toList());
   }
 
-  /** Waits (60 s at most) until {@code txId} answers a statement through {@code gateway}. */
+  /**
+   * Waits (120 s at most) until {@code txId} answers a statement through {@code gateway}. An attempt left
+   * unanswered for 10 s counts as "not yet": once in CI, right after the merge, a hop to the owner went
+   * unanswered for 30 s (the gateways' logs are printed when this test fails, to tell why).
+   */
   private void awaitUsable(String gateway, String txId) throws Exception {
-    Await.until("transaction " + txId + " usable through " + gateway, () -> http.send(gateway, "/v1/query",
-        new JsonObject().put("txId", txId).put("sql", "SELECT 1 AS one")).statusCode(), status -> status == 200, 60_000);
+    ClusterHttp patient = new ClusterHttp(SECRET, Duration.ofSeconds(10));
+    Await.until("transaction " + txId + " usable through " + gateway, () -> {
+      try {
+        return patient.send(gateway, "/v1/query", new JsonObject().put("txId", txId).put("sql", "SELECT 1 AS one"))
+            .statusCode();
+      } catch (java.net.http.HttpTimeoutException unanswered) {
+        System.out.printf("gateway partition: a hop through %s went unanswered for 10 s%n", gateway);
+        return 0;
+      }
+    }, status -> status == 200, 120_000);
   }
 
   private String begin(String gateway) throws Exception {
