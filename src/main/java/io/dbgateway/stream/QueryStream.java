@@ -4,7 +4,6 @@ import io.dbgateway.db.StatementRunner;
 import io.dbgateway.api.QueryRequest;
 import io.dbgateway.auth.Caller;
 import io.dbgateway.auth.RoleRules;
-import io.dbgateway.api.ResultFormat;
 import io.dbgateway.driver.RowCursor;
 import io.dbgateway.error.ErrorCode;
 import io.dbgateway.error.GatewayException;
@@ -50,7 +49,7 @@ public final class QueryStream {
   private final boolean readOnly;
   private final List<ColumnDescriptor> columns;
   private final boolean columnMetadata;
-  private final ResultFormat format;
+  private final io.dbgateway.db.StatementRunner.RowWriter rowWriter;
   private final long timeoutMs;
   private final long start;
   private final boolean sessionChanged;
@@ -84,7 +83,7 @@ public final class QueryStream {
     this.readOnly = request.readOnly();
     this.columns = first.columns();
     this.columnMetadata = request.columnMetadata();
-    this.format = request.limits().format();
+    this.rowWriter = streamer.statements().rowWriter(columns, request.limits().format());
     this.timeoutMs = request.limits().timeoutMs();
     this.remaining = maxRows;
     this.start = start;
@@ -193,16 +192,35 @@ public final class QueryStream {
 
   /** The first {@code keep} rows as NDJSON lines, written by one generator into one buffer. */
   private Buffer encode(List<Row> rows, int keep) {
-    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream(keep * 64);
-    try (com.fasterxml.jackson.core.JsonGenerator out = LINES.createGenerator(bytes)) {
+    Buffer bytes = Buffer.buffer(keep * 64);
+    try (com.fasterxml.jackson.core.JsonGenerator out = LINES.createGenerator(new BufferOutput(bytes))) {
       for (int i = 0; i < keep; i++) {
-        streamer.statements().writeRow(rows.get(i), columns, format, out);
+        rowWriter.write(rows.get(i), out);
         out.writeRaw('\n');
       }
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e); // writing to memory: not expected
     }
-    return Buffer.buffer(bytes.toByteArray());
+    return bytes;
+  }
+
+  /** Jackson's output straight into the buffer that is written to the client: no copy in between. */
+  private static final class BufferOutput extends java.io.OutputStream {
+    private final Buffer buffer;
+
+    BufferOutput(Buffer buffer) {
+      this.buffer = buffer;
+    }
+
+    @Override
+    public void write(int b) {
+      buffer.appendByte((byte) b);
+    }
+
+    @Override
+    public void write(byte[] bytes, int offset, int length) {
+      buffer.appendBytes(bytes, offset, length);
+    }
   }
 
   /** Writes JSON values one after the other with nothing between them: each row ends its own line. */
