@@ -4,6 +4,7 @@ import io.dbgateway.auth.ApiKeys;
 import io.dbgateway.auth.BusCallers;
 import io.dbgateway.auth.Caller;
 import io.dbgateway.error.ErrorCode;
+import io.dbgateway.error.Failures;
 import io.dbgateway.error.GatewayException;
 import io.dbgateway.error.Problem;
 import io.vertx.core.Context;
@@ -27,7 +28,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * transaction of another instance is sent to that instance's own address on the clustered event bus,
  * {@code dbgateway.owner.<instance>}, with the caller's API key, and the owner runs it as any operation.
  * If the owner has left the cluster, its connections closed with it, and the database rolled the
- * transaction back: the answer is a 404 that says so.
+ * transaction back: the answer is a 404 that says so. If it is a member without an address for
+ * operations (joining, merging back, leaving), the answer is a retryable 503: it is not gone.
  */
 public final class TransactionOwners {
 
@@ -36,6 +38,8 @@ public final class TransactionOwners {
   /** The address the forwarded operation was sent to, at its origin. */
   public static final String OPERATION_HEADER = "dbgateway-operation";
   private static final char SEPARATOR = '.';
+  /** The failure of an operation whose owner left while it waited for the answer. */
+  private static final String OWNER_LEFT = "the owner left";
 
   private final Vertx vertx;
   private final ApiKeys keys;
@@ -48,7 +52,7 @@ public final class TransactionOwners {
   /** An operation sent to an owner: its answer, completed on the context of the request that sent it. */
   private record Waiting(Context context, Promise<Message<JsonObject>> answer) {
     void ownerLeft() {
-      context.runOnContext(v -> answer.tryFail(new ReplyException(ReplyFailure.NO_HANDLERS, "the owner left")));
+      context.runOnContext(v -> answer.tryFail(new ReplyException(ReplyFailure.NO_HANDLERS, OWNER_LEFT)));
     }
   }
 
@@ -138,7 +142,19 @@ public final class TransactionOwners {
       left(owner); // it left between the check and the registration
     }
     return answer.future().andThen(done -> waiting.remove(sent))
-        .recover(failure -> Future.failedFuture(problemOf(failure, txId)));
+        .recover(failure -> Future.failedFuture(noHandlerWhileMember(failure, owner)
+            ? new GatewayException(Failures.unavailable("the gateway instance that holds transaction " + txId
+                + " is in the cluster but takes no operations now (it is joining, merging back or leaving); retry"))
+            : problemOf(failure, txId)));
+  }
+
+  /**
+   * Whether the owner had no address for operations while still a member: it is (re)joining or leaving,
+   * not gone, so what it holds cannot be declared rolled back yet.
+   */
+  private boolean noHandlerWhileMember(Throwable failure, String owner) {
+    return failure instanceof ReplyException reply && reply.failureType() == ReplyFailure.NO_HANDLERS
+        && !OWNER_LEFT.equals(reply.getMessage()) && members.getNodes().contains(owner);
   }
 
   /** A failed hop as the caller's problem: the owner's own problem, or the owner gone. */

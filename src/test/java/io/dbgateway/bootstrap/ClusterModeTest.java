@@ -130,6 +130,14 @@ class ClusterModeTest {
         assertThat(status(httpPorts[1], "/v1/query", READ_SECRET, new JsonObject().put("txId", another)
             .put("sql", "SELECT 1 AS one"))).isEqualTo(404);
         post(httpPorts[1], "/v1/transactions/" + another + "/rollback", null);
+        // A transaction id naming a member that takes no operations (this one is no gateway; a gateway that
+        // is joining, merging back or leaving looks the same): 503, retry, not the 404 of an instance that left.
+        String memberId = ((io.vertx.core.internal.VertxInternal) member).clusterManager().getNodeId();
+        HttpResponse<String> notServing = send(httpPorts[1], "/v1/query", WRITE_SECRET, new JsonObject()
+            .put("txId", memberId + ".1").put("sql", "SELECT 1 AS one"));
+        assertThat(notServing.statusCode()).as(notServing.body()).isEqualTo(503);
+        assertThat(notServing.headers().firstValue("Retry-After")).isPresent();
+        assertThat(new JsonObject(notServing.body()).getString("detail")).contains("takes no operations now");
 
         // A key's rate is the cluster's: the two gateways (this member is not one) share its burst of 20.
         int admitted = 0;
