@@ -154,6 +154,10 @@ class ClusterPartitionTest {
     Await.until("the cut-off instance's transaction is gone through that instance",
         () -> http.send(base[2], "/v1/query", new JsonObject().put("txId", cutOwned).put("sql", "SELECT 1 AS one"))
             .statusCode(), status -> status == 404, 60_000);
+    // Through another: a 503 (retry) while that one has not learned its address again, then the 404.
+    Await.until("the cut-off instance's transaction is gone through another instance",
+        () -> http.send(base[0], "/v1/query", new JsonObject().put("txId", cutOwned).put("sql", "SELECT 1 AS one")),
+        gone -> gone.statusCode() != 503, 60_000);
     HttpResponse<String> stillGone = http.send(base[0], "/v1/query", new JsonObject().put("txId", cutOwned)
         .put("sql", "SELECT 1 AS one"));
     assertThat(stillGone.statusCode()).as(stillGone.body()).isEqualTo(404);
