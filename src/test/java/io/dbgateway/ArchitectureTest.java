@@ -90,7 +90,7 @@ class ArchitectureTest {
             MAY_USE_VERTX_INTERNALS.stream().anyMatch(e -> c.getName().equals(e) || c.getName().startsWith(e + "$")))))
         .should().dependOnClassesThat().resideInAnyPackage("io.vertx..impl..", "io.vertx..internal..")
         .because("a Vert.x upgrade may change its impl and internal packages at any release: the public API, or"
-            + " a driver's adapter behind a small interface (node.ConnectionSource.Closer)")
+            + " a driver's adapter behind a small interface (node.LanedPool.Closer)")
         .check(MAIN);
   }
 }
