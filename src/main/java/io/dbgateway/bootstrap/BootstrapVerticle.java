@@ -1,6 +1,7 @@
 package io.dbgateway.bootstrap;
 
-import io.dbgateway.api.RequestParser;
+import io.dbgateway.dataapi.DataApiRoutes;
+import io.dbgateway.operations.RequestParser;
 import io.dbgateway.auth.ApiKeys;
 import io.dbgateway.auth.BusCallers;
 import io.dbgateway.bridge.EventBusBridgeVerticle;
@@ -173,7 +174,7 @@ public final class BootstrapVerticle extends VerticleBase {
     HealthChecks readiness = Readiness.of(vertx, config, metrics, services);
     return vertx.deployVerticle(() -> new DatabaseVerticle(services.operations(), callers, ownerAddress), instances())
         .compose(db -> vertx.deployVerticle(() -> new HttpVerticle(config, liveness, readiness, limiter, metrics,
-            services.operations(), services.streamer(), clients), instances()))
+            services.operations(), services.streamer(), clients, DataApiRoutes.routes(config)), instances()))
         .compose(http -> config.eventBusBridgePort() == null ? Future.succeededFuture()
             : vertx.deployVerticle(() -> new EventBusBridgeVerticle(config, limiter), instances()));
   }
