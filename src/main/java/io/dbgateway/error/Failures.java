@@ -80,7 +80,7 @@ public final class Failures {
    * or busy server, which the probes' timeouts judge), this takes a Galera node out of routing at once.
    */
   public static boolean isNodeUnreachable(Throwable failure) {
-    for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+    for (Throwable t : Causes.chain(failure)) {
       if (t instanceof ConnectException || t instanceof ClosedConnectionException || t instanceof IOException
           || isConnectionGone(t)) {
         return true;
