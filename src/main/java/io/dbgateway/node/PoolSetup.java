@@ -14,10 +14,10 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * What every engine's pools share: one lane per event loop for a server's connections, named
+ * How every engine sets up its pools: one lane per event loop for a server's connections, named
  * {@code <engine>-<node>}, or {@code <engine>-<database>@<node>} for another database of {@code
  * GATEWAY_DATABASES}, bounded alike; the lane options, the TCP options and TLS. Each driver builds its
- * own pools with these ({@code driver.Driver#connections}).
+ * own pools with these ({@code driver.Driver#connections}) and gets a {@link LanedPool} back.
  */
 public final class PoolSetup {
 
