@@ -112,7 +112,7 @@ public final class BootstrapVerticle extends VerticleBase {
         : config.database().hosts().stream().map(h -> new Jdbc(driver, config.database(), h, connectTimeout)).toList();
   }
 
-  /** One server: migrate through it and nodeDb everything to it. */
+  /** One server: migrate through it and run everything on it. */
   private Future<Database> single(DatabaseWaiter.Reached reached) {
     HostAndPort node = reached.node().node() == null ? config.database().hosts().get(0) : reached.node().node();
     Dialect dialect = driver.dialect(vertx, reached.node(), reached.version(), false, config.query().defaultTimeoutMs());
@@ -120,7 +120,7 @@ public final class BootstrapVerticle extends VerticleBase {
     return migrate(reached.node()).map(done -> new Database(dialect, NodeChooser.single(pools.of(node)), null));
   }
 
-  /** A Galera cluster: once a writer is eligible, migrate through it, then nodeDb by the monitor's view. */
+  /** A Galera cluster: once a writer is eligible, migrate through it, then choose nodes by the monitor's view. */
   private Future<Database> galera(DatabaseWaiter.Reached reached) {
     return GaleraStartup.awaitWriter(vertx, config, metrics).compose(monitor -> {
       Jdbc writer = new Jdbc(driver, config.database(), monitor.view().writer(), reached.node().connectTimeoutSeconds());

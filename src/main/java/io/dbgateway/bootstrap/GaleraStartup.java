@@ -16,7 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Function;
 
-/** Galera's part of start-up: poll every node, wait for an eligible writer, then nodeDb by the monitor's view. */
+/** Galera's part of start-up: poll every node, wait for an eligible writer, then choose nodes by the monitor's view. */
 final class GaleraStartup {
 
   /** Nodes need two passing probes to be up, so a writer is known after a few polls. */

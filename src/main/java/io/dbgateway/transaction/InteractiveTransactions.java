@@ -118,7 +118,7 @@ public final class InteractiveTransactions {
         }));
   }
 
-  /** The nodeDb a transaction began on, and its connection to come. */
+  /** The database on a node a transaction began on, and its connection to come. */
   private record Opened(NodeDatabase nodeDb, Future<SqlConnection> conn) {}
 
   /** A connection of {@code nodeDb} inside a fresh transaction, in the schema {@code useSchema} sets (if any). */
