@@ -2,7 +2,7 @@ package io.dbgateway.api;
 
 import java.util.List;
 
-/** The event-bus address of every operation. HTTP is an adapter onto these. */
+/** The event-bus address of every operation, and the header of a replayed reply. HTTP is an adapter onto these. */
 public final class Addresses {
 
   public static final String PREFIX = "dbgateway.";
@@ -15,6 +15,12 @@ public final class Addresses {
   public static final String NAMED = PREFIX + "named";
   /** Internal: answers whether the database responds, for readiness. */
   public static final String PING = PREFIX + "internal.ping";
+
+  /**
+   * Set on a reply that was answered from an idempotency key's recorded result (the HTTP adapter passes it
+   * on as a response header of the same name).
+   */
+  public static final String REPLAYED_HEADER = "Idempotent-Replayed";
 
   /** The operations clients may call from outside the JVM (the TCP bridge); internal addresses are not among them. */
   public static final List<String> OPERATIONS =

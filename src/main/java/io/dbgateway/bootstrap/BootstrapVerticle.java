@@ -1,6 +1,7 @@
 package io.dbgateway.bootstrap;
 
-import io.dbgateway.api.RequestParser;
+import io.dbgateway.dataapi.DataApiRoutes;
+import io.dbgateway.operations.RequestParser;
 import io.dbgateway.auth.ApiKeys;
 import io.dbgateway.auth.BusCallers;
 import io.dbgateway.bridge.EventBusBridgeVerticle;
@@ -10,7 +11,7 @@ import io.dbgateway.cluster.HazelcastCluster;
 import io.dbgateway.cluster.TransactionOwners;
 import io.dbgateway.config.GatewayConfig;
 import io.dbgateway.config.HostAndPort;
-import io.dbgateway.db.NodeAccess;
+import io.dbgateway.db.NodeCalls;
 import io.dbgateway.db.SqlExecutor;
 import io.dbgateway.db.StatementRunner;
 import io.dbgateway.driver.Dialect;
@@ -21,7 +22,7 @@ import io.dbgateway.http.HttpVerticle;
 import io.dbgateway.http.RateLimiter;
 import io.dbgateway.metrics.GatewayMetrics;
 import io.dbgateway.named.NamedQueries;
-import io.dbgateway.node.NodeRouter;
+import io.dbgateway.node.NodeChooser;
 import io.dbgateway.operations.Operations;
 import io.dbgateway.resilience.RetryPolicy;
 import io.dbgateway.stream.QueryStreamer;
@@ -84,7 +85,7 @@ public final class BootstrapVerticle extends VerticleBase {
     }
     started = DatabaseWaiter.forNodes(vertx, config.database(), jdbcNodes()).await()
         .compose(reached -> reached.galera() ? galera(reached) : single(reached))
-        .compose(database -> NodePools.readOnlyLoginWorks(database.router(), config.database()).map(database))
+        .compose(database -> NodeFactory.readOnlyLoginWorks(database.chooser(), config.database()).map(database))
         .map(this::services);
     return started
         .compose(services -> deployAdapters(services).map(services))
@@ -111,21 +112,21 @@ public final class BootstrapVerticle extends VerticleBase {
         : config.database().hosts().stream().map(h -> new Jdbc(driver, config.database(), h, connectTimeout)).toList();
   }
 
-  /** One server: migrate through it and route everything to it. */
+  /** One server: migrate through it and run everything on it. */
   private Future<Database> single(DatabaseWaiter.Reached reached) {
     HostAndPort node = reached.node().node() == null ? config.database().hosts().get(0) : reached.node().node();
     Dialect dialect = driver.dialect(vertx, reached.node(), reached.version(), false, config.query().defaultTimeoutMs());
-    NodePools pools = new NodePools(vertx, config, driver, dialect, metrics);
-    return migrate(reached.node()).map(done -> new Database(dialect, NodeRouter.single(pools.of(node)), null));
+    NodeFactory pools = new NodeFactory(vertx, config, driver, dialect, metrics);
+    return migrate(reached.node()).map(done -> new Database(dialect, NodeChooser.single(pools.of(node)), null));
   }
 
-  /** A Galera cluster: once a writer is eligible, migrate through it, then route by the monitor's view. */
+  /** A Galera cluster: once a writer is eligible, migrate through it, then choose nodes by the monitor's view. */
   private Future<Database> galera(DatabaseWaiter.Reached reached) {
     return GaleraStartup.awaitWriter(vertx, config, metrics).compose(monitor -> {
       Jdbc writer = new Jdbc(driver, config.database(), monitor.view().writer(), reached.node().connectTimeoutSeconds());
       Dialect dialect = driver.dialect(vertx, writer, reached.version(), true, config.query().defaultTimeoutMs());
-      NodePools pools = new NodePools(vertx, config, driver, dialect, metrics);
-      return migrate(writer).map(done -> new Database(dialect, GaleraStartup.router(monitor, config, pools::of), monitor));
+      NodeFactory pools = new NodeFactory(vertx, config, driver, dialect, metrics);
+      return migrate(writer).map(done -> new Database(dialect, GaleraStartup.chooser(monitor, config, pools::of), monitor));
     });
   }
 
@@ -137,7 +138,7 @@ public final class BootstrapVerticle extends VerticleBase {
   /** The services on the database: one statement runner and one way to the nodes, shared by all of them. */
   private Services services(Database database) {
     StatementRunner statements = new StatementRunner(database.dialect(), config.query().maxResultBytes());
-    NodeAccess nodes = new NodeAccess(statements, database.router(), new RetryPolicy(vertx, config.resilience()),
+    NodeCalls nodes = new NodeCalls(statements, database.chooser(), new RetryPolicy(vertx, config.resilience()),
         config.pool().waitTimeout());
     SqlExecutor executor = new SqlExecutor(vertx, statements, nodes);
     // In cluster mode each key's cap on open transactions is the cluster's (docs/cluster.md).
@@ -173,7 +174,7 @@ public final class BootstrapVerticle extends VerticleBase {
     HealthChecks readiness = Readiness.of(vertx, config, metrics, services);
     return vertx.deployVerticle(() -> new DatabaseVerticle(services.operations(), callers, ownerAddress), instances())
         .compose(db -> vertx.deployVerticle(() -> new HttpVerticle(config, liveness, readiness, limiter, metrics,
-            services.operations(), services.streamer(), clients), instances()))
+            services.operations(), services.streamer(), clients, DataApiRoutes.routes(config)), instances()))
         .compose(http -> config.eventBusBridgePort() == null ? Future.succeededFuture()
             : vertx.deployVerticle(() -> new EventBusBridgeVerticle(config, limiter), instances()));
   }

@@ -4,19 +4,19 @@ import io.dbgateway.cluster.SharedGaleraWriter;
 import io.dbgateway.config.GatewayConfig;
 import io.dbgateway.config.HostAndPort;
 import io.dbgateway.galera.GaleraMonitor;
-import io.dbgateway.galera.GaleraRouter;
+import io.dbgateway.galera.GaleraNodeChooser;
 import io.dbgateway.galera.GaleraVerticle;
 import io.dbgateway.galera.WriterAgreement;
 import io.dbgateway.metrics.GatewayMetrics;
-import io.dbgateway.node.NodeRouter;
-import io.dbgateway.node.NodeRoutes;
+import io.dbgateway.node.NodeChooser;
+import io.dbgateway.node.Node;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Function;
 
-/** Galera's part of start-up: poll every node, wait for an eligible writer, then route by the monitor's view. */
+/** Galera's part of start-up: poll every node, wait for an eligible writer, then choose nodes by the monitor's view. */
 final class GaleraStartup {
 
   /** Nodes need two passing probes to be up, so a writer is known after a few polls. */
@@ -40,11 +40,11 @@ final class GaleraStartup {
             : Future.succeededFuture(monitor));
   }
 
-  /** Routes to every node of {@code DB_HOST} by the monitor's view. */
-  static NodeRouter router(GaleraMonitor monitor, GatewayConfig config, Function<HostAndPort, NodeRoutes> nodes) {
-    Map<HostAndPort, NodeRoutes> routes = new LinkedHashMap<>();
-    config.database().hosts().forEach(node -> routes.put(node, nodes.apply(node)));
+  /** Chooses among every node of {@code DB_HOST} by the monitor's view. */
+  static NodeChooser chooser(GaleraMonitor monitor, GatewayConfig config, Function<HostAndPort, Node> nodes) {
+    Map<HostAndPort, Node> byHost = new LinkedHashMap<>();
+    config.database().hosts().forEach(node -> byHost.put(node, nodes.apply(node)));
     int retryAfter = (int) Math.max(1, (config.galera().pollInterval().toMillis() + 999) / 1000);
-    return new GaleraRouter(monitor, routes, retryAfter);
+    return new GaleraNodeChooser(monitor, byHost, retryAfter);
   }
 }

@@ -6,7 +6,7 @@ import io.dbgateway.error.ErrorCode;
 import io.dbgateway.error.GatewayException;
 import io.dbgateway.galera.GaleraMonitor;
 import io.dbgateway.metrics.GatewayMetrics;
-import io.dbgateway.node.Route;
+import io.dbgateway.node.NodeDatabase;
 import io.dbgateway.resilience.Deadlines;
 import io.vertx.circuitbreaker.CircuitBreakerState;
 import io.vertx.core.Future;
@@ -62,11 +62,11 @@ final class Readiness {
   private Status breakers() {
     JsonObject states = new JsonObject();
     boolean open = false;
-    for (Route route : services.database().router().routes()) {
-      CircuitBreakerState state = route.breaker().state();
-      states.put(route.node(), state.name());
+    for (NodeDatabase nodeDb : services.database().chooser().mainDatabases()) {
+      CircuitBreakerState state = nodeDb.breaker().state();
+      states.put(nodeDb.node(), state.name());
       open |= state == CircuitBreakerState.OPEN
-          && (monitor == null || route.node().equals(String.valueOf(monitor.view().writer())));
+          && (monitor == null || nodeDb.node().equals(String.valueOf(monitor.view().writer())));
     }
     return open ? Status.KO(states.put("reason", "the circuit breaker is open: the database is failing"))
         : Status.OK(states);

@@ -1,7 +1,7 @@
 package io.dbgateway.bootstrap;
 
 import io.dbgateway.cluster.TransactionOwners;
-import io.dbgateway.db.NodeAccess;
+import io.dbgateway.db.NodeCalls;
 import io.dbgateway.db.SqlExecutor;
 import io.dbgateway.operations.Operations;
 import io.dbgateway.stream.QueryStreamer;
@@ -13,7 +13,7 @@ import io.vertx.core.Future;
  *
  * @param owners in cluster mode, which instance owns each interactive transaction; null otherwise
  */
-record Services(Database database, NodeAccess nodes, SqlExecutor executor, InteractiveTransactions transactions,
+record Services(Database database, NodeCalls nodes, SqlExecutor executor, InteractiveTransactions transactions,
     QueryStreamer streamer, Operations operations, TransactionOwners owners) {
 
   /**
@@ -23,6 +23,6 @@ record Services(Database database, NodeAccess nodes, SqlExecutor executor, Inter
   Future<Void> stop() {
     return transactions.rollbackAll()
         .transform(done -> nodes.cancelInFlight())
-        .transform(done -> database.router().close());
+        .transform(done -> database.chooser().close());
   }
 }

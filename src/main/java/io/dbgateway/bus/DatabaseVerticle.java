@@ -1,5 +1,6 @@
 package io.dbgateway.bus;
 
+import io.dbgateway.api.Addresses;
 import io.dbgateway.db.SqlExecutor;
 import io.dbgateway.auth.BusCallers;
 import io.dbgateway.cluster.TransactionOwners;
@@ -21,20 +22,17 @@ import io.vertx.core.json.JsonObject;
  */
 public final class DatabaseVerticle extends VerticleBase {
 
-  /** Set on a reply that was answered from an idempotency key's recorded result. */
-  public static final String REPLAYED_HEADER = "Idempotent-Replayed";
-
   /**
    * Replies go out with {@link ReplyCodec}: the reply is made for this one message and never touched
    * again, so a local receiver may have it as it is, without the deep copy that Vert.x's own JsonObject
    * codec makes on every local delivery.
    */
   private static final DeliveryOptions REPLAYED = new DeliveryOptions().setCodecName(ReplyCodec.NAME)
-      .addHeader(REPLAYED_HEADER, "true");
+      .addHeader(Addresses.REPLAYED_HEADER, "true");
   private static final DeliveryOptions NOT_REPLAYED = new DeliveryOptions().setCodecName(ReplyCodec.NAME);
 
   /** In cluster mode: a reply may go to another member, which knows only Vert.x's own codecs. */
-  private static final DeliveryOptions REPLAYED_CLUSTERED = new DeliveryOptions().addHeader(REPLAYED_HEADER, "true");
+  private static final DeliveryOptions REPLAYED_CLUSTERED = new DeliveryOptions().addHeader(Addresses.REPLAYED_HEADER, "true");
   private static final DeliveryOptions NOT_REPLAYED_CLUSTERED = new DeliveryOptions();
 
   private final Operations operations;

@@ -163,6 +163,6 @@ public final class TransactionOwners {
       return GatewayException.of(ErrorCode.NOT_FOUND, "transaction " + txId + " is gone: the gateway instance that"
           + " held it left the cluster, and its work was rolled back when its connection closed");
     }
-    return failure instanceof GatewayException known ? known : new GatewayException(io.dbgateway.http.Problems.fromBus(failure));
+    return failure instanceof GatewayException known ? known : new GatewayException(Problem.fromBus(failure));
   }
 }

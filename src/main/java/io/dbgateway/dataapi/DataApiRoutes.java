@@ -4,9 +4,11 @@ import io.dbgateway.api.Addresses;
 import io.dbgateway.api.ParamType;
 import io.dbgateway.config.GatewayConfig;
 import io.dbgateway.error.GatewayException;
+import io.dbgateway.error.Problem;
 import io.dbgateway.http.HttpOperations;
 import io.dbgateway.http.Problems;
 import io.dbgateway.http.RequestBodies;
+import io.dbgateway.http.SignedRoutes;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -51,6 +53,11 @@ public final class DataApiRoutes {
     this.maxRows = config.query().maxRowsLimit();
   }
 
+  /** The Data API as each HTTP verticle mounts it: its paths, and its routes on that verticle's calls. */
+  public static SignedRoutes routes(GatewayConfig config) {
+    return new SignedRoutes(PATHS, (router, calls) -> new DataApiRoutes(calls, config).mount(router));
+  }
+
   public void mount(Router router) {
     for (String path : PATHS) {
       router.post(path).order(FIRST).handler(ctx -> {
@@ -82,7 +89,7 @@ public final class DataApiRoutes {
     }
     result.onComplete(
         json -> ctx.response().putHeader("Content-Type", "application/json").end(json.toBuffer()),
-        failure -> Problems.send(ctx, failure instanceof GatewayException g ? g.problem() : Problems.fromBus(failure)));
+        failure -> Problems.send(ctx, failure instanceof GatewayException g ? g.problem() : Problem.fromBus(failure)));
   }
 
   private static JsonObject body(RoutingContext ctx) {

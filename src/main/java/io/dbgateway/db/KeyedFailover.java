@@ -1,5 +1,6 @@
 package io.dbgateway.db;
 
+import io.dbgateway.error.Causes;
 import io.dbgateway.error.ErrorCode;
 import io.dbgateway.error.GatewayException;
 import io.dbgateway.error.NoEligibleNodeException;
@@ -58,7 +59,7 @@ final class KeyedFailover {
     if (!(failure instanceof GatewayException gateway) || gateway.code() != ErrorCode.UNAVAILABLE) {
       return false;
     }
-    for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+    for (Throwable t : Causes.chain(failure)) {
       if (t instanceof ConnectionPoolTooBusyException || t instanceof NoEligibleNodeException) {
         return false;
       }

@@ -13,7 +13,7 @@ import io.dbgateway.error.Problem;
 import io.dbgateway.idempotency.IdempotencyKey;
 import io.dbgateway.idempotency.IdempotencyStore;
 import io.dbgateway.node.Access;
-import io.dbgateway.node.Route;
+import io.dbgateway.node.NodeDatabase;
 import io.dbgateway.resilience.RetrySafety.NotSentException;
 import io.dbgateway.resilience.RetrySafety.OutcomeUnknownException;
 import io.vertx.core.Future;
@@ -36,7 +36,7 @@ public final class SqlExecutor {
   private final io.vertx.core.Vertx vertx;
   private final Dialect dialect;
   private final StatementRunner statements;
-  private final NodeAccess nodes;
+  private final NodeCalls nodes;
   private final IdempotencyStore idempotency;
   /** On a cluster of nodes (Galera): keyed writes whose node failed run again on the next writer. Else null. */
   private final KeyedFailover keyedFailover;
@@ -45,7 +45,7 @@ public final class SqlExecutor {
    * @param statements how requests become statements, and failures problems
    * @param nodes how units reach their node; shared with the other services on the same nodes
    */
-  public SqlExecutor(io.vertx.core.Vertx vertx, StatementRunner statements, NodeAccess nodes) {
+  public SqlExecutor(io.vertx.core.Vertx vertx, StatementRunner statements, NodeCalls nodes) {
     this.vertx = vertx;
     this.dialect = statements.dialect();
     this.statements = statements;
@@ -133,29 +133,29 @@ public final class SqlExecutor {
     IdempotencyKey key = unit.readOnly() ? null : unit.key();
     UnitDeadline deadline = nodes.deadline(unit.timeoutMs());
     java.util.function.Supplier<Future<Outcome>> call = () -> nodes.call(unit.name(), unit.access(),
-        unit.database(), deadline, route -> attempt(route, unit, key, work, deadline));
+        unit.database(), deadline, nodeDb -> attempt(nodeDb, unit, key, work, deadline));
     // A keyed write whose node failed is settled here, on the next writer, rather than answered 503.
     return key == null || keyedFailover == null ? call.get() : keyedFailover.settle(unit.name(), deadline, call);
   }
 
-  private Future<Outcome> attempt(Route route, Unit unit, IdempotencyKey key, Work work, UnitDeadline deadline) {
-    return nodes.borrow(route, unit.readOnly())
+  private Future<Outcome> attempt(NodeDatabase nodeDb, Unit unit, IdempotencyKey key, Work work, UnitDeadline deadline) {
+    return nodes.borrow(nodeDb, unit.readOnly())
         .compose(conn -> {
           if (!unit.transactional()) {
             // One statement: the database's own statement timeout ends it, and its outcome is its answer.
             // Should it run past the unit's deadline anyway (a caller turned the session's timeout off), the
             // gateway cancels it on the server then: its deadlines never depend on session settings.
-            Future<Outcome> result = run(() -> autocommit(conn, route, work));
-            deadline.cancelOnOverrun(vertx, result, () -> nodes.stop(route, conn));
-            return result.andThen(done -> nodes.release(route, conn, work.changesSession()));
+            Future<Outcome> result = run(() -> autocommit(conn, nodeDb, work));
+            deadline.cancelOnOverrun(vertx, result, () -> nodes.stop(nodeDb, conn));
+            return result.andThen(done -> nodes.release(nodeDb, conn, work.changesSession()));
           }
-          UnitDeadline.Watch watch = deadline.watch(vertx, () -> nodes.stop(route, conn));
+          UnitDeadline.Watch watch = deadline.watch(vertx, () -> nodes.stop(nodeDb, conn));
           // A transaction whose end failed may have left its session in the transaction's settings
           // (MySQL's autocommit off on Galera): the session is reset before the connection is lent again.
           AtomicBoolean endFailed = new AtomicBoolean();
-          Future<Outcome> result = run(() -> inTransaction(conn, route, unit.readOnly(), key, work, watch, endFailed));
+          Future<Outcome> result = run(() -> inTransaction(conn, nodeDb, unit.readOnly(), key, work, watch, endFailed));
           // The connection goes back once the work has truly ended (rolled back, after a deadline).
-          result.onComplete(done -> nodes.release(route, conn, work.changesSession() || endFailed.get()));
+          result.onComplete(done -> nodes.release(nodeDb, conn, work.changesSession() || endFailed.get()));
           return watch.untilDeadline(result);
         })
         .recover(failure -> key != null && failure instanceof OutcomeUnknownException
@@ -175,8 +175,8 @@ public final class SqlExecutor {
    * A single statement without a transaction: lost in flight, a write may or may not have happened. An
    * error the server sent back (MariaDB 1047, PostgreSQL 57P01, ...) is its answer: the statement failed.
    */
-  private Future<Outcome> autocommit(SqlConnection conn, Route route, Work work) {
-    return work.apply(conn, route)
+  private Future<Outcome> autocommit(SqlConnection conn, NodeDatabase nodeDb, Work work) {
+    return work.apply(conn, nodeDb)
         .map(body -> new Outcome(body, false))
         .recover(failure -> Future.failedFuture(
             Failures.isDatabaseDown(dialect.driver(), failure) && !(failure instanceof io.vertx.sqlclient.DatabaseException)
@@ -188,11 +188,11 @@ public final class SqlExecutor {
    * key is claimed first and the result recorded before COMMIT; a key claimed before answers its
    * recorded result instead.
    */
-  private Future<Outcome> inTransaction(SqlConnection conn, Route route, boolean readOnly, IdempotencyKey key,
+  private Future<Outcome> inTransaction(SqlConnection conn, NodeDatabase nodeDb, boolean readOnly, IdempotencyKey key,
       Work work, UnitDeadline.Watch deadline, AtomicBoolean endFailed) {
     Future<JsonObject> body = conn.query(dialect.beginTransaction(readOnly)).execute()
         .compose(begun -> key == null ? Future.succeededFuture() : claim(conn, key))
-        .compose(claimed -> work.apply(conn, route))
+        .compose(claimed -> work.apply(conn, nodeDb))
         .compose(result -> key == null ? Future.succeededFuture(result)
             : idempotency.complete(conn, key, result).map(result));
     return body.transform(done -> {

@@ -15,7 +15,7 @@ import io.dbgateway.error.ErrorCode;
 import io.dbgateway.error.Failures;
 import io.dbgateway.error.GatewayException;
 import io.dbgateway.error.Problem;
-import io.dbgateway.node.Route;
+import io.dbgateway.node.NodeDatabase;
 import io.dbgateway.resilience.RetrySafety.NotSentException;
 import io.dbgateway.resilience.RetrySafety.OutcomeUnknownException;
 import io.dbgateway.sql.ParsedStatement;
@@ -46,16 +46,16 @@ import java.util.function.BiFunction;
 public final class StatementRunner {
 
   /**
-   * The work of an operation, given its connection and the route (node and database) it runs on.
+   * The work of an operation, given its connection and the database on a node it runs on.
    *
    * @param changesSession whether its SQL may leave state on the session ({@link SessionEffects}), so the
    *     connection's session is reset before it is lent again
    * @param commitsImplicitly whether its SQL ends a transaction by itself ({@link Dialect#commitsImplicitly})
    */
   public record Work(boolean changesSession, boolean commitsImplicitly,
-      BiFunction<SqlConnection, Route, Future<JsonObject>> run) {
-    public Future<JsonObject> apply(SqlConnection conn, Route route) {
-      return run.apply(conn, route);
+      BiFunction<SqlConnection, NodeDatabase, Future<JsonObject>> run) {
+    public Future<JsonObject> apply(SqlConnection conn, NodeDatabase nodeDb) {
+      return run.apply(conn, nodeDb);
     }
   }
 
@@ -76,7 +76,7 @@ public final class StatementRunner {
     Prepared statement = prepare(request.statement(), null);
     Limits limits = request.limits();
     long start = System.nanoTime();
-    return new Work(statement.changesSession(), dialect.commitsImplicitly(statement.sql()), (conn, route) -> run(conn, route, statement, limits, request.columnMetadata(),
+    return new Work(statement.changesSession(), dialect.commitsImplicitly(statement.sql()), (conn, nodeDb) -> run(conn, nodeDb, statement, limits, request.columnMetadata(),
             new RowCollector.Budget(maxResultBytes))
         .map(result -> result.withElapsedMs(elapsedMs(start)).toJson()));
   }
@@ -94,13 +94,13 @@ public final class StatementRunner {
     }
     long timeoutMs = request.limits().timeoutMs();
     long start = System.nanoTime();
-    return new Work(analysis.changesSession(), dialect.commitsImplicitly(parsed.sql()), (conn, route) -> {
+    return new Work(analysis.changesSession(), dialect.commitsImplicitly(parsed.sql()), (conn, nodeDb) -> {
       List<Future<SqlResult<RowCollector.Rows>>> executions = new ArrayList<>();
       for (Tuple tuple : tuples) {
         executions.add(dialect.execute(conn, parsed.sql(), tuple, timeoutMs, RowCollector.atMost(0, new RowCollector.Budget(0), () -> {})));
       }
       return Future.join(executions).transform(done -> batchResult(executions))
-          .map(json -> json.put("node", route.node()).put("elapsedMs", elapsedMs(start)));
+          .map(json -> json.put("node", nodeDb.node()).put("elapsedMs", elapsedMs(start)));
     });
   }
 
@@ -114,20 +114,20 @@ public final class StatementRunner {
     long start = System.nanoTime();
     boolean changesSession = statements.stream().anyMatch(Prepared::changesSession);
     boolean commitsImplicitly = statements.stream().anyMatch(s -> dialect.commitsImplicitly(s.sql()));
-    return new Work(changesSession, commitsImplicitly, (conn, route) -> {
+    return new Work(changesSession, commitsImplicitly, (conn, nodeDb) -> {
       JsonArray results = new JsonArray();
       RowCollector.Budget budget = new RowCollector.Budget(maxResultBytes); // the results are one answer
       Future<Void> chain = Future.succeededFuture();
       for (int i = 0; i < statements.size(); i++) {
         int index = i;
-        chain = chain.compose(v -> run(conn, route, statements.get(index), limits, false, budget)
+        chain = chain.compose(v -> run(conn, nodeDb, statements.get(index), limits, false, budget)
             .recover(failure -> Future.failedFuture(atStatement(failure, index)))
             .map(result -> {
               results.add(result.toJson());
               return null;
             }));
       }
-      return chain.map(v -> new JsonObject().put("results", results).put("node", route.node())
+      return chain.map(v -> new JsonObject().put("results", results).put("node", nodeDb.node())
           .put("elapsedMs", elapsedMs(start)));
     });
   }
@@ -142,7 +142,7 @@ public final class StatementRunner {
   public Work inSchema(Work work, String schema, String database) {
     java.util.function.Function<SqlConnection, Future<Void>> use = useSchema(schema, database);
     return use == null ? work
-        : new Work(true, work.commitsImplicitly(), (conn, route) -> use.apply(conn).compose(set -> work.apply(conn, route)));
+        : new Work(true, work.commitsImplicitly(), (conn, nodeDb) -> use.apply(conn).compose(set -> work.apply(conn, nodeDb)));
   }
 
   /** The step that puts a unit's names in {@code schema} (null: none is named), or null when none is needed. */
@@ -335,7 +335,7 @@ public final class StatementRunner {
     }
   }
 
-  private Future<QueryResult> run(SqlConnection conn, Route route, Prepared statement, Limits limits,
+  private Future<QueryResult> run(SqlConnection conn, NodeDatabase nodeDb, Prepared statement, Limits limits,
       boolean columnMetadata, RowCollector.Budget budget) {
     var rows = RowCollector.atMost(limits.maxRows(), budget, () -> dialect.cancel(conn));
     Future<SqlResult<RowCollector.Rows>> execution = statement.script().isEmpty()
@@ -349,8 +349,8 @@ public final class StatementRunner {
             return Future.failedFuture(tooLargeToBuffer());
           }
           List<ColumnDescriptor> columns = result.columnDescriptors() == null ? List.of() : result.columnDescriptors();
-          return dialect.describe(route.database(), statement.answering(), columns)
-              .map(described -> toResult(result, described, limits.format(), route.node(), columnMetadata,
+          return dialect.describe(nodeDb.database(), statement.answering(), columns)
+              .map(described -> toResult(result, described, limits.format(), nodeDb.node(), columnMetadata,
                   statement.answering()));
         });
   }

@@ -4,7 +4,7 @@ import io.dbgateway.api.ColumnMetadata;
 import io.dbgateway.api.ParamType;
 import io.dbgateway.config.DbType;
 import io.dbgateway.error.Problem;
-import io.dbgateway.node.ConnectionSource;
+import io.dbgateway.node.LanedPool;
 import io.dbgateway.sql.SqlSyntax;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -221,7 +221,7 @@ public interface Dialect {
    * changed it: settings, session locks, temporary tables, prepared statements, cursors, listeners,
    * variables and an open transaction all go.
    */
-  ConnectionSource.SessionReset sessionReset();
+  LanedPool.SessionReset sessionReset();
 
   /** What a failed statement left of the explicit transaction it ran in. */
   enum AfterFailure {

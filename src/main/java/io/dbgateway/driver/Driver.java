@@ -5,7 +5,7 @@ import io.dbgateway.config.DbType;
 import io.dbgateway.config.HostAndPort;
 import io.dbgateway.config.PoolConfig;
 import io.dbgateway.error.EngineErrors;
-import io.dbgateway.node.ConnectionSource;
+import io.dbgateway.node.LanedPool;
 import io.dbgateway.sql.SqlSyntax;
 import io.vertx.core.Vertx;
 import java.sql.Connection;
@@ -72,15 +72,15 @@ public interface Driver extends EngineErrors {
    *     ({@code GATEWAY_TX_MAX_OPEN})
    * @param reset how the engine puts a session back as new ({@link Dialect#sessionReset})
    */
-  ConnectionSource connections(Vertx vertx, DatabaseConfig db, PoolConfig pool, HostAndPort node,
-      long defaultTimeoutMs, int maxTransactions, ConnectionSource.SessionReset reset);
+  LanedPool connections(Vertx vertx, DatabaseConfig db, PoolConfig pool, HostAndPort node,
+      long defaultTimeoutMs, int maxTransactions, LanedPool.SessionReset reset);
 
   /**
    * The node's pools that log in as the read-only {@code DB_READ_USER}, or null when none is configured
    * or the engine has no logins.
    */
-  default ConnectionSource readOnlyConnections(Vertx vertx, DatabaseConfig db, PoolConfig pool, HostAndPort node,
-      long defaultTimeoutMs, int maxTransactions, ConnectionSource.SessionReset reset) {
+  default LanedPool readOnlyConnections(Vertx vertx, DatabaseConfig db, PoolConfig pool, HostAndPort node,
+      long defaultTimeoutMs, int maxTransactions, LanedPool.SessionReset reset) {
     return null;
   }
 

@@ -11,7 +11,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Closes a pooled connection of the Vert.x SQL clients over a socket (PostgreSQL, MySQL/MariaDB) at once
- * ({@link io.dbgateway.node.ConnectionSource.Closer}). No public API does: {@code SqlConnection.close()}
+ * ({@link io.dbgateway.node.LanedPool.Closer}). No public API does: {@code SqlConnection.close()}
  * gives a pooled connection back to its pool, and the driver's own close sends Terminate and waits for the
  * server to end the connection, which it does only after the statement it runs. So this reaches the
  * socket through the SQL client's internals (5.0: {@code SqlConnectionInternal}, {@code SocketConnectionBase}).

@@ -80,7 +80,7 @@ public final class Failures {
    * or busy server, which the probes' timeouts judge), this takes a Galera node out of routing at once.
    */
   public static boolean isNodeUnreachable(Throwable failure) {
-    for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+    for (Throwable t : Causes.chain(failure)) {
       if (t instanceof ConnectException || t instanceof ClosedConnectionException || t instanceof IOException
           || isConnectionGone(t)) {
         return true;
@@ -145,7 +145,7 @@ public final class Failures {
    * overloaded) shows only this way, because the pool opens a new connection for each waiter while it
    * has room, and those never complete. The pool reports it as a bare {@code VertxException("Timeout")}.
    * A wait that timed out while every connection of its lane was lent never gets here as such:
-   * {@code node.ConnectionSource} answers it as load (503, not a failure of the database).
+   * {@code node.LanedPool} answers it as load (503, not a failure of the database).
    */
   public static boolean isPoolWaitTimeout(Throwable failure) {
     return failure instanceof VertxException && failure.getCause() == null

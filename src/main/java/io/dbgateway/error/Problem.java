@@ -1,5 +1,8 @@
 package io.dbgateway.error;
 
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 
 /**
@@ -71,5 +74,23 @@ public record Problem(
         json.getInteger("statementIndex"),
         json.getBoolean("retryable", false),
         json.getInteger("retryAfter"));
+  }
+
+  /** The problem carried by an event-bus failure: the operation's own, or one for the bus itself. */
+  public static Problem fromBus(Throwable failure) {
+    if (failure instanceof ReplyException reply) {
+      if (reply.failureType() == ReplyFailure.RECIPIENT_FAILURE) {
+        try {
+          return fromJson(new JsonObject(reply.getMessage()));
+        } catch (DecodeException e) {
+          return of(ErrorCode.INTERNAL, "unexpected failure");
+        }
+      }
+      if (reply.failureType() == ReplyFailure.NO_HANDLERS) {
+        return of(ErrorCode.UNAVAILABLE, "the database verticles are not running");
+      }
+      return of(ErrorCode.TIMEOUT, "the operation did not answer in time");
+    }
+    return of(ErrorCode.INTERNAL, "unexpected failure");
   }
 }

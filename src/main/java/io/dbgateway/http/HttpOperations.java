@@ -1,6 +1,6 @@
 package io.dbgateway.http;
 
-import io.dbgateway.bus.DatabaseVerticle;
+import io.dbgateway.api.Addresses;
 import io.dbgateway.db.SqlExecutor.Outcome;
 import io.dbgateway.error.GatewayException;
 import io.dbgateway.operations.Operations;
@@ -22,7 +22,7 @@ public final class HttpOperations {
 
   /** The operation's outcome; a failure is a {@link GatewayException} carrying the caller's problem. */
   public Future<Outcome> request(RoutingContext ctx, String address, JsonObject body) {
-    AccessLog.operation(ctx, io.dbgateway.api.Addresses.operation(address));
+    AccessLog.operation(ctx, Addresses.operation(address));
     return operations.run(address, body, HttpCaller.of(ctx));
   }
 
@@ -30,7 +30,7 @@ public final class HttpOperations {
   public void forward(RoutingContext ctx, String address, JsonObject body) {
     request(ctx, address, body).onComplete(outcome -> {
       if (outcome.replayed()) {
-        ctx.response().putHeader(DatabaseVerticle.REPLAYED_HEADER, "true");
+        ctx.response().putHeader(Addresses.REPLAYED_HEADER, "true");
       }
       ctx.response().putHeader("Content-Type", "application/json").end(outcome.body().toBuffer());
     }, failure -> Problems.send(ctx, ((GatewayException) failure).problem()));

@@ -3,7 +3,6 @@ package io.dbgateway.http;
 import io.dbgateway.auth.ApiKeys;
 import io.dbgateway.config.GatewayConfig;
 import io.dbgateway.auth.SigV4Verifier;
-import io.dbgateway.dataapi.DataApiRoutes;
 import io.dbgateway.stream.QueryStreamer;
 import io.dbgateway.error.ErrorCode;
 import io.dbgateway.error.Problem;
@@ -37,20 +36,20 @@ public final class HttpVerticle extends VerticleBase {
   private final Operations operations;
   private final QueryStreamer streamer;
   private final ClientLimits clients;
+  private final SignedRoutes dataApi;
   private HttpServer server;
   private Router router;
-
-  /** The RDS Data API endpoints: authenticated like {@code /v1}, and by AWS SigV4 too. */
-  public static final List<String> DATA_API_PATHS = DataApiRoutes.PATHS;
 
   /**
    * @param limiter the per-key request rate, one for the whole process (every instance shares it)
    * @param operations runs every operation, on the event loop that took its request
    * @param streamer streams {@code Accept: application/x-ndjson} queries through a cursor
    * @param clients the request bodies and connections of the whole process (every instance shares it)
+   * @param dataApi the RDS Data API endpoints: authenticated like {@code /v1}, and by AWS SigV4 too
    */
   public HttpVerticle(GatewayConfig config, HealthChecks liveness, HealthChecks readiness, RateLimiter limiter,
-      GatewayMetrics metrics, Operations operations, QueryStreamer streamer, ClientLimits clients) {
+      GatewayMetrics metrics, Operations operations, QueryStreamer streamer, ClientLimits clients,
+      SignedRoutes dataApi) {
     this.config = config;
     this.liveness = liveness;
     this.readiness = readiness;
@@ -59,6 +58,7 @@ public final class HttpVerticle extends VerticleBase {
     this.operations = operations;
     this.streamer = streamer;
     this.clients = clients;
+    this.dataApi = dataApi;
   }
 
   @Override
@@ -67,7 +67,7 @@ public final class HttpVerticle extends VerticleBase {
     ConnectionGuard connections = new ConnectionGuard(vertx, config.http(), clients);
     router.route().order(-2).handler(connections::requestArrived);
     router.route().order(-1).handler(new AccessLog(metrics.httpServer()));
-    router.route().handler(new BrowserGuard(config.http(), DATA_API_PATHS));
+    router.route().handler(new BrowserGuard(config.http(), dataApi.paths()));
     router.get(OpenApiHandler.PATH).handler(new OpenApiHandler());
     router.get("/metrics").handler(metrics.scrapeHandler()); // no auth: bind or firewall it to an internal network
     router.get("/health/live").handler(HealthCheckHandler.createWithHealthChecks(liveness));
@@ -77,11 +77,11 @@ public final class HttpVerticle extends VerticleBase {
     BodyReader bodies = new BodyReader(config.http(), clients.bodies);
     guard(router.route("/v1/*"), new AuthHandler(keys, sigV4, false, metrics.authFailures()), bodies);
     AuthHandler dataApiAuth = new AuthHandler(keys, sigV4, true, metrics.authFailures());
-    DATA_API_PATHS.forEach(path -> guard(router.route(path), dataApiAuth, bodies));
+    dataApi.paths().forEach(path -> guard(router.route(path), dataApiAuth, bodies));
     new StreamingQueryRoute(streamer, operations).mount(router);
     HttpOperations calls = new HttpOperations(operations);
     new V1Routes(calls).mount(router);
-    new DataApiRoutes(calls, config).mount(router);
+    dataApi.mount().accept(router, calls);
     router.route().last().handler(ctx -> Problems.send(ctx, Problem.of(ErrorCode.NOT_FOUND, "no such endpoint: " + ctx.request().path())));
     router.route().failureHandler(this::failure);
     return vertx.createHttpServer(serverOptions())

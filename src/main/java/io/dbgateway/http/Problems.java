@@ -1,15 +1,11 @@
 package io.dbgateway.http;
 
-import io.dbgateway.error.ErrorCode;
 import io.dbgateway.error.Problem;
-import io.vertx.core.eventbus.ReplyException;
-import io.vertx.core.eventbus.ReplyFailure;
-import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.function.BiConsumer;
 
-/** How a {@link Problem} goes out over HTTP, and how an event-bus failure becomes one. */
+/** How a {@link Problem} goes out over HTTP ({@link Problem#fromBus} makes one of an event-bus failure). */
 public final class Problems {
 
   public static final String PROBLEM_JSON = "application/problem+json";
@@ -65,21 +61,4 @@ public final class Problems {
     ctx.response().end(body.mergeIn(extra).toBuffer());
   }
 
-  /** The problem carried by an event-bus failure: the operation's own, or one for the bus itself. */
-  public static Problem fromBus(Throwable failure) {
-    if (failure instanceof ReplyException reply) {
-      if (reply.failureType() == ReplyFailure.RECIPIENT_FAILURE) {
-        try {
-          return Problem.fromJson(new JsonObject(reply.getMessage()));
-        } catch (DecodeException e) {
-          return Problem.of(ErrorCode.INTERNAL, "unexpected failure");
-        }
-      }
-      if (reply.failureType() == ReplyFailure.NO_HANDLERS) {
-        return Problem.of(ErrorCode.UNAVAILABLE, "the database verticles are not running");
-      }
-      return Problem.of(ErrorCode.TIMEOUT, "the operation did not answer in time");
-    }
-    return Problem.of(ErrorCode.INTERNAL, "unexpected failure");
-  }
 }

@@ -175,8 +175,8 @@ public final class GatewayMetrics {
 
   private static VertxOptions vertxOptions(MicrometerMetricsOptions metrics) {
     return new VertxOptions().setMetricsOptions(metrics)
-        // One event loop per core, each with its own lane of connections (node.ConnectionSource).
-        .setEventLoopPoolSize(io.dbgateway.node.Pools.EVENT_LOOPS)
+        // One event loop per core, each with its own lane of connections (node.LanedPool).
+        .setEventLoopPoolSize(io.dbgateway.node.PoolSetup.EVENT_LOOPS)
         // epoll on Linux when its native library loads (netty-transport-native-epoll); NIO elsewhere.
         .setPreferNativeTransport(true);
   }

@@ -1,6 +1,6 @@
 package io.dbgateway.node;
 
-/** What a unit needs of the node it runs on, so the router can pick one. */
+/** What a unit needs of the node it runs on, so the chooser can pick one. */
 public enum Access {
   /** The unit may write: it goes to the one writer. */
   WRITE(true, true),

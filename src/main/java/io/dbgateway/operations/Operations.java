@@ -3,11 +3,9 @@ package io.dbgateway.operations;
 import io.dbgateway.api.Addresses;
 import io.dbgateway.api.BatchRequest;
 import io.dbgateway.api.QueryRequest;
-import io.dbgateway.api.RequestParser;
 import io.dbgateway.auth.Caller;
 import io.dbgateway.auth.RoleRules;
 import io.dbgateway.cluster.TransactionOwners;
-import io.dbgateway.bus.DatabaseVerticle;
 import io.dbgateway.transaction.InteractiveTransactions;
 import io.dbgateway.db.SqlExecutor;
 import io.dbgateway.db.SqlExecutor.Outcome;
@@ -127,7 +125,7 @@ public final class Operations {
     String owner = txId == null ? null : owners.ownerOf(txId);
     if (owner != null) {
       return owners.forward(owner, address, body, caller).map(reply -> new Outcome(reply.body(),
-          "true".equals(reply.headers().get(DatabaseVerticle.REPLAYED_HEADER))));
+          "true".equals(reply.headers().get(Addresses.REPLAYED_HEADER))));
     }
     JsonObject local = txId == null ? body : body.copy().put("txId", owners.localId(txId));
     return operation.apply(local, caller).map(outcome -> outcome.body().getValue("txId") instanceof String id

@@ -9,7 +9,7 @@ import io.dbgateway.error.ErrorCode;
 import io.dbgateway.error.GatewayException;
 import io.dbgateway.error.Problem;
 import io.dbgateway.metrics.GatewayMetrics;
-import io.dbgateway.node.Route;
+import io.dbgateway.node.NodeDatabase;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
@@ -42,7 +42,7 @@ public final class QueryStream {
   static final int MAX_UNFLUSHED = 2;
 
   private final QueryStreamer streamer;
-  private final Route route;
+  private final NodeDatabase nodeDb;
   private final SqlConnection conn;
   private final RowCursor cursor;
   private final Caller caller;
@@ -71,12 +71,12 @@ public final class QueryStream {
   private Promise<String> done;
   private long stallTimer = -1;
 
-  QueryStream(QueryStreamer streamer, Route route, SqlConnection conn, RowCursor cursor, RowCursor.Chunk first,
+  QueryStream(QueryStreamer streamer, NodeDatabase nodeDb, SqlConnection conn, RowCursor cursor, RowCursor.Chunk first,
       QueryRequest request, Caller caller, long maxRows, long start, boolean sessionChanged) {
     this.streamer = streamer;
     this.sessionChanged = sessionChanged;
     this.sql = request.statement().sql();
-    this.route = route;
+    this.nodeDb = nodeDb;
     this.conn = conn;
     this.cursor = cursor;
     this.caller = caller;
@@ -150,7 +150,7 @@ public final class QueryStream {
       return;
     }
     reading = true;
-    streamer.nodes().onNode(route, timeoutMs, () -> cursor.read(streamer.readSize(remaining))).onComplete(read -> {
+    streamer.nodes().onNode(nodeDb, timeoutMs, () -> cursor.read(streamer.readSize(remaining))).onComplete(read -> {
       reading = false;
       if (read.succeeded()) {
         streamer.fetched(read.result().rows().size());
@@ -265,7 +265,7 @@ public final class QueryStream {
   /** Every row was read: commit, then the end line says the transaction committed. */
   private void commit() {
     finished = true;
-    streamer.nodes().onNode(route, timeoutMs, () -> release(true))
+    streamer.nodes().onNode(nodeDb, timeoutMs, () -> release(true))
         .onComplete(committed -> {
           if (committed.failed()) {
             // An open breaker refused the call before COMMIT was sent: the connection is still ours.
@@ -273,7 +273,7 @@ public final class QueryStream {
             done.tryComplete(writeError(committed.cause()));
           } else {
             out.write(line(new JsonObject().put("rowCount", sent).put("truncated", truncated)
-                .put("node", route.node()).put("elapsedMs", StatementRunner.elapsedMs(start))));
+                .put("node", nodeDb.node()).put("elapsedMs", StatementRunner.elapsedMs(start))));
             done.tryComplete(GatewayMetrics.OK);
           }
         });
@@ -296,7 +296,7 @@ public final class QueryStream {
       return Future.succeededFuture();
     }
     released = true;
-    return cursor.close().transform(closed -> streamer.end(route, conn, readOnly, commit, sessionChanged, sql));
+    return cursor.close().transform(closed -> streamer.end(nodeDb, conn, readOnly, commit, sessionChanged, sql));
   }
 
   /** Writes the error line; answers the problem's code. */

@@ -2,7 +2,7 @@ package io.dbgateway.stream;
 
 import io.dbgateway.db.SqlExecutor;
 import io.dbgateway.db.StatementRunner;
-import io.dbgateway.db.NodeAccess;
+import io.dbgateway.db.NodeCalls;
 import io.dbgateway.api.Consistency;
 import io.dbgateway.api.QueryRequest;
 import io.dbgateway.auth.Caller;
@@ -11,7 +11,7 @@ import io.dbgateway.driver.Dialect;
 import io.dbgateway.driver.RowCursor;
 import io.dbgateway.error.GatewayException;
 import io.dbgateway.node.Access;
-import io.dbgateway.node.Route;
+import io.dbgateway.node.NodeDatabase;
 import io.dbgateway.sql.ReadOnlyGuard;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -24,7 +24,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * Streams one query's rows through a database cursor: PostgreSQL and MySQL/MariaDB through the
  * driver's cursor, SQLite through a JDBC result set stepped on a worker thread (see each dialect's
  * {@link Dialect#openCursor}). A stream cannot travel as one event-bus reply, so HTTP calls this
- * directly; it routes, breaks circuits and classifies failures exactly as {@link SqlExecutor} does.
+ * directly; it chooses the node, breaks circuits and classifies failures exactly as {@link SqlExecutor} does.
  *
  * <p>At most {@code fetchRows} rows are read at a time, and the next read waits until the client's
  * connection has taken the previous ones: the gateway holds a bounded number of rows whatever the
@@ -33,7 +33,7 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class QueryStreamer {
 
   private final Vertx vertx;
-  private final NodeAccess nodes;
+  private final NodeCalls nodes;
   private final Dialect dialect;
   private final StatementRunner statements;
   private final ReadOnlyGuard guard;
@@ -46,7 +46,7 @@ public final class QueryStreamer {
    * @param nodes how work reaches a node: the streams share the executor's nodes, breakers and retries
    * @param fetchRows the most rows one read from the database returns
    */
-  public QueryStreamer(Vertx vertx, StatementRunner statements, NodeAccess nodes, int fetchRows) {
+  public QueryStreamer(Vertx vertx, StatementRunner statements, NodeCalls nodes, int fetchRows) {
     this.vertx = vertx;
     this.nodes = nodes;
     this.dialect = statements.dialect();
@@ -104,16 +104,16 @@ public final class QueryStreamer {
     List<Future<QueryStream>> attempts = new ArrayList<>();
     return nodes.<QueryStream>call("stream",
         Access.of(readOnly, request.consistency() == Consistency.STRONG),
-        request.target().database(), nodes.deadline(timeoutMs), route -> {
-          Future<QueryStream> attempt = nodes.borrow(route, readOnly).compose(conn ->
+        request.target().database(), nodes.deadline(timeoutMs), nodeDb -> {
+          Future<QueryStream> attempt = nodes.borrow(nodeDb, readOnly).compose(conn ->
               conn.query(dialect.beginTransaction(readOnly)).execute()
                   .compose(begun -> useSchema == null ? Future.succeededFuture() : useSchema.apply(conn))
                   .compose(inSchema -> dialect.openCursor(conn, statement.sql(), statement.params(), timeoutMs))
-                  .compose(cursor -> firstRows(cursor, route.database(), statement.sql(), maxRows)
-                      .map(first -> new QueryStream(this, route, conn, cursor, first, request, caller, maxRows, start,
+                  .compose(cursor -> firstRows(cursor, nodeDb.database(), statement.sql(), maxRows)
+                      .map(first -> new QueryStream(this, nodeDb, conn, cursor, first, request, caller, maxRows, start,
                           changesSession))
                       .recover(failure -> cursor.close().transform(closed -> Future.failedFuture(failure))))
-                  .recover(failure -> end(route, conn, readOnly, false, changesSession, statement.sql())
+                  .recover(failure -> end(nodeDb, conn, readOnly, false, changesSession, statement.sql())
                       .transform(ended -> Future.failedFuture(failure))));
           attempts.add(attempt);
           return attempt;
@@ -144,12 +144,12 @@ public final class QueryStreamer {
    *
    * @param sql the streamed statement, which may have committed the transaction implicitly ({@link Dialect#commit})
    */
-  Future<Void> end(Route route, SqlConnection conn, boolean readOnly, boolean commit, boolean sessionChanged, String sql) {
+  Future<Void> end(NodeDatabase nodeDb, SqlConnection conn, boolean readOnly, boolean commit, boolean sessionChanged, String sql) {
     Future<Void> ended = commit && !readOnly ? dialect.commit(conn, dialect.commitsImplicitly(sql))
         : conn.query(dialect.endTransaction(readOnly, commit)).execute().mapEmpty();
     // An end that failed may have left the transaction's settings on the session: it is reset then.
     return ended
-        .andThen(done -> nodes.release(route, conn, sessionChanged || done.failed()));
+        .andThen(done -> nodes.release(nodeDb, conn, sessionChanged || done.failed()));
   }
 
   void fetched(int rows) {
@@ -165,7 +165,7 @@ public final class QueryStreamer {
     return vertx;
   }
 
-  NodeAccess nodes() {
+  NodeCalls nodes() {
     return nodes;
   }
 

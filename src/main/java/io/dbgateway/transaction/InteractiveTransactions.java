@@ -1,7 +1,7 @@
 package io.dbgateway.transaction;
 
 import io.dbgateway.db.StatementRunner;
-import io.dbgateway.db.NodeAccess;
+import io.dbgateway.db.NodeCalls;
 import io.dbgateway.api.BatchRequest;
 import io.dbgateway.api.BeginRequest;
 import io.dbgateway.api.Consistency;
@@ -16,7 +16,7 @@ import io.dbgateway.error.Failures;
 import io.dbgateway.error.GatewayException;
 import io.dbgateway.error.Problem;
 import io.dbgateway.node.Access;
-import io.dbgateway.node.Route;
+import io.dbgateway.node.NodeDatabase;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -44,7 +44,7 @@ public final class InteractiveTransactions {
   private final Vertx vertx;
   private final Dialect dialect;
   private final StatementRunner statements;
-  private final NodeAccess nodes;
+  private final NodeCalls nodes;
   private final TransactionConfig limits;
   private final TransactionRegistry registry;
   private final long poolWaitMs;
@@ -56,7 +56,7 @@ public final class InteractiveTransactions {
    *     under the breaker a unit of the same kind would use
    * @param commitTimeoutMs how long COMMIT may take before the node counts as not answering
    */
-  public InteractiveTransactions(Vertx vertx, StatementRunner statements, NodeAccess nodes, TransactionConfig limits,
+  public InteractiveTransactions(Vertx vertx, StatementRunner statements, NodeCalls nodes, TransactionConfig limits,
       Duration poolWait, long commitTimeoutMs) {
     this(vertx, statements, nodes, limits, poolWait, commitTimeoutMs, SharedTransactionCap.NONE);
   }
@@ -64,7 +64,7 @@ public final class InteractiveTransactions {
   /**
    * @param shared the count of each key's transactions beyond this process (the cluster's, in cluster mode)
    */
-  public InteractiveTransactions(Vertx vertx, StatementRunner statements, NodeAccess nodes, TransactionConfig limits,
+  public InteractiveTransactions(Vertx vertx, StatementRunner statements, NodeCalls nodes, TransactionConfig limits,
       Duration poolWait, long commitTimeoutMs, SharedTransactionCap shared) {
     this.vertx = vertx;
     this.dialect = statements.dialect();
@@ -94,13 +94,13 @@ public final class InteractiveTransactions {
     Access access = Access.of(readOnly, request.consistency() == Consistency.STRONG);
     // The key's cap across the cluster (in cluster mode); a refusal there has given the reservation back.
     return registry.reserveShared(caller.keyId()).compose(counted -> nodes.once(access, request.target().database(),
-            poolWaitMs, route -> {
-              Opened opened = new Opened(route, open(route, readOnly, useSchema));
+            poolWaitMs, nodeDb -> {
+              Opened opened = new Opened(nodeDb, open(nodeDb, readOnly, useSchema));
               opening.set(opened);
               return opened.conn();
             })
         .map(conn -> {
-          OpenTransaction tx = new OpenTransaction(registry.newId(), caller.keyId(), readOnly, opening.get().route(),
+          OpenTransaction tx = new OpenTransaction(registry.newId(), caller.keyId(), readOnly, opening.get().nodeDb(),
               conn, context, vertx, limits, dialect, registry);
           if (useSchema != null) {
             tx.sessionChanged();
@@ -112,24 +112,24 @@ public final class InteractiveTransactions {
         .onFailure(failure -> {
           Opened late = opening.get();
           if (late != null) {
-            late.conn().onSuccess(conn -> OpenTransaction.giveBack(late.route(), conn, readOnly, dialect, useSchema != null));
+            late.conn().onSuccess(conn -> OpenTransaction.giveBack(late.nodeDb(), conn, readOnly, dialect, useSchema != null));
           }
           registry.release(caller.keyId());
         }));
   }
 
-  /** The route a transaction began on, and its connection to come. */
-  private record Opened(Route route, Future<SqlConnection> conn) {}
+  /** The database on a node a transaction began on, and its connection to come. */
+  private record Opened(NodeDatabase nodeDb, Future<SqlConnection> conn) {}
 
-  /** A connection of {@code route} inside a fresh transaction, in the schema {@code useSchema} sets (if any). */
-  private Future<SqlConnection> open(Route route, boolean readOnly,
+  /** A connection of {@code nodeDb} inside a fresh transaction, in the schema {@code useSchema} sets (if any). */
+  private Future<SqlConnection> open(NodeDatabase nodeDb, boolean readOnly,
       java.util.function.Function<SqlConnection, Future<Void>> useSchema) {
-    return route.source(readOnly).transactionConnection(readOnly)
-        .recover(failure -> Future.failedFuture(nodes.notSent(route, failure)))
+    return nodeDb.pool(readOnly).transactionConnection(readOnly)
+        .recover(failure -> Future.failedFuture(nodes.notSent(nodeDb, failure)))
         .compose(conn -> conn.query(dialect.beginTransaction(readOnly)).execute()
             .compose(begun -> useSchema == null ? Future.succeededFuture() : useSchema.apply(conn))
             .transform(begun -> begun.succeeded() ? Future.succeededFuture(conn)
-                : OpenTransaction.giveBack(route, conn, readOnly, dialect, useSchema != null)
+                : OpenTransaction.giveBack(nodeDb, conn, readOnly, dialect, useSchema != null)
                     .transform(v -> Future.failedFuture(begun.cause()))));
   }
 
@@ -156,8 +156,8 @@ public final class InteractiveTransactions {
       throw GatewayException.badRequest("readOnly cannot be asked of one statement of a read-write transaction:"
           + " begin the transaction with readOnly instead");
     }
-    if (target.database() != null && !target.database().equals(tx.route().database())) {
-      throw GatewayException.badRequest("the transaction runs on database '" + tx.route().database() + "', not '"
+    if (target.database() != null && !target.database().equals(tx.nodeDb().database())) {
+      throw GatewayException.badRequest("the transaction runs on database '" + tx.nodeDb().database() + "', not '"
           + target.database() + "': a transaction stays on the database it began on");
     }
     return tx;
@@ -165,7 +165,7 @@ public final class InteractiveTransactions {
 
   /** A statement's work, in the schema it names, of the transaction's database. */
   private Work inTarget(Work work, Target target, OpenTransaction tx) {
-    return statements.inSchema(work, target.schema(), tx.route().database());
+    return statements.inSchema(work, target.schema(), tx.nodeDb().database());
   }
 
   /**
@@ -173,15 +173,15 @@ public final class InteractiveTransactions {
    * rejects leaves the transaction open (on PostgreSQL it then accepts only a rollback).
    */
   private Future<JsonObject> statement(OpenTransaction tx, Work work, long timeMs) {
-    Route route = tx.route();
-    return tx.statement(work.changesSession(), work.commitsImplicitly(), conn -> route.breaker().call(timeMs, () -> work.apply(conn, route)))
+    NodeDatabase nodeDb = tx.nodeDb();
+    return tx.statement(work.changesSession(), work.commitsImplicitly(), conn -> nodeDb.breaker().call(timeMs, () -> work.apply(conn, nodeDb)))
         .recover(statements::fail);
   }
 
   public Future<JsonObject> commit(String txId, Caller caller) {
     OpenTransaction tx = registry.find(txId, caller.keyId());
-    Route route = tx.route();
-    return tx.commit(conn -> route.breaker().call(commitTimeoutMs, () -> tx.readOnly()
+    NodeDatabase nodeDb = tx.nodeDb();
+    return tx.commit(conn -> nodeDb.breaker().call(commitTimeoutMs, () -> tx.readOnly()
                 ? conn.query(dialect.endTransaction(true, true)).execute().<Void>mapEmpty()
                 : dialect.commit(conn, tx.committedImplicitly())),
             () -> new GatewayException(new Problem(ErrorCode.SQL_ERROR, "the transaction was aborted by a statement that"

@@ -3,7 +3,7 @@ package io.dbgateway.transaction;
 import io.dbgateway.config.TransactionConfig;
 import io.dbgateway.driver.Dialect;
 import io.dbgateway.error.GatewayException;
-import io.dbgateway.node.Route;
+import io.dbgateway.node.NodeDatabase;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -28,7 +28,7 @@ final class OpenTransaction {
   private final String id;
   private final String owner;
   private final boolean readOnly;
-  private final Route route;
+  private final NodeDatabase nodeDb;
   private final SqlConnection conn;
   private final Context context;
   private final Vertx vertx;
@@ -53,12 +53,12 @@ final class OpenTransaction {
   private volatile boolean sessionChanged;
   private volatile boolean committedImplicitly;
 
-  OpenTransaction(String id, String owner, boolean readOnly, Route route, SqlConnection conn, Context context,
+  OpenTransaction(String id, String owner, boolean readOnly, NodeDatabase nodeDb, SqlConnection conn, Context context,
       Vertx vertx, TransactionConfig limits, Dialect dialect, TransactionRegistry registry) {
     this.id = id;
     this.owner = owner;
     this.readOnly = readOnly;
-    this.route = route;
+    this.nodeDb = nodeDb;
     this.conn = conn;
     this.context = context;
     this.vertx = vertx;
@@ -79,8 +79,8 @@ final class OpenTransaction {
     return readOnly;
   }
 
-  Route route() {
-    return route;
+  NodeDatabase nodeDb() {
+    return nodeDb;
   }
 
   /** Work before its first statement changed the session (its schema): it is reset when the transaction ends. */
@@ -221,7 +221,7 @@ final class OpenTransaction {
       // A cancel that cannot be sent closes the connection, which ends the statement as surely.
       dialect.cancel(conn).onFailure(failure -> {
         log.debug("could not cancel the running statement, closing its connection: {}", failure.getMessage());
-        route.discard(conn);
+        nodeDb.discard(conn);
       });
     }
     tail = tail.transform(previous -> release(false));
@@ -240,8 +240,8 @@ final class OpenTransaction {
     if (released.future().isComplete()) {
       return Future.succeededFuture();
     }
-    Future<Void> givenBack = committed ? route.giveBack(conn, sessionChanged)
-        : giveBack(route, conn, readOnly, dialect, sessionChanged);
+    Future<Void> givenBack = committed ? nodeDb.giveBack(conn, sessionChanged)
+        : giveBack(nodeDb, conn, readOnly, dialect, sessionChanged);
     return givenBack.transform(closed -> {
       registry.release(owner);
       released.tryComplete();
@@ -253,9 +253,9 @@ final class OpenTransaction {
    * Rolls back and returns {@code conn} to the pool, as it came: the dialect's end of a transaction also
    * undoes what its begin set on the session. If that end fails, the session is reset instead.
    */
-  static Future<Void> giveBack(Route route, SqlConnection conn, boolean readOnly, Dialect dialect,
+  static Future<Void> giveBack(NodeDatabase nodeDb, SqlConnection conn, boolean readOnly, Dialect dialect,
       boolean sessionChanged) {
     return conn.query(dialect.endTransaction(readOnly, false)).execute()
-        .transform(done -> route.giveBack(conn, sessionChanged || done.failed()));
+        .transform(done -> nodeDb.giveBack(conn, sessionChanged || done.failed()));
   }
 }

@@ -3,7 +3,7 @@ package io.dbgateway.db;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.dbgateway.node.ConnectionSource;
+import io.dbgateway.node.LanedPool;
 import io.dbgateway.tck.GatewayUnderTest;
 import io.dbgateway.tck.GatewayUnderTest.Response;
 import io.dbgateway.testing.TestCertificates;
@@ -135,7 +135,7 @@ class DatabaseTlsTest {
   /** Whether a session of a verify-full pool trusting {@code ca} runs over TLS, by pg_stat_ssl. */
   private static CompletableFuture<Boolean> poolSessionSsl(io.vertx.core.Vertx vertx, Path ca) {
     GatewayConfig config = ConfigLoader.load(env("verify-full", ca));
-    ConnectionSource pool = PostgresDriver.INSTANCE.connections(vertx, config.database(), config.pool(),
+    LanedPool pool = PostgresDriver.INSTANCE.connections(vertx, config.database(), config.pool(),
         config.database().hosts().get(0), 30_000, 1, new PostgresDialect(30_000).sessionReset());
     return pool.connection(false)
         .compose(conn -> conn.query("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()").execute()

@@ -6,7 +6,7 @@ import io.dbgateway.config.ConfigLoader;
 import io.dbgateway.config.GatewayConfig;
 import io.dbgateway.driver.postgres.PostgresDriver;
 import io.dbgateway.driver.sqlite.SqliteDriver;
-import io.dbgateway.node.ConnectionSource;
+import io.dbgateway.node.LanedPool;
 import io.dbgateway.testing.TestServers;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -41,7 +41,7 @@ class SessionResetFailureTest {
   @Test
   void aSessionThatCannotBeResetIsClosedAndReplaced() throws Exception {
     var postgres = TestServers.postgres();
-    ConnectionSource pool = postgresPoolOfOne(conn -> Future.failedFuture("this reset always fails"));
+    LanedPool pool = postgresPoolOfOne(conn -> Future.failedFuture("this reset always fails"));
     try {
       SqlConnection first = await(pool.connection(false));
       int firstPid = backendPid(first);
@@ -76,7 +76,7 @@ class SessionResetFailureTest {
 
   @Test
   void aConnectionDiscardedMidStatementEndsTheStatementAndFreesItsSlot() throws Exception {
-    ConnectionSource pool = postgresPoolOfOne(new io.dbgateway.driver.postgres.PostgresDialect(30_000).sessionReset());
+    LanedPool pool = postgresPoolOfOne(new io.dbgateway.driver.postgres.PostgresDialect(30_000).sessionReset());
     try {
       SqlConnection busy = await(pool.connection(false));
       Future<?> sleeping = busy.query("SELECT pg_sleep(60)").execute();
@@ -99,8 +99,8 @@ class SessionResetFailureTest {
   void sqliteSessionsAreReopenedRatherThanReset() throws Exception {
     Path dir = Files.createTempDirectory("dbgw-reset-");
     GatewayConfig config = ConfigLoader.load(Map.of("DB_TYPE", "sqlite", "DB_NAME", dir.resolve("g.db").toString()));
-    ConnectionSource pool = SqliteDriver.INSTANCE.connections(vertx, config.database(), config.pool(), null, 30_000, 1,
-        ConnectionSource.SessionReset.REOPEN);
+    LanedPool pool = SqliteDriver.INSTANCE.connections(vertx, config.database(), config.pool(), null, 30_000, 1,
+        LanedPool.SessionReset.REOPEN);
     try {
       for (int round = 0; round < 3; round++) {
         SqlConnection writer = await(pool.connection(false));
@@ -114,7 +114,7 @@ class SessionResetFailureTest {
     }
   }
 
-  private ConnectionSource postgresPoolOfOne(ConnectionSource.SessionReset reset) {
+  private LanedPool postgresPoolOfOne(LanedPool.SessionReset reset) {
     var postgres = TestServers.postgres();
     GatewayConfig config = ConfigLoader.load(Map.of("DB_TYPE", "postgresql", "DB_HOST", postgres.host(),
         "DB_PORT", Integer.toString(postgres.port()), "DB_NAME", postgres.database(), "DB_USER", postgres.user(),

@@ -52,7 +52,7 @@ class OpenApiDocumentTest {
       GatewayConfig config = ConfigLoader.load(env);
       HttpVerticle http = new HttpVerticle(config, HealthChecks.create(vertx), HealthChecks.create(vertx),
           new RateLimiter(config.limits()), new GatewayMetrics(), null, null,
-          new io.dbgateway.http.ClientLimits(config.http())); // routes only: no operations
+          new io.dbgateway.http.ClientLimits(config.http()), io.dbgateway.dataapi.DataApiRoutes.routes(config)); // routes only: no operations
       vertx.deployVerticle(http).await(30, TimeUnit.SECONDS);
       Set<String> routed = new TreeSet<>();
       for (Route route : http.router().getRoutes()) {

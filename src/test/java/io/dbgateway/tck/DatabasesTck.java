@@ -270,7 +270,7 @@ public abstract class DatabasesTck {
     }
   }
 
-  /** The pools the metrics show for {@code database}: Pools names them {@code <engine>-<database>@<node>}. */
+  /** The pools the metrics show for {@code database}: PoolSetup names them {@code <engine>-<database>@<node>}. */
   private List<String> poolsOf(String database) {
     return Scrape.of(gateway).samples("vertx_pool_in_use", Map.of("pool_type", "sql")).stream()
         .map(sample -> sample.labels().get("pool_name"))

@@ -81,7 +81,7 @@ public final class Scrape {
     }
   }
 
-  /** The pool {@code node/Pools} names for writes to {@code node} (as results report it) on {@code engine}. */
+  /** The pool {@code node/PoolSetup} names for writes to {@code node} (as results report it) on {@code engine}. */
   public static String writerPool(String engine, String node) {
     return switch (engine) {
       case "postgresql" -> "pg-" + node;

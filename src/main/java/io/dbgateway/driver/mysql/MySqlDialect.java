@@ -12,7 +12,7 @@ import io.dbgateway.error.ErrorCode;
 import io.dbgateway.error.Failures;
 import io.dbgateway.error.GatewayException;
 import io.dbgateway.error.Problem;
-import io.dbgateway.node.ConnectionSource;
+import io.dbgateway.node.LanedPool;
 import io.vertx.core.Future;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
@@ -107,12 +107,12 @@ public final class MySqlDialect implements Dialect {
    * takes session variables back to the global defaults; then the session setup runs again.
    */
   @Override
-  public ConnectionSource.SessionReset sessionReset() {
+  public LanedPool.SessionReset sessionReset() {
     if (galera) {
       // On Galera the connection is closed instead: COM_RESET_CONNECTION after work that a certification
       // conflict aborted was seen to precede an acknowledged increment going missing (GaleraFailoverTest,
       // cause not found yet), and a new connection carries nothing over whatever the server does.
-      return ConnectionSource.SessionReset.REOPEN;
+      return LanedPool.SessionReset.REOPEN;
     }
     return conn -> io.vertx.mysqlclient.MySQLConnection.cast(conn).resetConnection()
         .compose(reset -> conn.query(sessionSetup()).execute())
@@ -125,7 +125,7 @@ public final class MySqlDialect implements Dialect {
    */
   @Override
   public Future<Void> cancel(SqlConnection connection) {
-    ConnectionSource.cancelSent(connection);
+    LanedPool.cancelSent(connection);
     return MySqlConnectionIds.killQuery(connection);
   }
 

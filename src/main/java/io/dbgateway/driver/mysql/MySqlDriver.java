@@ -10,8 +10,8 @@ import io.dbgateway.driver.Driver;
 import io.dbgateway.driver.Jdbc;
 import io.dbgateway.driver.SocketConnections;
 import io.dbgateway.error.Problem;
-import io.dbgateway.node.ConnectionSource;
-import io.dbgateway.node.Pools;
+import io.dbgateway.node.LanedPool;
+import io.dbgateway.node.PoolSetup;
 import io.dbgateway.sql.SqlSyntax;
 import io.vertx.core.Vertx;
 import io.vertx.mysqlclient.MySQLBuilder;
@@ -70,18 +70,18 @@ public final class MySqlDriver implements Driver {
   }
 
   @Override
-  public ConnectionSource connections(Vertx vertx, DatabaseConfig db, PoolConfig pool, HostAndPort node,
-      long defaultTimeoutMs, int maxTransactions, ConnectionSource.SessionReset reset) {
-    return Pools.serverLanes(db, pool, node, maxTransactions, "", reset,
+  public LanedPool connections(Vertx vertx, DatabaseConfig db, PoolConfig pool, HostAndPort node,
+      long defaultTimeoutMs, int maxTransactions, LanedPool.SessionReset reset) {
+    return PoolSetup.serverLanes(db, pool, node, maxTransactions, "", reset,
         SocketConnections::closeNow, "mysql",
         options -> pool(vertx, db, pool, options, node));
   }
 
   @Override
-  public ConnectionSource readOnlyConnections(Vertx vertx, DatabaseConfig db, PoolConfig pool, HostAndPort node,
-      long defaultTimeoutMs, int maxTransactions, ConnectionSource.SessionReset reset) {
+  public LanedPool readOnlyConnections(Vertx vertx, DatabaseConfig db, PoolConfig pool, HostAndPort node,
+      long defaultTimeoutMs, int maxTransactions, LanedPool.SessionReset reset) {
     DatabaseConfig reader = db.readUser() == null ? null : db.asReadUser();
-    return reader == null ? null : Pools.serverLanes(reader, pool, node, maxTransactions, "/read", reset,
+    return reader == null ? null : PoolSetup.serverLanes(reader, pool, node, maxTransactions, "/read", reset,
         SocketConnections::closeNow, "mysql",
         options -> pool(vertx, reader, pool, options, node));
   }
@@ -95,11 +95,11 @@ public final class MySqlDriver implements Driver {
     if (db.sslMode() != SslMode.DISABLE) {
       connect.setSslMode(db.sslMode() == SslMode.VERIFY_FULL
           ? io.vertx.mysqlclient.SslMode.VERIFY_IDENTITY : io.vertx.mysqlclient.SslMode.REQUIRED);
-      connect.setSslOptions(Pools.ssl(db));
+      connect.setSslOptions(PoolSetup.ssl(db));
     }
     return MySQLBuilder.pool()
         .with(options)
-        .with(Pools.transport(pool))
+        .with(PoolSetup.transport(pool))
         .connectingTo(connect)
         .withConnectHandler(conn -> MySqlConnectionIds.setUp(vertx, connect, conn).onComplete(done -> conn.close()))
         .using(vertx)

@@ -13,7 +13,7 @@ import io.dbgateway.error.ErrorCode;
 import io.dbgateway.error.Failures;
 import io.dbgateway.error.GatewayException;
 import io.dbgateway.error.Problem;
-import io.dbgateway.node.ConnectionSource;
+import io.dbgateway.node.LanedPool;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.pgclient.PgException;
@@ -194,7 +194,7 @@ public final class PostgresDialect implements Dialect {
    * statements before it on the same lease: a caller's {@code RAISE WARNING} is not the gateway's log.
    */
   @Override
-  public ConnectionSource.SessionReset sessionReset() {
+  public LanedPool.SessionReset sessionReset() {
     return conn -> {
       io.vertx.pgclient.PgConnection.cast(conn).noticeHandler(notice -> {});
       return conn.query(RESET_SESSION).execute().mapEmpty();
@@ -204,7 +204,7 @@ public final class PostgresDialect implements Dialect {
   /** A PostgreSQL CancelRequest, sent on a connection of its own: the backend aborts the statement. */
   @Override
   public Future<Void> cancel(SqlConnection connection) {
-    ConnectionSource.cancelSent(connection);
+    LanedPool.cancelSent(connection);
     return io.vertx.pgclient.PgConnection.cast(connection).cancelRequest();
   }
 

@@ -9,8 +9,8 @@ import io.dbgateway.driver.Dialect;
 import io.dbgateway.driver.Driver;
 import io.dbgateway.driver.Jdbc;
 import io.dbgateway.driver.SocketConnections;
-import io.dbgateway.node.ConnectionSource;
-import io.dbgateway.node.Pools;
+import io.dbgateway.node.LanedPool;
+import io.dbgateway.node.PoolSetup;
 import io.dbgateway.sql.SqlSyntax;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgBuilder;
@@ -54,18 +54,18 @@ public final class PostgresDriver implements Driver {
   }
 
   @Override
-  public ConnectionSource connections(Vertx vertx, DatabaseConfig db, PoolConfig pool, HostAndPort node,
-      long defaultTimeoutMs, int maxTransactions, ConnectionSource.SessionReset reset) {
-    return Pools.serverLanes(db, pool, node, maxTransactions, "", reset,
+  public LanedPool connections(Vertx vertx, DatabaseConfig db, PoolConfig pool, HostAndPort node,
+      long defaultTimeoutMs, int maxTransactions, LanedPool.SessionReset reset) {
+    return PoolSetup.serverLanes(db, pool, node, maxTransactions, "", reset,
         SocketConnections::closeNow, "pg",
         options -> pool(vertx, db, pool, options, node, defaultTimeoutMs));
   }
 
   @Override
-  public ConnectionSource readOnlyConnections(Vertx vertx, DatabaseConfig db, PoolConfig pool, HostAndPort node,
-      long defaultTimeoutMs, int maxTransactions, ConnectionSource.SessionReset reset) {
+  public LanedPool readOnlyConnections(Vertx vertx, DatabaseConfig db, PoolConfig pool, HostAndPort node,
+      long defaultTimeoutMs, int maxTransactions, LanedPool.SessionReset reset) {
     DatabaseConfig reader = db.readUser() == null ? null : db.asReadUser();
-    return reader == null ? null : Pools.serverLanes(reader, pool, node, maxTransactions, "/read", reset,
+    return reader == null ? null : PoolSetup.serverLanes(reader, pool, node, maxTransactions, "/read", reset,
         SocketConnections::closeNow, "pg",
         options -> pool(vertx, reader, pool, options, node, defaultTimeoutMs));
   }
@@ -82,11 +82,11 @@ public final class PostgresDriver implements Driver {
         .setPreparedStatementCacheMaxSize(256);
     if (db.sslMode() != SslMode.DISABLE) {
       connect.setSslMode(db.sslMode() == SslMode.VERIFY_FULL ? io.vertx.pgclient.SslMode.VERIFY_FULL : io.vertx.pgclient.SslMode.REQUIRE);
-      connect.setSslOptions(Pools.ssl(db));
+      connect.setSslOptions(PoolSetup.ssl(db));
     }
     return PgBuilder.pool()
         .with(options)
-        .with(Pools.transport(pool))
+        .with(PoolSetup.transport(pool))
         .connectingTo(connect)
         .using(vertx)
         .build();

@@ -7,7 +7,7 @@ import io.vertx.sqlclient.internal.Connection;
 import io.vertx.sqlclient.internal.SqlConnectionInternal;
 
 /**
- * Closes a pooled JDBC connection for good ({@link io.dbgateway.node.ConnectionSource.Closer}). No public
+ * Closes a pooled JDBC connection for good ({@link io.dbgateway.node.LanedPool.Closer}). No public
  * API does: {@code SqlConnection.close()} gives a pooled connection back to its pool, and a JDBC
  * connection does not tell its pool that it closed. So this closes the underlying connection and tells
  * the pool through the SQL client's internals (5.0: {@code SqlConnectionInternal}, {@code Connection.Holder}).

@@ -11,7 +11,7 @@ import io.dbgateway.driver.TypedValues;
 import io.dbgateway.error.ErrorCode;
 import io.dbgateway.error.Failures;
 import io.dbgateway.error.Problem;
-import io.dbgateway.node.ConnectionSource;
+import io.dbgateway.node.LanedPool;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.DecodeException;
@@ -128,8 +128,8 @@ public final class SqliteDialect implements Dialect {
    * the connection is closed instead, and the next one opens as configured.
    */
   @Override
-  public ConnectionSource.SessionReset sessionReset() {
-    return ConnectionSource.SessionReset.REOPEN;
+  public LanedPool.SessionReset sessionReset() {
+    return LanedPool.SessionReset.REOPEN;
   }
 
   @Override

@@ -7,8 +7,8 @@ import io.dbgateway.config.PoolConfig;
 import io.dbgateway.driver.Dialect;
 import io.dbgateway.driver.Driver;
 import io.dbgateway.driver.Jdbc;
-import io.dbgateway.node.ConnectionSource;
-import io.dbgateway.node.Pools;
+import io.dbgateway.node.LanedPool;
+import io.dbgateway.node.PoolSetup;
 import io.dbgateway.sql.SqlSyntax;
 import io.vertx.core.Vertx;
 import io.vertx.jdbcclient.JDBCPool;
@@ -68,17 +68,17 @@ public final class SqliteDriver implements Driver {
    * Only {@code DB_NAME}'s file is made when missing (migrations fill it); another database's must exist.
    */
   @Override
-  public ConnectionSource connections(Vertx vertx, DatabaseConfig db, PoolConfig pool, HostAndPort node,
-      long defaultTimeoutMs, int maxTransactions, ConnectionSource.SessionReset reset) {
+  public LanedPool connections(Vertx vertx, DatabaseConfig db, PoolConfig pool, HostAndPort node,
+      long defaultTimeoutMs, int maxTransactions, LanedPool.SessionReset reset) {
     String file = db.sqliteFile().toString();
     String target = db.isMain() ? "" : "@" + db.name();
     Pool writer = JDBCPool.pool(vertx, new SqliteDataSource(file, false, db.isMain()),
-        Pools.options(pool, "sqlite-writer" + target, 1));
+        PoolSetup.options(pool, "sqlite-writer" + target, 1));
     Pool reader = JDBCPool.pool(vertx, new SqliteDataSource(file, true, false),
-        Pools.options(pool, "sqlite-reader" + target, pool.size()));
+        PoolSetup.options(pool, "sqlite-reader" + target, pool.size()));
     // The one writer connection may hold a write transaction (SQLite has one writer at a time, whatever the
     // pool); read-only transactions take their share of the readers.
-    return new ConnectionSource(List.of(writer), List.of(1), reader, pool.size(), maxTransactions, file, reset,
+    return new LanedPool(List.of(writer), List.of(1), reader, pool.size(), maxTransactions, file, reset,
         pool.resetEverySession(), JdbcConnections::closeNow);
   }
 

@@ -17,7 +17,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Where statements get a connection to one node, and give it back.
+ * Where statements get a connection to one database on one node, and give it back: a pool split in lanes,
+ * one Vert.x {@link Pool} a lane, that records what it lends.
  *
  * <p>A server's connections are split into <em>lanes</em>, one pool per event loop: each pool is built
  * with {@code eventLoopSize(0)}, so its connections live on the loop of the requests that opened them,
@@ -40,9 +41,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>SQLite has one lane: a writer pool of one connection, and read-only connections in a pool of their
  * own that read-only work uses.
  */
-public final class ConnectionSource {
+public final class LanedPool {
 
-  private static final Logger log = LoggerFactory.getLogger(ConnectionSource.class);
+  private static final Logger log = LoggerFactory.getLogger(LanedPool.class);
 
   /** The lane number of each event-loop thread, handed out in the order threads first ask. */
   private static final ThreadLocal<Integer> LANE_OF_THREAD = new ThreadLocal<>();
@@ -120,7 +121,7 @@ public final class ConnectionSource {
    * @param resetEverySession whether every session is reset, not only those work may have changed
    * @param closer how the driver closes a connection for good ({@link #discard})
    */
-  public ConnectionSource(List<Pool> lanes, List<Integer> sizes, Pool reader, int readerSize, int maxTransactions,
+  public LanedPool(List<Pool> lanes, List<Integer> sizes, Pool reader, int readerSize, int maxTransactions,
       String node, SessionReset reset, boolean resetEverySession, Closer closer) {
     List<Integer> shares = transactionShares(sizes, maxTransactions);
     List<Lane> built = new ArrayList<>(lanes.size());

@@ -1,5 +1,16 @@
-package io.dbgateway.api;
+package io.dbgateway.operations;
 
+import io.dbgateway.api.BatchRequest;
+import io.dbgateway.api.BeginRequest;
+import io.dbgateway.api.Consistency;
+import io.dbgateway.api.Limits;
+import io.dbgateway.api.ParamType;
+import io.dbgateway.api.ParamTypes;
+import io.dbgateway.api.QueryRequest;
+import io.dbgateway.api.ResultFormat;
+import io.dbgateway.api.Statement;
+import io.dbgateway.api.Target;
+import io.dbgateway.api.TransactionRequest;
 import io.dbgateway.config.LimitsConfig;
 import io.dbgateway.config.QueryConfig;
 import io.dbgateway.error.GatewayException;

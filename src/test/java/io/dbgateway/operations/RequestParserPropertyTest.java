@@ -1,5 +1,10 @@
-package io.dbgateway.api;
+package io.dbgateway.operations;
 
+import io.dbgateway.api.BatchRequest;
+import io.dbgateway.api.Limits;
+import io.dbgateway.api.QueryRequest;
+import io.dbgateway.api.ResultFormat;
+import io.dbgateway.api.TransactionRequest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -14,14 +14,14 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * What every engine's pools share: one lane per event loop for a server's connections, named
+ * How every engine sets up its pools: one lane per event loop for a server's connections, named
  * {@code <engine>-<node>}, or {@code <engine>-<database>@<node>} for another database of {@code
  * GATEWAY_DATABASES}, bounded alike; the lane options, the TCP options and TLS. Each driver builds its
- * own pools with these ({@code driver.Driver#connections}).
+ * own pools with these ({@code driver.Driver#connections}) and gets a {@link LanedPool} back.
  */
-public final class Pools {
+public final class PoolSetup {
 
-  private Pools() {}
+  private PoolSetup() {}
 
   /** Builds the pool of one lane of a server's connections, from options that carry its name and size. */
   @FunctionalInterface
@@ -35,10 +35,10 @@ public final class Pools {
    *
    * @param role "" for the main login, "/read" for {@code DB_READ_USER}'s
    */
-  public static ConnectionSource serverLanes(DatabaseConfig db, PoolConfig pool, HostAndPort node, int maxTransactions,
-      String role, ConnectionSource.SessionReset reset, ConnectionSource.Closer closer, String prefix,
+  public static LanedPool serverLanes(DatabaseConfig db, PoolConfig pool, HostAndPort node, int maxTransactions,
+      String role, LanedPool.SessionReset reset, LanedPool.Closer closer, String prefix,
       LaneFactory lanePool) {
-    List<Integer> sizes = ConnectionSource.laneSizes(pool.size(), EVENT_LOOPS);
+    List<Integer> sizes = LanedPool.laneSizes(pool.size(), EVENT_LOOPS);
     List<Pool> lanes = new ArrayList<>(sizes.size());
     String target = db.isMain() ? node.toString() : db.name() + "@" + node;
     for (int lane = 0; lane < sizes.size(); lane++) {
@@ -47,7 +47,7 @@ public final class Pools {
       PoolOptions options = options(pool, sizes.get(lane), sizes.size()).setEventLoopSize(0);
       lanes.add(lanePool.build(options.setName(prefix + "-" + target + suffix)));
     }
-    return new ConnectionSource(lanes, sizes, null, 0, maxTransactions, node.toString(), reset,
+    return new LanedPool(lanes, sizes, null, 0, maxTransactions, node.toString(), reset,
         pool.resetEverySession(), closer);
   }
 

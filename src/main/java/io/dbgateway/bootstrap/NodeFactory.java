@@ -7,16 +7,16 @@ import io.dbgateway.driver.Dialect;
 import io.dbgateway.driver.Driver;
 import io.dbgateway.metrics.GatewayMetrics;
 import io.dbgateway.node.Access;
-import io.dbgateway.node.ConnectionSource;
-import io.dbgateway.node.NodeRouter;
-import io.dbgateway.node.NodeRoutes;
-import io.dbgateway.node.Route;
+import io.dbgateway.node.LanedPool;
+import io.dbgateway.node.NodeChooser;
+import io.dbgateway.node.Node;
+import io.dbgateway.node.NodeDatabase;
 import io.dbgateway.resilience.NodeBreaker;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 
 /** Opens each node's pools and breakers, per database, as the driver and dialect build them. */
-final class NodePools {
+final class NodeFactory {
 
   private final Vertx vertx;
   private final GatewayConfig config;
@@ -24,7 +24,7 @@ final class NodePools {
   private final Dialect dialect;
   private final GatewayMetrics metrics;
 
-  NodePools(Vertx vertx, GatewayConfig config, Driver driver, Dialect dialect, GatewayMetrics metrics) {
+  NodeFactory(Vertx vertx, GatewayConfig config, Driver driver, Dialect dialect, GatewayMetrics metrics) {
     this.vertx = vertx;
     this.config = config;
     this.driver = driver;
@@ -32,42 +32,42 @@ final class NodePools {
     this.metrics = metrics;
   }
 
-  /** A node's routes: to DB_NAME now, to each other database of GATEWAY_DATABASES on its first request. */
-  NodeRoutes of(HostAndPort node) {
-    return new NodeRoutes(route(node, config.database()), name -> route(node, config.database().forDatabase(name)));
+  /** A node with its databases: DB_NAME opened now, to each other database of GATEWAY_DATABASES on its first request. */
+  Node of(HostAndPort node) {
+    return new Node(open(node, config.database()), name -> open(node, config.database().forDatabase(name)));
   }
 
   /**
    * The pools and breaker of one database on a node, named as results report the node: host:port, or the
    * SQLite file; another database's breaker is {@code <database>@<node>}.
    */
-  private Route route(HostAndPort node, DatabaseConfig database) {
-    ConnectionSource connections =
+  private NodeDatabase open(HostAndPort node, DatabaseConfig database) {
+    LanedPool connections =
         driver.connections(vertx, database, config.pool(), node, config.query().defaultTimeoutMs(),
             config.transactions().maxOpen(), dialect.sessionReset());
-    ConnectionSource readOnly =
+    LanedPool readOnly =
         driver.readOnlyConnections(vertx, database, config.pool(), node, config.query().defaultTimeoutMs(),
             config.transactions().maxOpen(), dialect.sessionReset());
     String breakerName = database.isMain() ? connections.node() : database.name() + "@" + connections.node();
     NodeBreaker breaker = new NodeBreaker(vertx, breakerName, config.resilience(), driver);
     metrics.breaker(breaker);
-    return new Route(connections.node(), database.name(), connections, readOnly, breaker);
+    return new NodeDatabase(connections.node(), database.name(), connections, readOnly, breaker);
   }
 
   /**
    * With {@code DB_READ_USER} set, that it logs in (to the node strong reads go to: the one node, or the
    * Galera writer), so a wrong login stops start-up with its reason rather than failing every read later.
    */
-  static Future<Void> readOnlyLoginWorks(NodeRouter router, DatabaseConfig database) {
+  static Future<Void> readOnlyLoginWorks(NodeChooser chooser, DatabaseConfig database) {
     if (database.readUser() == null) {
       return Future.succeededFuture();
     }
-    Route route = router.route(Access.STRONG_READ);
-    ConnectionSource source = route.readConnections();
+    NodeDatabase nodeDb = chooser.choose(Access.STRONG_READ);
+    LanedPool source = nodeDb.readConnections();
     return source.connection(true)
         .compose(conn -> conn.query("SELECT 1").execute().andThen(done -> source.giveBack(conn)))
         .<Void>mapEmpty()
         .recover(failure -> Future.failedFuture(new StartupException("DB_READ_USER could not log in to "
-            + route.node() + ": " + failure.getMessage())));
+            + nodeDb.node() + ": " + failure.getMessage())));
   }
 }

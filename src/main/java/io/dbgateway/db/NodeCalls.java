@@ -6,9 +6,9 @@ import io.dbgateway.error.Failures;
 import io.dbgateway.error.GatewayException;
 import io.dbgateway.error.Problem;
 import io.dbgateway.node.Access;
-import io.dbgateway.node.ConnectionSource;
-import io.dbgateway.node.NodeRouter;
-import io.dbgateway.node.Route;
+import io.dbgateway.node.LanedPool;
+import io.dbgateway.node.NodeChooser;
+import io.dbgateway.node.NodeDatabase;
 import io.dbgateway.resilience.RetryPolicy;
 import io.dbgateway.resilience.RetrySafety;
 import io.dbgateway.resilience.RetrySafety.NotSentException;
@@ -20,27 +20,27 @@ import java.util.function.Function;
 
 /**
  * The one way work reaches a database node, whatever the work (a unit of the executor, an interactive
- * transaction's BEGIN, a streamed query, a ping, an idempotency lookup): the router picks the node, the
+ * transaction's BEGIN, a streamed query, a ping, an idempotency lookup): the chooser picks the node, the
  * work runs under that node's circuit breaker on a connection of its pools, and every failure leaves as
  * a {@link GatewayException} the dialect classified. A node that refuses work leaves routing at once.
  */
-public final class NodeAccess {
+public final class NodeCalls {
 
   private final StatementRunner statements;
   private final Dialect dialect;
-  private final NodeRouter router;
+  private final NodeChooser chooser;
   private final RetryPolicy retries;
   private final long poolWaitMs;
 
   /** Whether the units have several nodes to go to (a Galera cluster), so a failed one may go to another. */
   public boolean severalNodes() {
-    return router.nodes().size() > 1;
+    return chooser.nodes().size() > 1;
   }
 
-  public NodeAccess(StatementRunner statements, NodeRouter router, RetryPolicy retries, java.time.Duration poolWait) {
+  public NodeCalls(StatementRunner statements, NodeChooser chooser, RetryPolicy retries, java.time.Duration poolWait) {
     this.statements = statements;
     this.dialect = statements.dialect();
-    this.router = router;
+    this.chooser = chooser;
     this.retries = retries;
     this.poolWaitMs = poolWait.toMillis();
   }
@@ -52,7 +52,7 @@ public final class NodeAccess {
 
   /** {@code DB_NAME}: the database of units that name none. */
   public String mainDatabase() {
-    return router.mainDatabase();
+    return chooser.mainDatabase();
   }
 
   /**
@@ -64,9 +64,9 @@ public final class NodeAccess {
    * @param database the database the work names, or null for {@code DB_NAME}
    */
   public <T> Future<T> call(String name, Access access, String database, UnitDeadline deadline,
-      Function<Route, Future<T>> attempt) {
+      Function<NodeDatabase, Future<T>> attempt) {
     return retries.run(name, () -> {
-          // Each attempt routes anew: a retry after a node refused work goes to another node.
+          // Each attempt chooses its node anew: a retry after a node refused work goes to another node.
           long left = deadline.remainingMs();
           return left <= 0 ? Future.failedFuture(deadline.expired()) : onChosenNode(access, database, left, attempt);
         },
@@ -78,25 +78,25 @@ public final class NodeAccess {
    * Runs {@code attempt} once (never retried) on the node chosen for the work, under its breaker, which
    * gives up after {@code timeMs}.
    */
-  public <T> Future<T> once(Access access, String database, long timeMs, Function<Route, Future<T>> attempt) {
+  public <T> Future<T> once(Access access, String database, long timeMs, Function<NodeDatabase, Future<T>> attempt) {
     return onChosenNode(access, database, timeMs, attempt).recover(statements::fail);
   }
 
   private <T> Future<T> onChosenNode(Access access, String database, long timeMs,
-      Function<Route, Future<T>> attempt) {
-    Route route;
+      Function<NodeDatabase, Future<T>> attempt) {
+    NodeDatabase nodeDb;
     try {
-      route = router.route(access, database);
+      nodeDb = chooser.choose(access, database);
     } catch (GatewayException e) {
       return Future.failedFuture(e);
     }
-    return onNode(route, timeMs, () -> attempt.apply(route));
+    return onNode(nodeDb, timeMs, () -> attempt.apply(nodeDb));
   }
 
   /** Answers once the node that takes writes responds to a trivial query, within the pool's wait. */
   public Future<Void> ping() {
-    return once(Access.WRITE, null, poolWaitMs, route -> {
-      ConnectionSource source = route.connections();
+    return once(Access.WRITE, null, poolWaitMs, nodeDb -> {
+      LanedPool source = nodeDb.connections();
       return source.connection(false)
           .compose(conn -> conn.query("SELECT 1").execute().andThen(done -> source.giveBack(conn)));
     }).mapEmpty();
@@ -107,9 +107,9 @@ public final class NodeAccess {
    * write; outside the breaker (housekeeping such as a sweep may take long, and is not a unit of a caller).
    */
   public <T> Future<T> onWriter(Function<SqlConnection, Future<T>> work) {
-    ConnectionSource source;
+    LanedPool source;
     try {
-      source = router.route(Access.WRITE).connections();
+      source = chooser.choose(Access.WRITE).connections();
     } catch (GatewayException e) {
       return Future.failedFuture(e);
     }
@@ -117,47 +117,47 @@ public final class NodeAccess {
   }
 
   /**
-   * Runs {@code call} under the route's breaker; a node that refused the work, or that refused or reset its
+   * Runs {@code call} under the node database's breaker; a node that refused the work, or that refused or reset its
    * connection, leaves routing at once.
    */
-  public <T> Future<T> onNode(Route route, long timeMs, java.util.function.Supplier<Future<T>> call) {
-    return route.breaker().call(timeMs, call)
+  public <T> Future<T> onNode(NodeDatabase nodeDb, long timeMs, java.util.function.Supplier<Future<T>> call) {
+    return nodeDb.breaker().call(timeMs, call)
         .andThen(done -> {
           if (done.failed() && (Failures.isNodeNotReady(dialect.driver(), done.cause())
               || Failures.isNodeUnreachable(done.cause()))) {
-            router.refused(route.node(), "live traffic: " + done.cause().getMessage());
+            chooser.refused(nodeDb.node(), "live traffic: " + done.cause().getMessage());
           }
         });
   }
 
   /**
-   * A connection of the route, lent until {@link #release}. Failing to get one sent nothing, except that
-   * a pool at capacity answers its own 503 ({@link ConnectionSource}), which is not retried.
+   * A connection to the node database, lent until {@link #release}. Failing to get one sent nothing, except that
+   * a pool at capacity answers its own 503 ({@link LanedPool}), which is not retried.
    */
-  public Future<SqlConnection> borrow(Route route, boolean readOnly) {
-    return route.source(readOnly).connection(readOnly).recover(failure -> Future.failedFuture(notSent(route, failure)));
+  public Future<SqlConnection> borrow(NodeDatabase nodeDb, boolean readOnly) {
+    return nodeDb.pool(readOnly).connection(readOnly).recover(failure -> Future.failedFuture(notSent(nodeDb, failure)));
   }
 
   /**
-   * Why no connection of {@code route} could be had: nothing was sent. A database of
+   * Why no connection of {@code nodeDb} could be had: nothing was sent. A database of
    * {@code GATEWAY_DATABASES} that does not exist is the request's 404, never retried, and never a failure
-   * of the node (it has a breaker of its own anyway: {@link NodeRoutes}).
+   * of the node (it has a breaker of its own anyway: {@link Node}).
    */
-  public Throwable notSent(Route route, Throwable failure) {
+  public Throwable notSent(NodeDatabase nodeDb, Throwable failure) {
     if (failure instanceof GatewayException) {
       return failure;
     }
-    if (!route.database().equals(router.mainDatabase()) && dialect.isUnknownDatabase(failure)) {
-      return new GatewayException(Problem.of(ErrorCode.NOT_FOUND, "database '" + route.database() + "' does not exist"
-          + " on " + route.node() + " (or cannot be opened there): create it, or take it out of GATEWAY_DATABASES"),
+    if (!nodeDb.database().equals(chooser.mainDatabase()) && dialect.isUnknownDatabase(failure)) {
+      return new GatewayException(Problem.of(ErrorCode.NOT_FOUND, "database '" + nodeDb.database() + "' does not exist"
+          + " on " + nodeDb.node() + " (or cannot be opened there): create it, or take it out of GATEWAY_DATABASES"),
           failure);
     }
     return new NotSentException(failure);
   }
 
   /** Gives the connection back; a session the work may have changed is reset first. */
-  public void release(Route route, SqlConnection conn, boolean sessionChanged) {
-    route.giveBack(conn, sessionChanged);
+  public void release(NodeDatabase nodeDb, SqlConnection conn, boolean sessionChanged) {
+    nodeDb.giveBack(conn, sessionChanged);
   }
 
   /**
@@ -165,16 +165,16 @@ public final class NodeAccess {
    * the connection is closed, which ends the statement too. Never left to session settings a caller
    * could have changed.
    */
-  public void stop(Route route, SqlConnection conn) {
-    dialect.cancel(conn).onFailure(failure -> route.discard(conn));
+  public void stop(NodeDatabase nodeDb, SqlConnection conn) {
+    dialect.cancel(conn).onFailure(failure -> nodeDb.discard(conn));
   }
 
   /** Asks the database to stop every statement still running on a borrowed connection. */
   public Future<Void> cancelInFlight() {
     List<Future<Void>> cancels = new ArrayList<>();
-    for (Route route : router.openedRoutes()) {
-      for (SqlConnection conn : route.runningWork()) {
-        cancels.add(dialect.cancel(conn).recover(failure -> route.discard(conn)).otherwiseEmpty());
+    for (NodeDatabase nodeDb : chooser.openedDatabases()) {
+      for (SqlConnection conn : nodeDb.runningWork()) {
+        cancels.add(dialect.cancel(conn).recover(failure -> nodeDb.discard(conn)).otherwiseEmpty());
       }
     }
     return Future.join(cancels).mapEmpty();

@@ -5,37 +5,38 @@ import io.dbgateway.error.ErrorCode;
 import io.dbgateway.error.GatewayException;
 import io.dbgateway.error.NoEligibleNodeException;
 import io.dbgateway.error.Problem;
-import io.dbgateway.node.NodeRouter;
-import io.dbgateway.node.NodeRoutes;
-import io.dbgateway.node.Route;
+import io.dbgateway.node.NodeChooser;
+import io.dbgateway.node.Access;
+import io.dbgateway.node.Node;
+import io.dbgateway.node.NodeDatabase;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Routes by the Galera monitor's current view: writes, and reads that must see every write, to the one
+ * Chooses by the Galera monitor's current view: writes, and reads that must see every write, to the one
  * writer; other reads to any readable node in turn. With no eligible writer the answer is 503 at once.
  */
-public final class GaleraRouter implements NodeRouter {
+public final class GaleraNodeChooser implements NodeChooser {
 
   private final GaleraMonitor monitor;
-  private final Map<HostAndPort, NodeRoutes> routes;
+  private final Map<HostAndPort, Node> nodes;
   private final int retryAfterSeconds;
   private final AtomicInteger nextReader = new AtomicInteger();
 
-  public GaleraRouter(GaleraMonitor monitor, Map<HostAndPort, NodeRoutes> routes, int retryAfterSeconds) {
+  public GaleraNodeChooser(GaleraMonitor monitor, Map<HostAndPort, Node> nodes, int retryAfterSeconds) {
     this.monitor = monitor;
-    this.routes = Map.copyOf(routes);
+    this.nodes = Map.copyOf(nodes);
     this.retryAfterSeconds = retryAfterSeconds;
   }
 
   @Override
-  public Route route(boolean write, boolean strong, String database) {
+  public NodeDatabase choose(Access access, String database) {
     ClusterView view = monitor.view();
-    if (!write && !strong) {
+    if (access == Access.READ) {
       List<HostAndPort> readers = view.readableNodes();
       if (!readers.isEmpty()) {
-        return routes.get(readers.get(Math.floorMod(nextReader.getAndIncrement(), readers.size()))).route(database);
+        return nodes.get(readers.get(Math.floorMod(nextReader.getAndIncrement(), readers.size()))).database(database);
       }
     }
     HostAndPort writer = view.writer();
@@ -47,21 +48,21 @@ public final class GaleraRouter implements NodeRouter {
             "no Galera writer for this gateway instance right now: " + refusal, null, null, null, true,
             retryAfterSeconds));
       }
-      String detail = "no Galera node is eligible to take " + (write ? "writes" : "reads") + " right now";
+      String detail = "no Galera node is eligible to take " + (access.write() ? "writes" : "reads") + " right now";
       throw new GatewayException(new Problem(ErrorCode.UNAVAILABLE, detail, null, null, null, true, retryAfterSeconds),
           new NoEligibleNodeException(detail));
     }
-    return routes.get(writer).route(database);
+    return nodes.get(writer).database(database);
   }
 
   @Override
   public void refused(String node, String reason) {
-    routes.keySet().stream().filter(n -> n.toString().equals(node)).findFirst()
+    nodes.keySet().stream().filter(n -> n.toString().equals(node)).findFirst()
         .ifPresent(n -> monitor.markDown(n, reason));
   }
 
   @Override
-  public List<NodeRoutes> nodes() {
-    return List.copyOf(routes.values());
+  public List<Node> nodes() {
+    return List.copyOf(nodes.values());
   }
 }
