@@ -50,6 +50,11 @@ public final class NodeAccess {
     return UnitDeadline.start(timeoutMs, poolWaitMs);
   }
 
+  /** Calls {@code listener} with the node's name each time the node that took writes is taken out of routing. */
+  public void onWriterOut(java.util.function.Consumer<String> listener) {
+    router.onWriterOut(listener);
+  }
+
   /** {@code DB_NAME}: the database of units that name none. */
   public String mainDatabase() {
     return router.mainDatabase();
