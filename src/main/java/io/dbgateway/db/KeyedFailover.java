@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * {@code UNAVAILABLE}: the node is gone, its breaker is open, an outcome that could not be resolved yet, no
  * writer agreed for a moment in cluster mode, no writer for the few polls a cluster takes to re-form) are
  * settled this way. Not settled: no node of the cluster eligible past those polls (a lost quorum answers a
- * fast 503, never a wait), a full wait queue (load), and every answer of the database itself. An unkeyed write keeps its 503.
+ * fast 503, never a wait), a full wait queue (load), and every answer of the database itself. An unkeyed
+ * write keeps its 503.
  *
  * <p>A node cut off by the network fails nothing: its connections neither answer nor reset. So each keyed
  * write's connection is {@linkplain #watch watched} while its unit runs, and when the monitor takes the
