@@ -4,9 +4,13 @@ import io.dbgateway.error.Causes;
 import io.dbgateway.error.ErrorCode;
 import io.dbgateway.error.GatewayException;
 import io.dbgateway.error.NoEligibleNodeException;
+import io.dbgateway.node.NodeDatabase;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.ConnectionPoolTooBusyException;
+import io.vertx.sqlclient.SqlConnection;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,9 +22,16 @@ import org.slf4j.LoggerFactory;
  * unit's own transaction: if the first attempt committed, the claim collides and the recorded result is
  * answered ({@code Idempotent-Replayed}); if it did not, the unit runs once. Only failures of the node (503
  * {@code UNAVAILABLE}: the node is gone, its breaker is open, an outcome that could not be resolved yet, no
- * writer agreed for a moment in cluster mode) are settled this way. Not settled: no node of the cluster
- * eligible at all (a lost quorum answers a fast 503, never a wait), a full wait queue (load), and every
- * answer of the database itself. An unkeyed write keeps its 503.
+ * writer agreed for a moment in cluster mode, no writer for the few polls a cluster takes to re-form) are
+ * settled this way. Not settled: no node of the cluster eligible past those polls (a lost quorum answers a
+ * fast 503, never a wait), a full wait queue (load), and every answer of the database itself. An unkeyed
+ * write keeps its 503.
+ *
+ * <p>A node cut off by the network fails nothing: its connections neither answer nor reset. So each keyed
+ * write's connection is {@linkplain #watch watched} while its unit runs, and when the monitor takes the
+ * writer out, the connections of keyed writes still running on it are closed: a unit whose COMMIT was not
+ * sent rolls back (the node never gets COMMIT) and runs again on the new writer; one whose COMMIT was on its
+ * way learns its outcome from its key, read on the new writer. No duplicate either way, for the reason above.
  */
 final class KeyedFailover {
 
@@ -31,9 +42,29 @@ final class KeyedFailover {
   static final long MAX_PAUSE_MS = 1_000;
 
   private final Vertx vertx;
+  /** The connections of keyed units running now, and the node database each one is on. */
+  private final Map<SqlConnection, NodeDatabase> running = new ConcurrentHashMap<>();
 
-  KeyedFailover(Vertx vertx) {
+  KeyedFailover(Vertx vertx, NodeCalls nodes) {
     this.vertx = vertx;
+    nodes.onWriterOut(node -> vertx.runOnContext(v -> giveUp(node)));
+  }
+
+  /** Watches {@code conn}, on which a keyed unit runs, until {@code work} completes. */
+  void watch(NodeDatabase nodeDb, SqlConnection conn, Future<?> work) {
+    running.put(conn, nodeDb);
+    work.onComplete(done -> running.remove(conn));
+  }
+
+  /** The writer {@code node} was taken out: the keyed units still running on it will not be answered there. */
+  private void giveUp(String node) {
+    running.forEach((conn, nodeDb) -> {
+      if (nodeDb.node().equals(node)) {
+        log.info("the writer {} was taken out under a keyed write: its connection is closed, and the write"
+            + " settled on the new writer", node);
+        nodeDb.discard(conn);
+      }
+    });
   }
 
   /** Runs {@code unit}, and again after each failure that settling covers, while {@code deadline} leaves time. */

@@ -50,6 +50,11 @@ public final class NodeCalls {
     return UnitDeadline.start(timeoutMs, poolWaitMs);
   }
 
+  /** Calls {@code listener} with the node's name each time the node that took writes is taken out of routing. */
+  public void onWriterOut(java.util.function.Consumer<String> listener) {
+    chooser.onWriterOut(listener);
+  }
+
   /** {@code DB_NAME}: the database of units that name none. */
   public String mainDatabase() {
     return chooser.mainDatabase();

@@ -51,7 +51,7 @@ public final class SqlExecutor {
     this.statements = statements;
     this.nodes = nodes;
     this.idempotency = new IdempotencyStore(dialect.syntax(), dialect.syncWaitPrefix());
-    this.keyedFailover = nodes.severalNodes() ? new KeyedFailover(vertx) : null;
+    this.keyedFailover = nodes.severalNodes() ? new KeyedFailover(vertx, nodes) : null;
   }
 
   public Dialect dialect() {
@@ -154,6 +154,11 @@ public final class SqlExecutor {
           // (MySQL's autocommit off on Galera): the session is reset before the connection is lent again.
           AtomicBoolean endFailed = new AtomicBoolean();
           Future<Outcome> result = run(() -> inTransaction(conn, nodeDb, unit.readOnly(), key, work, watch, endFailed));
+          if (key != null && keyedFailover != null) {
+            // Given up (its connection closed) if the monitor takes its node out while it runs: a cut-off
+            // node would never answer it.
+            keyedFailover.watch(nodeDb, conn, result);
+          }
           // The connection goes back once the work has truly ended (rolled back, after a deadline).
           result.onComplete(done -> nodes.release(nodeDb, conn, work.changesSession() || endFailed.get()));
           return watch.untilDeadline(result);

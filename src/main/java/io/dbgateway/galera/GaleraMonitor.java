@@ -15,7 +15,9 @@ import java.util.Set;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,6 +48,14 @@ public final class GaleraMonitor {
   /** Poll rounds in a row the rule's preferred writer must stay eligible before a sticky writer gives way to it. */
   public static final int FAILBACK_ROUNDS = 20;
 
+  /**
+   * Poll intervals after the cluster lost its writer during which it counts as re-forming rather than
+   * without quorum: survivors that report non-Primary for a moment while they install a new view need two
+   * good probes in a row again. Keyed writes wait that out ({@link GaleraNodeChooser}); after it, a cluster still
+   * without a writer answers its fast 503.
+   */
+  public static final int REFORMING_POLLS = 4;
+
   private final Vertx vertx;
   private final DatabaseConfig db;
   private final GaleraConfig config;
@@ -56,6 +66,10 @@ public final class GaleraMonitor {
   private final AtomicReference<ClusterView> view;
   /** The shared writer choice of cluster mode, or null for a single instance. */
   private final WriterAgreement agreement;
+  /** Told the writer's address each time the monitor takes the writer out (it is no longer eligible). */
+  private final List<Consumer<HostAndPort>> writerOut = new CopyOnWriteArrayList<>();
+  /** When the view last lost its writer ({@link System#nanoTime}); the monitor starts without one. */
+  private volatile long noWriterSince = System.nanoTime();
   private HostAndPort preferred;
   private int preferredRounds;
   private volatile boolean stopped;
@@ -94,6 +108,24 @@ public final class GaleraMonitor {
   /** Why this instance has no writer although it may have an eligible one (cluster mode), or null. */
   public String writerRefusal() {
     return agreement == null ? null : agreement.refusal();
+  }
+
+  /**
+   * Calls {@code listener} with the writer each time the monitor takes it out of routing (it is no longer
+   * eligible: down, or out of the Primary Component), on the thread that judged it: work still running on
+   * it may never be answered (a node cut off by the network), and may be given up.
+   */
+  public void onWriterOut(Consumer<HostAndPort> listener) {
+    writerOut.add(listener);
+  }
+
+  /**
+   * Whether the cluster lost its writer less than {@link #REFORMING_POLLS} poll intervals ago (and has none
+   * now): it may be re-forming after a failover, rather than without quorum.
+   */
+  public boolean reforming() {
+    return view.get().writer() == null
+        && System.nanoTime() - noWriterSince < REFORMING_POLLS * config.pollInterval().toNanos();
   }
 
   /** Polls now and then every poll interval; completes after the first complete poll. */
@@ -222,6 +254,13 @@ public final class GaleraMonitor {
       after = agreed(after);
     }
     view.set(after);
+    if (before.writer() != null && after.writer() == null) {
+      noWriterSince = System.nanoTime();
+    }
+    HostAndPort out = before.writer();
+    if (out != null && after.nodes().stream().anyMatch(n -> n.node().equals(out) && !n.eligible())) {
+      writerOut.forEach(listener -> listener.accept(out));
+    }
     boolean changed = !Objects.equals(before.writer(), after.writer());
     for (int i = 0; i < after.nodes().size(); i++) {
       NodeView b = before.nodes().get(i);

@@ -15,7 +15,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Chooses by the Galera monitor's current view: writes, and reads that must see every write, to the one
- * writer; other reads to any readable node in turn. With no eligible writer the answer is 503 at once.
+ * writer; other reads to any readable node in turn. With no eligible writer the answer is 503 at once; for the
+ * first {@link GaleraMonitor#REFORMING_POLLS} polls after the writer went, that 503 is not marked as a cluster
+ * with no eligible node, so that keyed writes wait for the re-formed cluster's writer within their deadline.
  */
 public final class GaleraNodeChooser implements NodeChooser {
 
@@ -49,6 +51,11 @@ public final class GaleraNodeChooser implements NodeChooser {
             retryAfterSeconds));
       }
       String detail = "no Galera node is eligible to take " + (access.write() ? "writes" : "reads") + " right now";
+      if (monitor.reforming()) {
+        // The writer went a moment ago: the survivors may be re-forming, and keyed writes wait for them.
+        throw new GatewayException(new Problem(ErrorCode.UNAVAILABLE, detail + " (the cluster lost its writer"
+            + " moments ago and may be re-forming)", null, null, null, true, retryAfterSeconds));
+      }
       throw new GatewayException(new Problem(ErrorCode.UNAVAILABLE, detail, null, null, null, true, retryAfterSeconds),
           new NoEligibleNodeException(detail));
     }
@@ -59,6 +66,11 @@ public final class GaleraNodeChooser implements NodeChooser {
   public void refused(String node, String reason) {
     nodes.keySet().stream().filter(n -> n.toString().equals(node)).findFirst()
         .ifPresent(n -> monitor.markDown(n, reason));
+  }
+
+  @Override
+  public void onWriterOut(java.util.function.Consumer<String> listener) {
+    monitor.onWriterOut(node -> listener.accept(node.toString()));
   }
 
   @Override

@@ -29,6 +29,12 @@ public interface NodeChooser {
    */
   default void refused(String node, String reason) {}
 
+  /**
+   * Calls {@code listener} with a node's name each time the node that took writes is taken out of routing
+   * (a Galera writer no longer eligible). A single server is never taken out.
+   */
+  default void onWriterOut(java.util.function.Consumer<String> listener) {}
+
   /** Every node, with its databases. */
   List<Node> nodes();
 

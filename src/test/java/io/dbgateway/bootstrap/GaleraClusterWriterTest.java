@@ -120,8 +120,9 @@ class GaleraClusterWriterTest {
           acks.stream().filter(Ack::replayed).count(), writtenOn, sampler.sequences());
       assertThat(writers).allSatisfy(w -> assertThat(w.unresolved).as("keys %s gave up on", w.prefix).isEmpty());
       // The survivors' own reconfiguration after the kill can leave no node eligible for a moment; a keyed
-      // write that arrives then gets the fast 503 a lost quorum gets (docs/cluster.md, "Not built yet") and is
-      // resent with its key. Any other answer than 200 or that 503 fails the test.
+      // write that arrives then waits for the re-formed cluster's writer (GaleraMonitor.REFORMING_POLLS), and
+      // only a reconfiguration longer than that gives it the fast 503 a lost quorum gets, resent with its key.
+      // Any other answer than 200 or that 503 fails the test.
       assertThat(answers).as("keyed answers by status " + statuses).allMatch(a -> a.status() == 200
           || a.status() == 503 && a.body() != null
               && a.body().getString("detail", "").startsWith("no Galera node is eligible to take writes"),

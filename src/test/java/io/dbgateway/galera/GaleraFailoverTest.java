@@ -50,6 +50,9 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 12, unit = TimeUnit.MINUTES)
 class GaleraFailoverTest {
 
+  /** The monitor's poll interval in these tests, unless a test overrides it. */
+  private static final long POLL_MS = 500;
+
   private static GaleraCluster cluster;
 
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -293,6 +296,7 @@ class GaleraFailoverTest {
     writers.start();
     unkeyed.start();
     long down;
+    long known;
     try {
       // Readiness goes DOWN once the survivor reports non-Primary (after Galera's suspect timeout).
       down = awaitTrue(Duration.ofSeconds(40), () -> {
@@ -300,6 +304,10 @@ class GaleraFailoverTest {
         return ready.status() == 503 && "DOWN".equals(check(ready.json(), "galera").getString("status"));
       });
       System.out.printf("quorum loss: readiness DOWN %.2f s after the second kill%n", (down - lost) / 1e9);
+      // For a few polls after the writer went the cluster may only be re-forming, and keyed writes wait for its
+      // writer (GaleraMonitor.REFORMING_POLLS); past them, quorum loss is known.
+      known = down + TimeUnit.MILLISECONDS.toNanos(GaleraMonitor.REFORMING_POLLS * POLL_MS);
+      sleep(Math.max(0, (known - System.nanoTime()) / 1_000_000));
 
       // From then on every request is a fast 503 with Retry-After.
       List<Long> millis = new ArrayList<>();
@@ -335,6 +343,9 @@ class GaleraFailoverTest {
       assertThat(ws.answers()).allMatch(a -> a.status() == 503, "every answer is a 503: " + ws.statusCounts());
       assertThat(ws.answers()).allMatch(a -> a.millis() < 15_000, "no answer hangs (Galera's suspect timeout is ~5 s)");
       assertThat(ws.answers().stream().filter(a -> a.sent() > down))
+          .allMatch(a -> a.millis() < 3_000 + GaleraMonitor.REFORMING_POLLS * POLL_MS,
+              "no longer than the re-forming polls once readiness is DOWN");
+      assertThat(ws.answers().stream().filter(a -> a.sent() > known))
           .allMatch(a -> a.millis() < 3_000, "fast once quorum loss is known");
     }
 
@@ -640,7 +651,7 @@ class GaleraFailoverTest {
 
   private void startGateway(Map<String, String> overrides) {
     Map<String, String> env = new HashMap<>(Engine.GALERA.env());
-    env.put("GATEWAY_GALERA_POLL_MS", "500");
+    env.put("GATEWAY_GALERA_POLL_MS", String.valueOf(POLL_MS));
     env.put("GATEWAY_BREAKER_RESET_TIMEOUT_MS", "1000");
     env.putAll(overrides);
     gateway = GatewayUnderTest.start(env);

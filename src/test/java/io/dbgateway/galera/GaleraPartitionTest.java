@@ -23,16 +23,9 @@ import org.junit.jupiter.api.Test;
  * the other two nodes and from the gateway by taking its namespace's link down, and keeps running with its
  * sockets open; then the link comes back. Each node runs in a network namespace of its own
  * ({@link NetnsGaleraCluster}, {@code scripts/galera-cluster.sh} with {@code GALERA_NETNS=1}); the gateway
- * runs in this JVM and reaches the nodes over the bridge.
+ * runs in this JVM and reaches the nodes over the bridge. Every keyed write must be answered 200, exactly once.
  */
 class GaleraPartitionTest {
-
-  /**
-   * Whether a keyed write may see an error at all during the partition. Off until the keyed-write replay on
-   * writer failover (issue #15, item 5) is merged: then run with {@code -Ddbgw.test.keyedReplay=true}, or
-   * make this true, and the test asserts 0 non-2xx answers for keyed writes. Until then it reports the count.
-   */
-  static final boolean KEYED_WRITES_SEE_NO_ERROR = Boolean.getBoolean("dbgw.test.keyedReplay");
 
   private static NetnsGaleraCluster cluster;
 
@@ -127,15 +120,12 @@ class GaleraPartitionTest {
     }
     long non2xx = writers.non2xx();
     System.out.printf("partition: %d keyed writes acknowledged (%d replayed), 0 lost, 0 duplicated; answers by"
-        + " status %s; %d non-2xx answers for keyed writes%n", acked.size(),
-        writers.acks().stream().filter(Answer::replayed).count(), writers.statusCounts(), non2xx);
-    if (KEYED_WRITES_SEE_NO_ERROR) {
-      assertThat(non2xx).as("non-2xx answers for keyed writes: %s", writers.statusCounts()).isZero();
-    } else {
-      // Today's honest failures only: a 503 or 504, which say nothing committed or leave it to the key.
-      assertThat(writers.answers()).filteredOn(a -> a.status() != 200)
-          .as("every failed answer is a 503 or a 504").allMatch(a -> a.status() == 503 || a.status() == 504);
-    }
+        + " status %s; %d non-2xx answers for keyed writes; slowest answer %.2f s%n", acked.size(),
+        writers.acks().stream().filter(Answer::replayed).count(), writers.statusCounts(), non2xx,
+        writers.answers().stream().mapToLong(a -> a.answered() - a.sent()).max().orElse(0) / 1e9);
+    // Issue #15: keyed writes do not see the failover, a cut network included (the monitor's taking the writer
+    // out gives up the keyed writes still on it, which run again on the new writer).
+    assertThat(non2xx).as("non-2xx answers for keyed writes: %s", writers.statusCounts()).isZero();
   }
 
   private static JsonObject galera(GatewayUnderTest gateway) {
