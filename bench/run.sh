@@ -713,9 +713,9 @@ part_mixed() {
 # --- part: stream ---------------------------------------------------------------------------------
 part_stream() {
   local section=$WORK/section-stream.md load=$(load1) line rows r flat
-  log "streaming: bench/stream.sh, $STREAM_ROWS rows at -Xmx$HEAP (warm-up $STREAM_WARMUP_ROWS rows)"
+  log "streaming: bench/stream.sh, $STREAM_ROWS rows at -Xmx$HEAP (warm-up: streams of $STREAM_WARMUP_ROWS rows for ${WARMUP}s)"
   env BENCH_PG_HOST=127.0.0.1 BENCH_PG_PORT="$PG_PORT" BENCH_PG_USER=postgres BENCH_PG_DB=postgres \
-    BENCH_ROWS="$STREAM_ROWS" BENCH_WARMUP_ROWS="$STREAM_WARMUP_ROWS" BENCH_HEAP="$HEAP" BENCH_JAR="$JAR" \
+    BENCH_ROWS="$STREAM_ROWS" BENCH_WARMUP_ROWS="$STREAM_WARMUP_ROWS" BENCH_WARMUP_SECONDS="$WARMUP" BENCH_HEAP="$HEAP" BENCH_JAR="$JAR" \
     BENCH_STREAM_RESULTS="$WORK/stream.md" bash bench/stream.sh >"$WORK/stream.txt" || die "bench/stream.sh failed"
   while read -r line; do
     rows=$(field rows "$line"); r=$(field ratio "$line"); flat=$(field heap_flat "$line")

@@ -17,7 +17,9 @@
 # the check is that no collection during a measured stream leaves more than BENCH_HEAP_FLAT_MB live.
 #
 # Knobs (environment): BENCH_ROWS ("100000 1000000 5000000": the measured sizes, in order),
-# BENCH_WARMUP_ROWS (1000000: one unmeasured stream first, so the JIT has compiled the hot path),
+# BENCH_WARMUP_ROWS (1000000: one unmeasured stream first, every line checked, then more of them until
+# BENCH_WARMUP_SECONDS (30) have passed: issue #10's 30 s of warm-up under load before a measured window),
+# BENCH_STREAM_REPEATS (3: each size's figure is the median of this many runs, on each side),
 # BENCH_HEAP (256m), BENCH_HEAP_FLAT_MB (32), BENCH_FETCH_ROWS (1000: GATEWAY_QUERY_STREAM_FETCH_ROWS),
 # BENCH_JAR (target/db-gateway.jar; built if missing), BENCH_PG_HOST (127.0.0.1), BENCH_PG_PORT (5432),
 # BENCH_PG_USER (postgres), BENCH_PG_DB (test: where the bench's own database is created from),
@@ -33,6 +35,8 @@ ROOT=$PWD
 source bench/lib.sh
 SIZES=${BENCH_ROWS:-100000 1000000 5000000}
 WARMUP_ROWS=${BENCH_WARMUP_ROWS:-1000000}
+WARMUP_SECONDS=${BENCH_WARMUP_SECONDS:-30}
+REPEATS=${BENCH_STREAM_REPEATS:-3}
 HEAP=${BENCH_HEAP:-256m}
 HEAP_FLAT_MB=${BENCH_HEAP_FLAT_MB:-32}
 FETCH_ROWS=${BENCH_FETCH_ROWS:-1000}
@@ -150,20 +154,37 @@ gc_summary() {
 }
 
 # --- 2. warm-up, then the measured runs --------------------------------------------------------
-log "warm-up: $WARMUP_ROWS rows through the gateway, every line checked (not measured)"
+log "warm-up: $WARMUP_ROWS rows through the gateway, every line checked, then more streams until ${WARMUP_SECONDS}s have passed (not measured)"
+warm_start=$SECONDS
 stream_checked "$WARMUP_ROWS"
+while (( SECONDS - warm_start < WARMUP_SECONDS )); do
+  stream_rows "$WARMUP_ROWS" >/dev/null
+done
 copy_checked 100000
+
+# The median of the numbers on stdin, one a line.
+median() { sort -g | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
+# The median of $REPEATS runs of a command that prints seconds first: median_seconds <command...>.
+median_seconds() {
+  local i
+  for ((i = 0; i < REPEATS; i++)); do "$@" | awk '{ print $1 }'; done | median
+}
 
 TABLE=()
 RATIOS=()
 FLAT=yes
 for rows in $SIZES; do
   log "$rows rows: PostgreSQL COPY (text), COPY (row_to_json), then the gateway"
-  t_copy=$(copy_rows "$rows" 0)
-  t_json=$(copy_rows "$rows" 1)
+  t_copy=$(median_seconds copy_rows "$rows" 0)
+  t_json=$(median_seconds copy_rows "$rows" 1)
   g0=$(gc_lines)
-  out=$(stream_rows "$rows")
-  read -r t_gw bytes <<<"$out"
+  times=()
+  for ((i = 0; i < REPEATS; i++)); do
+    out=$(stream_rows "$rows")
+    read -r t bytes <<<"$out"
+    times+=("$t")
+  done
+  t_gw=$(printf '%s\n' "${times[@]}" | median)
   sleep 0.2
   g1=$(gc_lines)
   out=$(gc_summary "$g0" "$g1")
@@ -191,7 +212,8 @@ verdict() { if awk "BEGIN { exit !($1) }"; then echo "met"; else echo "MISSED"; 
   fi
   echo "\`$(select_sql N)\` streamed as NDJSON (objects) through \`POST /v1/query\` with"
   echo "\`Accept: application/x-ndjson\`, read by \`curl -sN | tail -c\`; the gateway jar at \`-Xmx$HEAP\`,"
-  echo "GATEWAY_QUERY_STREAM_FETCH_ROWS=$FETCH_ROWS, after a warm-up stream of $WARMUP_ROWS rows (every line checked)."
+  echo "GATEWAY_QUERY_STREAM_FETCH_ROWS=$FETCH_ROWS, after ${WARMUP_SECONDS}s of warm-up streams of $WARMUP_ROWS rows (the first"
+  echo "with every line checked); each figure is the median of $REPEATS runs, on each side."
   echo "Baselines, same run, same PostgreSQL: \`psql -c \"COPY (<select>) TO STDOUT\" > /dev/null\` (text) and"
   echo "\`COPY (SELECT row_to_json(r) FROM (<select>) r) TO STDOUT\` (the same JSON objects, written by PostgreSQL)."
   echo
