@@ -130,9 +130,17 @@ public final class BootstrapVerticle extends VerticleBase {
     });
   }
 
+  /**
+   * Migrates under the migrations lock: the cluster's in cluster mode (Flyway takes no lock of its own on
+   * Galera, so instances starting at once on a new database would run a migration twice), else this process's.
+   */
   private Future<Void> migrate(Jdbc through) {
-    return vertx.executeBlocking(() -> Migrations.run(through, config.migrations(), config.migrationsBaseline(),
-        config.migrationsBaselineVersion()), false).mapEmpty();
+    if (config.cluster().enabled()) {
+      log.info("taking the cluster's migrations lock (another instance may be migrating)");
+    }
+    return vertx.sharedData().getLockWithTimeout(Migrations.LOCK, Migrations.LOCK_WAIT_MS).compose(lock ->
+        vertx.executeBlocking(() -> Migrations.run(through, config.migrations(), config.migrationsBaseline(),
+            config.migrationsBaselineVersion()), false).andThen(done -> lock.release()).mapEmpty());
   }
 
   /** The services on the database: one statement runner and one way to the nodes, shared by all of them. */

@@ -24,6 +24,10 @@ public final class Migrations {
 
   /** The history table of the gateway's own tables, kept apart from the application's. */
   public static final String GATEWAY_HISTORY_TABLE = "dbgateway_schema_history";
+  /** The lock instances of one cluster take in turn to migrate (Vert.x's shared data: Hazelcast's in cluster mode). */
+  static final String LOCK = "dbgateway.migrations";
+  /** How long an instance waits for another's migrations before its start-up fails. */
+  static final long LOCK_WAIT_MS = 600_000;
 
   /** The setting that lets Flyway start on an existing schema; its name goes into the refusal. */
   static final String BASELINE_SETTING = "GATEWAY_MIGRATIONS_BASELINE";

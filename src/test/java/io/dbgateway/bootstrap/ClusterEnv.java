@@ -1,8 +1,15 @@
 package io.dbgateway.bootstrap;
 
+import io.dbgateway.cluster.HazelcastCluster;
+import io.dbgateway.config.ClusterConfig;
+import io.dbgateway.config.HostAndPort;
 import io.dbgateway.testing.ThrowawayPostgres;
+import io.vertx.core.Vertx;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /** The environment of one gateway of a test cluster: its database, its HTTP port and its cluster settings. */
 final class ClusterEnv {
@@ -40,5 +47,15 @@ final class ClusterEnv {
     env.put("GATEWAY_CLUSTER_PORT", Integer.toString(clusterPort));
     env.put("GATEWAY_CLUSTER_MEMBERS", members);
     return env;
+  }
+
+  /** A plain Vert.x application joining the cluster {@code name}, as another service would. */
+  static Vertx joinedMember(String name, int port, List<HostAndPort> members) throws Exception {
+    ClusterConfig config = new ClusterConfig(true, members, "127.0.0.1", port, name);
+    io.vertx.core.VertxOptions options = new io.vertx.core.VertxOptions();
+    options.getEventBusOptions().setHost("127.0.0.1").setClusterPublicHost("127.0.0.1").setPort(0);
+    return Vertx.builder().with(options)
+        .withClusterManager(new HazelcastClusterManager(HazelcastCluster.config(config)))
+        .buildClustered().await(120, TimeUnit.SECONDS);
   }
 }

@@ -59,7 +59,7 @@ class ClusterModeTest {
         statement.execute("CREATE TABLE " + table + " (id INT PRIMARY KEY, note TEXT)");
       }
 
-      Vertx member = joinedMember(name, clusterPorts[2], List.of(new HostAndPort("127.0.0.1", clusterPorts[0])));
+      Vertx member = ClusterEnv.joinedMember(name, clusterPorts[2], List.of(new HostAndPort("127.0.0.1", clusterPorts[0])));
       try {
         // Both gateways and this member see one cluster of three, in their readiness payload and metrics.
         for (int port : httpPorts) {
@@ -154,7 +154,7 @@ class ClusterModeTest {
       }
 
       // A member of a cluster with another name never reaches these gateways.
-      Vertx stranger = joinedMember(name + "-other", GatewayUnderTest.freePort(),
+      Vertx stranger = ClusterEnv.joinedMember(name + "-other", GatewayUnderTest.freePort(),
           List.of(new HostAndPort("127.0.0.1", clusterPorts[0])));
       try {
         ReplyException unreachable = failure(stranger, "dbgateway.query", new JsonObject().put("sql", "SELECT 1"),
@@ -234,16 +234,6 @@ class ClusterModeTest {
     env.put("GATEWAY_LIMIT_REQUESTS_PER_SECOND", "2");
     env.put("GATEWAY_LIMIT_BURST", "20");
     return env;
-  }
-
-  /** A plain Vert.x application joining the cluster {@code name}, as another service would. */
-  private static Vertx joinedMember(String name, int port, List<HostAndPort> members) throws Exception {
-    ClusterConfig config = new ClusterConfig(true, members, "127.0.0.1", port, name);
-    io.vertx.core.VertxOptions options = new io.vertx.core.VertxOptions();
-    options.getEventBusOptions().setHost("127.0.0.1").setClusterPublicHost("127.0.0.1").setPort(0);
-    return Vertx.builder().with(options)
-        .withClusterManager(new HazelcastClusterManager(HazelcastCluster.config(config)))
-        .buildClustered().await(120, TimeUnit.SECONDS);
   }
 
   private static DeliveryOptions key(String secret) {

@@ -82,21 +82,19 @@ class ClusterPartitionTest {
       env.put("GATEWAY_CLUSTER_NAME", name);
       env.put("GATEWAY_CLUSTER_HOST", spaces[i].address());
       env.put("GATEWAY_CLUSTER_PORT", Integer.toString(CLUSTER_PORT));
-      // The first one starts (and migrates the fresh database) alone, so it lists only itself: with the
-      // three listed, it would wait for a majority of them before it has a Galera writer, and never be ready.
-      env.put("GATEWAY_CLUSTER_MEMBERS", i == 0 ? spaces[0].address() + ":" + CLUSTER_PORT : members);
+      env.put("GATEWAY_CLUSTER_MEMBERS", members);
       env.put("GATEWAY_GALERA_POLL_MS", "500");
       env.put("GATEWAY_TX_IDLE_TIMEOUT_MS", "280000");
       Namespace space = spaces[i];
       gateways[i] = ChildGateway.start(env, List.of(), space::wrap);
-      if (i == 0) {
-        // The first one migrates the fresh database alone: gateways that start at once on a new Galera
-        // database can run the same migration twice (Flyway's lock did not hold them apart once here).
-        gateways[0].awaitLine(l -> l.contains("DB Gateway ready"), 240);
-      }
     }
+    // All three start at once on the fresh database: they take the cluster's migrations lock in turn
+    // (Flyway takes none on Galera), so each migration ran once.
     for (ChildGateway gateway : gateways) {
       gateway.awaitLine(l -> l.contains("DB Gateway ready"), 240);
+    }
+    for (String history : List.of("flyway_schema_history", "dbgateway_schema_history")) {
+      assertThat(versionsRunTwiceOrFailed(cluster, history)).as("versions in %s run twice or failed", history).isEmpty();
     }
     for (String gateway : base) {
       http.awaitMembers(gateway, 3, 90);
@@ -222,6 +220,19 @@ class ClusterPartitionTest {
   private void insert(String gateway, String txId, String table, String k) throws Exception {
     http.post(gateway, "/v1/query", new JsonObject().put("txId", txId)
         .put("sql", "INSERT INTO " + table + " (k) VALUES (?)").put("params", new JsonArray().add(k)));
+  }
+
+  /** The versions that {@code history} (a Flyway history table) records more than once, or as failed. */
+  private static List<String> versionsRunTwiceOrFailed(NetnsGaleraCluster cluster, String history) throws Exception {
+    try (Connection c = cluster.connect(1); PreparedStatement s = c.prepareStatement("SELECT version FROM " + history
+        + " WHERE version IS NOT NULL GROUP BY version HAVING COUNT(*) > 1 OR MIN(success) = 0");
+        ResultSet rows = s.executeQuery()) {
+      List<String> versions = new java.util.ArrayList<>();
+      while (rows.next()) {
+        versions.add(rows.getString(1));
+      }
+      return versions;
+    }
   }
 
   private static int count(NetnsGaleraCluster cluster, String table, String k) throws Exception {
