@@ -73,10 +73,10 @@ class ArchitectureTest {
 
   /**
    * Where Vert.x internals may be used, each with a comment saying why no public API serves: the drivers'
-   * adapters of their clients, the context-local log data, and the abrupt close of an HTTP stream.
+   * adapters of their clients and the context-local log data.
    */
   private static final java.util.List<String> MAY_USE_VERTX_INTERNALS = java.util.List.of(
-      "io.dbgateway.logging.LogContext", "io.dbgateway.logging.LogContextProvider", "io.dbgateway.http.AbruptClose");
+      "io.dbgateway.logging.LogContext", "io.dbgateway.logging.LogContextProvider");
 
   @Test
   void vertxInternalsAreUsedOnlyByTheDriversAndTheDocumentedExceptions() {

@@ -9,7 +9,6 @@ import io.dbgateway.idempotency.IdempotencyKey;
 import io.dbgateway.operations.Operations;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpServerResponse;
-import io.vertx.core.http.HttpVersion;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.MIMEHeader;
 import io.vertx.ext.web.Router;
@@ -108,14 +107,14 @@ public final class StreamingQueryRoute {
   }
 
   /**
-   * Drops a stream the client will not get to the end of. Closing an HTTP/1.1 connection through
-   * Vert.x first flushes what it queued, which a client that stopped reading never lets happen: close
-   * the socket itself, so the queued rows are freed now.
+   * Drops a stream the client will not get to the end of: its transaction is rolled back and its database
+   * connection given back by then. The HTTP connection is closed through Vert.x's public API, which
+   * first writes what it already queued (a bounded number of rows): so the socket closes once the client
+   * takes those bytes, or at the server's idle timeout ({@code GATEWAY_HTTP_IDLE_TIMEOUT}) if it never
+   * does. No public API of Vert.x drops a connection's queued bytes at once (docs/api.md, "Streaming").
    */
   private static void abort(RoutingContext ctx) {
-    if (ctx.request().version() == HttpVersion.HTTP_2 || !AbruptClose.close(ctx.request().connection())) {
-      ctx.response().reset();
-    }
+    ctx.response().reset();
   }
 
   /** The stream once open, so a client that goes away (before or after that) cancels it. */
