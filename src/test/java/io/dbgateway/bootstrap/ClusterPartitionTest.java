@@ -45,10 +45,25 @@ class ClusterPartitionTest {
   @Timeout(value = 900, unit = TimeUnit.SECONDS)
   void aGatewayCutOffFromItsPeersIsDroppedTheOthersServeAndBackItServesNoTransactionTheClusterDeclaredGone()
       throws Exception {
+    withGateways(this::partitionOneOf);
+  }
+
+  @Test
+  @Timeout(value = 900, unit = TimeUnit.SECONDS)
+  void aGatewayCutOffFromItsPeersButNotFromTheDatabaseWritesNowhereWhileTheOthersMoveTheWriter() throws Exception {
+    withGateways(this::cutFromPeersOnly);
+  }
+
+  private interface Scenario {
+    void run(NetnsGaleraCluster cluster, ChildGateway[] gateways) throws Exception;
+  }
+
+  /** Runs {@code scenario} on a fresh namespaced Galera cluster; prints the gateways' last lines if it fails. */
+  private static void withGateways(Scenario scenario) throws Exception {
     try (NetnsGaleraCluster cluster = NetnsGaleraCluster.start()) {
       ChildGateway[] gateways = new ChildGateway[3];
       try {
-        partitionOneOf(cluster, gateways);
+        scenario.run(cluster, gateways);
       } catch (Throwable failure) {
         // What each gateway logged, to tell why (CI keeps only the test's own output).
         for (int i = 0; i < gateways.length; i++) {
@@ -66,10 +81,16 @@ class ClusterPartitionTest {
     }
   }
 
-  private void partitionOneOf(NetnsGaleraCluster cluster, ChildGateway[] gateways) throws Exception {
-    Namespace[] spaces = {cluster.netHost("g1"), cluster.netHost("g2"), cluster.netHost("g3")};
+  /**
+   * Starts three clustered gateways, each in a namespace of its own ({@code g1}..{@code g3}), all at once on
+   * the fresh database, and waits until each sees the three; their base URLs. The third prefers the Galera
+   * nodes in the reverse order, so a writer it chose on its own would differ from the others' first choice.
+   */
+  private String[] startGateways(NetnsGaleraCluster cluster, ChildGateway[] gateways, Namespace[] spaces)
+      throws Exception {
     String name = "dbgw-part-" + Long.toString(System.nanoTime(), 36);
     String members = String.join(",", List.of(spaces).stream().map(s -> s.address() + ":" + CLUSTER_PORT).toList());
+    List<String> nodes = List.of(cluster.hosts().split(","));
     String[] base = new String[3];
     for (int i = 0; i < 3; i++) {
       // Each namespace has ports of its own: every gateway listens on the same port numbers.
@@ -85,19 +106,26 @@ class ClusterPartitionTest {
       env.put("GATEWAY_CLUSTER_MEMBERS", members);
       env.put("GATEWAY_GALERA_POLL_MS", "500");
       env.put("GATEWAY_TX_IDLE_TIMEOUT_MS", "280000");
+      env.put("GATEWAY_GALERA_WRITER_PRIORITY", String.join(",", i == 2 ? reversed(nodes) : nodes));
       Namespace space = spaces[i];
       gateways[i] = ChildGateway.start(env, List.of(), space::wrap);
     }
-    // All three start at once on the fresh database: they take the cluster's migrations lock in turn
-    // (Flyway takes none on Galera), so each migration ran once.
     for (ChildGateway gateway : gateways) {
       gateway.awaitLine(l -> l.contains("DB Gateway ready"), 240);
     }
-    for (String history : List.of("flyway_schema_history", "dbgateway_schema_history")) {
-      assertThat(versionsRunTwiceOrFailed(cluster, history)).as("versions in %s run twice or failed", history).isEmpty();
-    }
     for (String gateway : base) {
       http.awaitMembers(gateway, 3, 90);
+    }
+    return base;
+  }
+
+  private void partitionOneOf(NetnsGaleraCluster cluster, ChildGateway[] gateways) throws Exception {
+    Namespace[] spaces = {cluster.netHost("g1"), cluster.netHost("g2"), cluster.netHost("g3")};
+    String[] base = startGateways(cluster, gateways, spaces);
+    // All three started at once on the fresh database: they took the cluster's migrations lock in turn
+    // (Flyway takes none on Galera), so each migration ran once.
+    for (String history : List.of("flyway_schema_history", "dbgateway_schema_history")) {
+      assertThat(versionsRunTwiceOrFailed(cluster, history)).as("versions in %s run twice or failed", history).isEmpty();
     }
     String table = "cpart_" + Long.toString(System.nanoTime(), 36);
     http.post(base[0], "/v1/query", new JsonObject().put("sql", "CREATE TABLE " + table
@@ -193,6 +221,82 @@ class ClusterPartitionTest {
     assertThat(rows.keySet()).as("rows: the acknowledged keys and the test's own, nothing else")
         .containsExactlyInAnyOrderElementsOf(java.util.stream.Stream.concat(acked.stream(),
             java.util.stream.Stream.of("survivor-owned", "reborn")).toList());
+  }
+
+  /**
+   * The third gateway loses its peers but not the database (blackhole routes between its namespace and
+   * theirs): Hazelcast runs it as a cluster of its own, with its own copy of the shared writer choice, while
+   * it still reaches every Galera node. It must write nowhere (503: it sees 1 of the 2 instances it needs),
+   * even once the Galera writer is cut off and the other two move to a new one that its own priority would
+   * not pick; back with its peers, it writes to the cluster's writer. Nothing it refused was written.
+   */
+  private void cutFromPeersOnly(NetnsGaleraCluster cluster, ChildGateway[] gateways) throws Exception {
+    Namespace[] spaces = {cluster.netHost("g1"), cluster.netHost("g2"), cluster.netHost("g3")};
+    String[] base = startGateways(cluster, gateways, spaces);
+    String table = "cpeer_" + Long.toString(System.nanoTime(), 36);
+    http.post(base[0], "/v1/query", new JsonObject().put("sql", "CREATE TABLE " + table
+        + " (id BIGINT AUTO_INCREMENT PRIMARY KEY, k VARCHAR(64) NOT NULL, KEY (k))"));
+    String writer = Await.until("the three instances write to one node", () -> List.of(
+            writeOn(base[0], table, "w1"), writeOn(base[1], table, "w2"), writeOn(base[2], table, "w3")),
+        on -> on.stream().distinct().count() == 1, 60_000).get(0);
+
+    cluster.cutBetween(spaces[2], spaces[0]);
+    cluster.cutBetween(spaces[2], spaces[1]);
+    int writerNode = cluster.nodeIndex(writer);
+    String newWriter;
+    try {
+      http.awaitMembers(base[0], 2, 60);
+      http.awaitMembers(base[1], 2, 60);
+      http.awaitMembers(base[2], 1, 60);
+      HttpResponse<String> refused = Await.until("a write through the instance cut off from its peers is refused",
+          () -> http.send(base[2], "/v1/query", insert(table, "cut-1")), r -> r.statusCode() != 200, 60_000);
+      assertThat(refused.statusCode()).as(refused.body()).isEqualTo(503);
+      assertThat(new JsonObject(refused.body()).getString("detail")).contains("sees 1 of the 2");
+      assertThat(count(cluster, table, "cut-1")).as("the refused write").isZero();
+
+      // The writer node is cut off: the two others move to a new writer together; the third, which reaches
+      // the two Galera nodes left and would choose the other one of them, still writes nowhere.
+      cluster.cut("n" + writerNode);
+      // (A write that went to the writer as it was cut waits out its timeoutMs: the node never answers.)
+      HttpResponse<String> moved = Await.until("a write through a connected instance after the writer's cut",
+          () -> http.send(base[0], "/v1/query", insert(table, "moved-1").put("timeoutMs", 5000)),
+          r -> r.statusCode() == 200, 120_000);
+      newWriter = new JsonObject(moved.body()).getString("node");
+      assertThat(newWriter).as("the new writer").isNotEqualTo(writer);
+      assertThat(writeOn(base[1], table, "moved-2")).as("the other connected instance's writer").isEqualTo(newWriter);
+      HttpResponse<String> still = http.send(base[2], "/v1/query", insert(table, "cut-2"));
+      assertThat(still.statusCode()).as(still.body()).isEqualTo(503);
+    } finally {
+      cluster.heal("n" + writerNode);
+      cluster.healBetween(spaces[2], spaces[0]);
+      cluster.healBetween(spaces[2], spaces[1]);
+    }
+
+    // Back with its peers, it writes where they do.
+    http.awaitMembers(base[2], 3, 120);
+    List<String> together = Await.until("the instance back with its peers writes where they do", () -> {
+      HttpResponse<String> third = http.send(base[2], "/v1/query", insert(table, "back"));
+      return third.statusCode() != 200 ? List.of("-" + third.statusCode(), "")
+          : List.of(new JsonObject(third.body()).getString("node"), writeOn(base[0], table, "with-back"));
+    }, on -> on.get(0).equals(on.get(1)), 120_000);
+    System.out.printf("gateway peer cut: writer %s, then %s; back with its peers the third writes on %s%n", writer,
+        newWriter, together.get(0));
+    assertThat(count(cluster, table, "cut-1") + count(cluster, table, "cut-2")).as("writes refused while cut off").isZero();
+  }
+
+  /** Inserts {@code k} through {@code gateway} (it must answer 200); the node that took the write. */
+  private String writeOn(String gateway, String table, String k) throws Exception {
+    return http.post(gateway, "/v1/query", insert(table, k)).getString("node");
+  }
+
+  private static JsonObject insert(String table, String k) {
+    return new JsonObject().put("sql", "INSERT INTO " + table + " (k) VALUES (?)").put("params", new JsonArray().add(k));
+  }
+
+  private static List<String> reversed(List<String> nodes) {
+    List<String> copy = new java.util.ArrayList<>(nodes);
+    java.util.Collections.reverse(copy);
+    return copy;
   }
 
   /**

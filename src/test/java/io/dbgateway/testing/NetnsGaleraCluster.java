@@ -118,6 +118,38 @@ public final class NetnsGaleraCluster implements AutoCloseable {
     script(30, "heal", name);
   }
 
+  /**
+   * Cuts namespaces {@code a} and {@code b} off from each other only: each drops what it would send to the
+   * other (a blackhole route), and keeps every other link, the bridge and the database nodes included.
+   */
+  public void cutBetween(Namespace a, Namespace b) {
+    route("add", a, b);
+    route("add", b, a);
+  }
+
+  /** Undoes {@link #cutBetween}. */
+  public void healBetween(Namespace a, Namespace b) {
+    route("del", a, b);
+    route("del", b, a);
+  }
+
+  private static void route(String action, Namespace from, Namespace to) {
+    List<String> command = List.of(ip(), "netns", "exec", from.name(), ip(), "route", action, "blackhole",
+        to.address() + "/32");
+    try {
+      Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+      String output = new String(process.getInputStream().readAllBytes());
+      if (process.waitFor() != 0) {
+        throw new IllegalStateException(String.join(" ", command) + " failed: " + output);
+      }
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
   /** A namespace of this run's on the bridge, for a process a test starts in it. */
   public record Namespace(String name, String address) {
     /** {@code command}, run inside this namespace. */
