@@ -84,13 +84,8 @@ public final class RequestParser {
     requireOnly(body, BATCH_FIELDS, "");
     String txId = txId(body);
     String sql = sql(body, "");
-    Object params = body.getValue("params");
-    if (!(params instanceof JsonArray sets) || sets.isEmpty()) {
-      throw GatewayException.badRequest("params must be a non-empty array of parameter sets");
-    }
-    if (sets.size() > config.maxStatements()) {
-      throw GatewayException.badRequest("a batch may have at most " + config.maxStatements() + " parameter sets");
-    }
+    JsonArray sets = statementsArray(body, "params", "params must be a non-empty array of parameter sets",
+        "a batch may have at most %d parameter sets");
     List<Object> paramSets = new ArrayList<>();
     for (int i = 0; i < sets.size(); i++) {
       Object set = sets.getValue(i);
@@ -104,19 +99,28 @@ public final class RequestParser {
         target(body));
   }
 
+  /**
+   * {@code body}'s {@code field}: a non-empty array of at most {@code GATEWAY_QUERY_MAX_STATEMENTS} items, one
+   * statement each; else a bad request worded {@code notArray}, or {@code tooMany} with the bound.
+   */
+  private JsonArray statementsArray(JsonObject body, String field, String notArray, String tooMany) {
+    if (!(body.getValue(field) instanceof JsonArray array) || array.isEmpty()) {
+      throw GatewayException.badRequest(notArray);
+    }
+    if (array.size() > config.maxStatements()) {
+      throw GatewayException.badRequest(String.format(tooMany, config.maxStatements()));
+    }
+    return array;
+  }
+
   public TransactionRequest transaction(JsonObject body) {
     if (body.containsKey("txId")) {
       throw GatewayException.badRequest("txId does not apply to an atomic transaction, which is a transaction of its"
           + " own: send its statements one by one to /v1/query (dbgateway.query) with the txId instead");
     }
     requireOnly(body, TRANSACTION_FIELDS, "");
-    Object raw = body.getValue("statements");
-    if (!(raw instanceof JsonArray array) || array.isEmpty()) {
-      throw GatewayException.badRequest("statements must be a non-empty array");
-    }
-    if (array.size() > config.maxStatements()) {
-      throw GatewayException.badRequest("a transaction may have at most " + config.maxStatements() + " statements");
-    }
+    JsonArray array = statementsArray(body, "statements", "statements must be a non-empty array",
+        "a transaction may have at most %d statements");
     List<Statement> statements = new ArrayList<>();
     for (int i = 0; i < array.size(); i++) {
       String where = "statements[" + i + "].";
