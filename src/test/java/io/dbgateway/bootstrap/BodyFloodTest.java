@@ -1,11 +1,10 @@
 package io.dbgateway.bootstrap;
 
+import io.dbgateway.testing.FreePorts;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -49,7 +48,7 @@ class BodyFloodTest {
   }
 
   private void flood(String authorization) throws Exception {
-    int port = freePort();
+    int port = FreePorts.take();
     try (ChildGateway child = ChildGateway.start(Map.of("DB_TYPE", "sqlite", "DB_NAME", dir.resolve("flood.db").toString(),
         "GATEWAY_HTTP_PORT", Integer.toString(port), "GATEWAY_API_KEYS", "app:write:" + SECRET,
         "GATEWAY_HTTP_MAX_CONNECTIONS", "1000"))) {
@@ -161,9 +160,4 @@ class BodyFloodTest {
     return out;
   }
 
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-      return s.getLocalPort();
-    }
-  }
 }

@@ -1,5 +1,6 @@
 package io.dbgateway.bootstrap;
 
+import io.dbgateway.testing.FreePorts;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dbgateway.tck.GatewayUnderTest;
@@ -43,8 +44,8 @@ class ClusterFailureTest {
   void aKilledInstanceCostsOnlyItsOwnRequestsRejoinsWhenRestartedAndAFrozenOneIsDroppedThenRejoins() throws Exception {
     ThrowawayPostgres postgres = TestServers.postgres();
     String name = "dbgw-fail-" + Long.toString(System.nanoTime(), 36);
-    int[] clusterPorts = {GatewayUnderTest.freePort(), GatewayUnderTest.freePort(), GatewayUnderTest.freePort()};
-    int[] httpPorts = {GatewayUnderTest.freePort(), GatewayUnderTest.freePort(), GatewayUnderTest.freePort()};
+    int[] clusterPorts = {FreePorts.take(), FreePorts.take(), FreePorts.take()};
+    int[] httpPorts = {FreePorts.take(), FreePorts.take(), FreePorts.take()};
     String members = "127.0.0.1:" + clusterPorts[0] + ",127.0.0.1:" + clusterPorts[1] + ",127.0.0.1:" + clusterPorts[2];
     String table = "fail_" + Long.toString(System.nanoTime(), 36);
     ChildGateway[] gateways = new ChildGateway[3];

@@ -1,5 +1,6 @@
 package io.dbgateway.bootstrap;
 
+import io.dbgateway.testing.FreePorts;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dbgateway.tck.GatewayUnderTest;
@@ -43,8 +44,8 @@ class ClusterIdempotencyTest {
   void keyedWritesUnansweredByAKilledInstanceAreSettledOnAnotherWithNoneLostOrDuplicated() throws Exception {
     ThrowawayPostgres postgres = TestServers.postgres();
     String name = "dbgw-idem-" + Long.toString(System.nanoTime(), 36);
-    int[] clusterPorts = {GatewayUnderTest.freePort(), GatewayUnderTest.freePort()};
-    int[] httpPorts = {GatewayUnderTest.freePort(), GatewayUnderTest.freePort()};
+    int[] clusterPorts = {FreePorts.take(), FreePorts.take()};
+    int[] httpPorts = {FreePorts.take(), FreePorts.take()};
     String members = "127.0.0.1:" + clusterPorts[0] + ",127.0.0.1:" + clusterPorts[1];
     String table = "idem_" + Long.toString(System.nanoTime(), 36);
 

@@ -1,5 +1,6 @@
 package io.dbgateway.bootstrap;
 
+import io.dbgateway.testing.FreePorts;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dbgateway.config.HostAndPort;
@@ -27,12 +28,12 @@ class ClusterMigrationsLockTest {
   void aGatewayMigratesOnlyWhileItHoldsTheClustersMigrationsLock() throws Exception {
     ThrowawayPostgres postgres = TestServers.postgres();
     String name = "dbgw-lock-" + Long.toString(System.nanoTime(), 36);
-    int memberPort = GatewayUnderTest.freePort();
+    int memberPort = FreePorts.take();
     Vertx member = ClusterEnv.joinedMember(name, memberPort, List.of(new HostAndPort("127.0.0.1", memberPort)));
     try {
       Lock held = member.sharedData().getLockWithTimeout(Migrations.LOCK, 30_000).await(60, TimeUnit.SECONDS);
       try (ChildGateway gateway = ChildGateway.start(ClusterEnv.of(postgres, name, "127.0.0.1:" + memberPort,
-          GatewayUnderTest.freePort(), GatewayUnderTest.freePort(), "app:write:cluster-lock-secret-0123456789"))) {
+          FreePorts.take(), FreePorts.take(), "app:write:cluster-lock-secret-0123456789"))) {
         gateway.awaitLine(l -> l.contains("taking the cluster's migrations lock"), 180);
         // While another member holds the lock, the gateway does not migrate (a pause for a wrong start to show).
         Await.sleep(3_000);

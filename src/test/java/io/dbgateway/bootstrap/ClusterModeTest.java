@@ -1,5 +1,6 @@
 package io.dbgateway.bootstrap;
 
+import io.dbgateway.testing.FreePorts;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dbgateway.auth.BusCallers;
@@ -46,8 +47,8 @@ class ClusterModeTest {
   void aClusterMemberUsesTheGatewaysOperationsWithAKeyAndIsRefusedWithoutOne() throws Exception {
     ThrowawayPostgres postgres = TestServers.postgres();
     String name = "dbgw-test-" + Long.toString(System.nanoTime(), 36);
-    int[] clusterPorts = {GatewayUnderTest.freePort(), GatewayUnderTest.freePort(), GatewayUnderTest.freePort()};
-    int[] httpPorts = {GatewayUnderTest.freePort(), GatewayUnderTest.freePort()};
+    int[] clusterPorts = {FreePorts.take(), FreePorts.take(), FreePorts.take()};
+    int[] httpPorts = {FreePorts.take(), FreePorts.take()};
     String members = "127.0.0.1:" + clusterPorts[0] + ",127.0.0.1:" + clusterPorts[1];
     String table = "cluster_" + Long.toString(System.nanoTime(), 36);
 
@@ -154,7 +155,7 @@ class ClusterModeTest {
       }
 
       // A member of a cluster with another name never reaches these gateways.
-      Vertx stranger = ClusterEnv.joinedMember(name + "-other", GatewayUnderTest.freePort(),
+      Vertx stranger = ClusterEnv.joinedMember(name + "-other", FreePorts.take(),
           List.of(new HostAndPort("127.0.0.1", clusterPorts[0])));
       try {
         ReplyException unreachable = failure(stranger, "dbgateway.query", new JsonObject().put("sql", "SELECT 1"),
@@ -191,7 +192,7 @@ class ClusterModeTest {
     builder.environment().put("CLUSTER_NAME", name);
     builder.environment().put("CLUSTER_MEMBERS", members);
     builder.environment().put("CLUSTER_HOST", "127.0.0.1");
-    builder.environment().put("CLUSTER_PORT", Integer.toString(GatewayUnderTest.freePort()));
+    builder.environment().put("CLUSTER_PORT", Integer.toString(FreePorts.take()));
     builder.environment().remove("DBGW_API_KEY");
     if (key != null) {
       builder.environment().put("DBGW_API_KEY", key);

@@ -1,5 +1,6 @@
 package io.dbgateway.bootstrap;
 
+import io.dbgateway.testing.FreePorts;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dbgateway.tck.GatewayUnderTest;
@@ -32,13 +33,13 @@ class ClusterTransactionCapTest {
   void aKeysOpenTransactionsAreCappedAcrossTheClusterAndAKilledMembersCountIsReleased() throws Exception {
     ThrowawayPostgres postgres = TestServers.postgres();
     String name = "dbgw-txcap-" + Long.toString(System.nanoTime(), 36);
-    int[] clusterPorts = {GatewayUnderTest.freePort(), GatewayUnderTest.freePort(), GatewayUnderTest.freePort()};
+    int[] clusterPorts = {FreePorts.take(), FreePorts.take(), FreePorts.take()};
     String[] base = new String[3];
     String members = "127.0.0.1:" + clusterPorts[0] + ",127.0.0.1:" + clusterPorts[1] + ",127.0.0.1:" + clusterPorts[2];
     ChildGateway[] gateways = new ChildGateway[3];
     try {
       for (int i = 0; i < 3; i++) {
-        int httpPort = GatewayUnderTest.freePort();
+        int httpPort = FreePorts.take();
         base[i] = "http://127.0.0.1:" + httpPort;
         Map<String, String> env = ClusterEnv.of(postgres, name, members, clusterPorts[i], httpPort,
             "app:write:" + SECRET + ",other:write:" + OTHER_SECRET);

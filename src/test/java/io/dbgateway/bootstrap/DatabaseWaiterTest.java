@@ -1,5 +1,6 @@
 package io.dbgateway.bootstrap;
 
+import io.dbgateway.testing.FreePorts;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -10,8 +11,6 @@ import io.dbgateway.driver.Jdbc;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
@@ -203,7 +202,7 @@ class DatabaseWaiterTest {
 
   @Test
   void aClosedPortFailsThroughRealJdbcNamingTheTarget() throws Exception {
-    int port = freePort();
+    int port = FreePorts.take();
     DatabaseConfig db = db("DB_HOST", "127.0.0.1", "DB_PORT", Integer.toString(port),
         "DB_MAX_RETRIES", "2", "DB_RETRY_DELAY", "0.1");
     DatabaseWaiter<?> waiter = DatabaseWaiter.forNodes(vertx, db, java.util.List.of(new Jdbc(Drivers.of(db.type()), db, db.hosts().get(0), 2)));
@@ -224,9 +223,4 @@ class DatabaseWaiterTest {
     throw new AssertionError("the waiter succeeded but should have given up");
   }
 
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-      return s.getLocalPort();
-    }
-  }
 }

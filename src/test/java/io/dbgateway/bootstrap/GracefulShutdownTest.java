@@ -1,5 +1,6 @@
 package io.dbgateway.bootstrap;
 
+import io.dbgateway.testing.FreePorts;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dbgateway.testing.TestServers;
@@ -8,8 +9,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.net.ConnectException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -63,7 +62,7 @@ class GracefulShutdownTest {
       int monitorPid = (int) queryLong(monitor, "SELECT pg_backend_pid()");
       Set<Integer> before = backends(monitor);
 
-      int port = freePort();
+      int port = FreePorts.take();
       try (ChildGateway child = ChildGateway.start(Map.of(
           "DB_TYPE", "postgresql",
           "DB_HOST", postgres.host(),
@@ -322,10 +321,5 @@ class GracefulShutdownTest {
     }
   }
 
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-      return s.getLocalPort();
-    }
-  }
 
 }

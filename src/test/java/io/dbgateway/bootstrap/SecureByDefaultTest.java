@@ -1,5 +1,6 @@
 package io.dbgateway.bootstrap;
 
+import io.dbgateway.testing.FreePorts;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dbgateway.config.InvalidConfigException;
@@ -49,7 +50,7 @@ class SecureByDefaultTest {
       Path db = dir.resolve("never-" + host.replace('.', '-') + ".db");
       try (ChildGateway child = ChildGateway.start(Map.of(
           "DB_TYPE", "sqlite", "DB_NAME", db.toString(),
-          "GATEWAY_HTTP_HOST", host, "GATEWAY_HTTP_PORT", Integer.toString(freePort())))) {
+          "GATEWAY_HTTP_HOST", host, "GATEWAY_HTTP_PORT", Integer.toString(FreePorts.take())))) {
         int status = child.waitForExit(60);
         String output = String.join("\n", child.lines());
         assertThat(status).as(output).isEqualTo(InvalidConfigException.EXIT_STATUS).isEqualTo(2);
@@ -121,9 +122,4 @@ class SecureByDefaultTest {
     throw new AssertionError("this machine has no non-loopback IPv4 address to bind to");
   }
 
-  private static int freePort() throws Exception {
-    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
-      return s.getLocalPort();
-    }
-  }
 }

@@ -1,11 +1,9 @@
 package io.dbgateway.bootstrap;
 
+import io.dbgateway.testing.FreePorts;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.json.JsonObject;
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -39,7 +37,7 @@ class ShippedLogFormatTest {
     String secret = "secret-marker-" + run + "-0123456789";
     String param = "param-marker-" + run;
     String requestId = "shipped-" + run;
-    int port = freePort();
+    int port = FreePorts.take();
     try (ChildGateway child = ChildGateway.start(Map.of(
         "DB_TYPE", "sqlite",
         "DB_NAME", dir.resolve("gateway.db").toString(),
@@ -95,9 +93,4 @@ class ShippedLogFormatTest {
     }
   }
 
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-      return s.getLocalPort();
-    }
-  }
 }

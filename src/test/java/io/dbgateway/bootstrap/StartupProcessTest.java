@@ -1,9 +1,9 @@
 package io.dbgateway.bootstrap;
 
+import io.dbgateway.testing.FreePorts;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dbgateway.testing.ThrowawayPostgres;
-import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -30,7 +30,7 @@ class StartupProcessTest {
   @Test
   @Timeout(value = 90, unit = TimeUnit.SECONDS)
   void aClosedPortIsTriedExactlyDbMaxRetriesTimesThenTheGatewayExitsWithOneClearLine() throws Exception {
-    int dbPort = freePort(); // nothing listens here
+    int dbPort = FreePorts.take(); // nothing listens here
     String secret = "never-print-this-pass";
     try (ChildGateway child = ChildGateway.start(Map.of(
         "DB_TYPE", "postgresql",
@@ -39,7 +39,7 @@ class StartupProcessTest {
         "DB_PASS", secret,
         "DB_MAX_RETRIES", "2",
         "DB_RETRY_DELAY", "1",
-        "GATEWAY_HTTP_PORT", Integer.toString(freePort())))) {
+        "GATEWAY_HTTP_PORT", Integer.toString(FreePorts.take())))) {
 
       long t0 = System.nanoTime();
       int status = child.waitForExit(60);
@@ -73,7 +73,7 @@ class StartupProcessTest {
   @Timeout(value = 300, unit = TimeUnit.SECONDS)
   void aDatabaseThatComesUpDuringTheRetriesIsPickedUp() throws Exception {
     ThrowawayPostgres postgres = new ThrowawayPostgres(); // its port is fixed now, but nothing listens yet
-    int httpPort = freePort();
+    int httpPort = FreePorts.take();
     try (ChildGateway child = ChildGateway.start(Map.of(
         "DB_TYPE", "postgresql",
         "DB_HOST", postgres.host(),
@@ -184,7 +184,7 @@ class StartupProcessTest {
         "DB_TYPE", "sqlite",
         "DB_NAME", database.toString(),
         "GATEWAY_QUERIES", queries.toString(),
-        "GATEWAY_HTTP_PORT", Integer.toString(freePort())))) {
+        "GATEWAY_HTTP_PORT", Integer.toString(FreePorts.take())))) {
 
       int status = child.waitForExit(30);
       String output = String.join("\n", child.lines());
@@ -203,10 +203,5 @@ class StartupProcessTest {
     return lines.stream().filter(p).toList();
   }
 
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-      return s.getLocalPort();
-    }
-  }
 
 }

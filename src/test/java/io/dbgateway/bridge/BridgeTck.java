@@ -1,5 +1,6 @@
 package io.dbgateway.bridge;
 
+import io.dbgateway.testing.FreePorts;
 import static io.dbgateway.testing.BridgeClient.sendFrame;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -44,9 +45,9 @@ public abstract class BridgeTck {
 
   @BeforeAll
   void startGateways() {
-    openPort = GatewayUnderTest.freePort();
+    openPort = FreePorts.take();
     open = GatewayUnderTest.start(env(openPort, Map.of()));
-    keyedPort = GatewayUnderTest.freePort();
+    keyedPort = FreePorts.take();
     keyed = GatewayUnderTest.start(env(keyedPort,
         Map.of("GATEWAY_API_KEYS", "bw:write:" + WRITE_SECRET + ",br:read:" + READ_SECRET + ",bn:named:" + NAMED_SECRET)));
   }
@@ -357,7 +358,7 @@ public abstract class BridgeTck {
       } finally {
         without.close();
       }
-      int port = GatewayUnderTest.freePort();
+      int port = FreePorts.take();
       GatewayUnderTest with = GatewayUnderTest.start(env(port, Map.of()));
       try {
         assertThat(log.messagesSince(0)).isNotEmpty().allMatch(("event-bus bridge listening on 127.0.0.1:" + port)::equals);

@@ -1,5 +1,6 @@
 package io.dbgateway.bridge;
 
+import io.dbgateway.testing.FreePorts;
 import static io.dbgateway.testing.BridgeClient.sendFrame;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -23,7 +24,7 @@ class BridgeTlsTest {
   void theBridgeUsesTheHttpsCertificate(@TempDir Path dir) throws Exception {
     TestCertificates authority = TestCertificates.newAuthority(dir, "bridge-ca");
     TestCertificates.Server server = authority.server("gateway");
-    int port = GatewayUnderTest.freePort();
+    int port = FreePorts.take();
     Map<String, String> env = new HashMap<>(Engine.SQLITE.env());
     env.putAll(Map.of("GATEWAY_EVENTBUS_BRIDGE_PORT", Integer.toString(port),
         "GATEWAY_TLS_CERT", server.cert().toString(), "GATEWAY_TLS_KEY", server.key().toString(),

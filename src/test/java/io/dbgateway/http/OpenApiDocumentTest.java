@@ -1,5 +1,6 @@
 package io.dbgateway.http;
 
+import io.dbgateway.testing.FreePorts;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dbgateway.config.ConfigLoader;
@@ -46,7 +47,7 @@ class OpenApiDocumentTest {
 
   /** "METHOD /path" for every route that answers a method on an exact path, path parameters as {name}. */
   private static Set<String> routedOperations() throws Exception {
-    Map<String, String> env = Map.of("DB_TYPE", "sqlite", "GATEWAY_HTTP_PORT", Integer.toString(GatewayUnderTest.freePort()));
+    Map<String, String> env = Map.of("DB_TYPE", "sqlite", "GATEWAY_HTTP_PORT", Integer.toString(FreePorts.take()));
     Vertx vertx = Vertx.vertx();
     try {
       GatewayConfig config = ConfigLoader.load(env);

@@ -1,5 +1,6 @@
 package io.dbgateway.http;
 
+import io.dbgateway.testing.FreePorts;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dbgateway.api.Addresses;
@@ -122,10 +123,7 @@ class RateLimiterTest {
 
   @Test
   void theEventBusBridgeCountsEveryFrameAgainstItsKey(@TempDir Path dir) throws Exception {
-    int bridgePort;
-    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
-      bridgePort = socket.getLocalPort();
-    }
+    int bridgePort = FreePorts.take();
     GatewayUnderTest gateway = GatewayUnderTest.start(HttpAuthTest.sqlite(dir.resolve("bridge.db"), Map.of(
         "GATEWAY_API_KEYS", "busy:write:busy-secret-0123456789", "GATEWAY_EVENTBUS_BRIDGE_PORT", Integer.toString(bridgePort),
         "GATEWAY_LIMIT_REQUESTS_PER_SECOND", "1", "GATEWAY_LIMIT_BURST", "2")));

@@ -1,5 +1,6 @@
 package io.dbgateway.tck;
 
+import io.dbgateway.testing.FreePorts;
 import io.dbgateway.bootstrap.BootstrapVerticle;
 import io.dbgateway.driver.Driver;
 import io.dbgateway.driver.Drivers;
@@ -11,7 +12,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -55,7 +55,7 @@ public final class GatewayUnderTest {
 
   /** Starts a gateway configured by {@code env} (the same variables a deployment sets). */
   public static GatewayUnderTest start(Map<String, String> env) {
-    int port = freePort();
+    int port = FreePorts.take();
     Map<String, String> all = new HashMap<>(env);
     all.put("GATEWAY_HTTP_PORT", Integer.toString(port));
     GatewayConfig config = ConfigLoader.load(all);
@@ -214,11 +214,4 @@ public final class GatewayUnderTest {
     }
   }
 
-  public static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    }
-  }
 }

@@ -1,5 +1,6 @@
 package io.dbgateway.tck;
 
+import io.dbgateway.testing.FreePorts;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dbgateway.driver.mysql.MySqlColumnTypes;
@@ -127,7 +128,7 @@ class MySqlColumnTypesTest {
 
   @Test
   void unreachableServerKeepsTheNativeTypesAndIsNotCached() throws Exception {
-    MySqlColumnTypes types = new MySqlColumnTypes(vertx, "jdbc:mariadb://127.0.0.1:" + GatewayUnderTest.freePort()
+    MySqlColumnTypes types = new MySqlColumnTypes(vertx, "jdbc:mariadb://127.0.0.1:" + FreePorts.take()
         + "/test?connectTimeout=1000", "nobody", "nothing", 100);
     List<ColumnDescriptor> columns = nativeColumns();
     assertThat(await(types.describe("SELECT b, t, bit1, j, txt, n FROM " + table, columns))).isEqualTo(columns);

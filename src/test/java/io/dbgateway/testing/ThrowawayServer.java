@@ -2,8 +2,6 @@ package io.dbgateway.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -62,7 +60,7 @@ public abstract class ThrowawayServer {
         this.jdbcScheme = jdbcScheme;
         this.probeParameters = probeParameters;
         this.stopSignal = stopSignal;
-        this.port = freePort();
+        this.port = FreePorts.take();
         try {
             // Under /tmp, not java.io.tmpdir: unix socket paths must stay short (< 108 bytes).
             this.root = Files.createTempDirectory(Path.of("/tmp"), "dbgw-test-" + name + "-");
@@ -305,11 +303,4 @@ public abstract class ThrowawayServer {
         }
     }
 
-    private static int freePort() {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 }
