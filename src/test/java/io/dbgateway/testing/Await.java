@@ -37,4 +37,11 @@ public final class Await {
       throw new IllegalStateException(e);
     }
   }
+
+  /** An HTTP response with its body (the problem's detail says why), anything else as it prints. */
+  private static String describe(Object answer) {
+    return answer instanceof java.net.http.HttpResponse<?> response
+        ? response + " " + response.body()
+        : String.valueOf(answer);
+  }
 }
