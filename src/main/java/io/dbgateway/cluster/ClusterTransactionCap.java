@@ -36,13 +36,19 @@ public final class ClusterTransactionCap implements SharedTransactionCap {
   private static final Logger log = LoggerFactory.getLogger(ClusterTransactionCap.class);
   /** Compare-and-set attempts before a change gives up (only under extreme contention on one key). */
   private static final int MAX_ATTEMPTS = 64;
+  /** How long after a failed lowering this instance writes its own count of the key again, and how often. */
+  private static final long REPAIR_DELAY_MS = 1_000;
+  private static final int MAX_REPAIRS = 120;
 
   private final Vertx vertx;
   private final String self;
   private final int maxOpenPerKey;
   private final long timeoutMs;
   private final Future<AsyncMap<String, String>> map;
-  /** This instance's own counts, as it last wrote them: re-asserted after a split cluster merges. */
+  /**
+   * This instance's own open transactions per key, kept here whatever the map's state: written into the map
+   * again after a split cluster merges, or after a lowering that the map did not take.
+   */
   private final Map<String, Integer> mine = new ConcurrentHashMap<>();
 
   /**
@@ -76,7 +82,7 @@ public final class ClusterTransactionCap implements SharedTransactionCap {
         // Counted after all, too late for this begin: take it back.
         counted.onSuccess(taken -> {
           if (taken) {
-            release(key);
+            lower(key);
           }
         });
       }
@@ -92,8 +98,10 @@ public final class ClusterTransactionCap implements SharedTransactionCap {
             + " its most interactive transactions across the cluster (" + maxOpenPerKey
             + ", GATEWAY_TX_MAX_OPEN_PER_KEY); commit or roll back one first")
             .withRetryAfter(Failures.RETRY_AFTER_SECONDS)));
-      } else if (!answer.tryComplete()) {
-        release(key); // the begin gave up on it (timed out) before it was counted
+      } else if (answer.tryComplete()) {
+        mine.merge(key, 1, Integer::sum);
+      } else {
+        lower(key); // the begin gave up on it (timed out) before it was counted
       }
     });
     return answer.future();
@@ -101,9 +109,32 @@ public final class ClusterTransactionCap implements SharedTransactionCap {
 
   @Override
   public void release(String key) {
-    change(key, counts -> plus(counts, self, -1)).onFailure(failure -> log.warn(
-        "the cluster's count of key '{}' could not be lowered (it is set right at the next merge): {}", key,
-        failure.toString()));
+    mine.computeIfPresent(key, (k, n) -> n > 1 ? n - 1 : null);
+    lower(key);
+  }
+
+  /**
+   * Takes one of this instance's places of the key out of the map. When the map does not take it (a member
+   * stopped answering, or the cluster is merging), this instance's own count is written again later, so
+   * that a place never stays taken for good.
+   */
+  private void lower(String key) {
+    change(key, counts -> plus(counts, self, -1)).onFailure(failure -> {
+      log.warn("the cluster's count of key '{}' could not be lowered; it is written again in {} ms: {}", key,
+          REPAIR_DELAY_MS, failure.toString());
+      repair(key, 1);
+    });
+  }
+
+  private void repair(String key, int attempt) {
+    vertx.setTimer(REPAIR_DELAY_MS, t -> change(key, counts -> withOwn(counts, key)).onFailure(failure -> {
+      if (attempt < MAX_REPAIRS) {
+        repair(key, attempt + 1);
+      } else {
+        log.error("the cluster's count of key '{}' could not be written in {} attempts; it is set right at the next"
+            + " merge or member change: {}", key, MAX_REPAIRS, failure.toString());
+      }
+    }));
   }
 
   /** A member left (died, or was dropped): its transactions are gone, and so are its counts. */
@@ -121,14 +152,7 @@ public final class ClusterTransactionCap implements SharedTransactionCap {
       java.util.Set<String> all = new java.util.HashSet<>(keys);
       all.addAll(mine.keySet());
       for (String key : all) {
-        change(key, counts -> {
-          TreeMap<String, Integer> next = without(counts, self);
-          int own = mine.getOrDefault(key, 0);
-          if (own > 0) {
-            next.put(self, own);
-          }
-          return next;
-        });
+        change(key, counts -> withOwn(counts, key)).onFailure(failure -> repair(key, 1));
       }
     });
   }
@@ -166,18 +190,7 @@ public final class ClusterTransactionCap implements SharedTransactionCap {
       } else {
         written = m.replaceIfPresent(key, current, value);
       }
-      return written.compose(done -> {
-        if (!done) {
-          return attempt(m, key, next, attempt + 1);
-        }
-        Integer own = changed.get(self);
-        if (own == null) {
-          mine.remove(key);
-        } else {
-          mine.put(key, own);
-        }
-        return Future.succeededFuture(true);
-      });
+      return written.compose(done -> done ? Future.succeededFuture(true) : attempt(m, key, next, attempt + 1));
     });
   }
 
@@ -192,6 +205,16 @@ public final class ClusterTransactionCap implements SharedTransactionCap {
       next.put(member, n);
     } else {
       next.remove(member);
+    }
+    return next;
+  }
+
+  /** The key's counts with this instance's own count as {@link #mine} holds it. */
+  private TreeMap<String, Integer> withOwn(TreeMap<String, Integer> counts, String key) {
+    TreeMap<String, Integer> next = without(counts, self);
+    int own = mine.getOrDefault(key, 0);
+    if (own > 0) {
+      next.put(self, own);
     }
     return next;
   }
