@@ -42,18 +42,29 @@ final class KeyedFailover {
   static final long MAX_PAUSE_MS = 1_000;
 
   private final Vertx vertx;
+  private final NodeCalls nodes;
   /** The connections of keyed units running now, and the node database each one is on. */
   private final Map<SqlConnection, NodeDatabase> running = new ConcurrentHashMap<>();
 
   KeyedFailover(Vertx vertx, NodeCalls nodes) {
     this.vertx = vertx;
+    this.nodes = nodes;
     nodes.onWriterOut(node -> vertx.runOnContext(v -> giveUp(node)));
   }
 
-  /** Watches {@code conn}, on which a keyed unit runs, until {@code work} completes. */
+  /**
+   * Watches {@code conn}, on which a keyed unit runs, until {@code work} completes. A unit whose node was
+   * taken out between its routing and now (the writer moved while it waited for its connection) is given
+   * up at once: the taking out has already told the units it knew of.
+   */
   void watch(NodeDatabase nodeDb, SqlConnection conn, Future<?> work) {
     running.put(conn, nodeDb);
     work.onComplete(done -> running.remove(conn));
+    if (!nodes.writesTo(nodeDb.node()) && running.containsKey(conn)) {
+      log.info("the writer {} was taken out while a keyed write waited for its connection: it is settled on the"
+          + " new writer", nodeDb.node());
+      nodeDb.discard(conn);
+    }
   }
 
   /** The writer {@code node} was taken out: the keyed units still running on it will not be answered there. */

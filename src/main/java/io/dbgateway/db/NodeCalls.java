@@ -55,6 +55,11 @@ public final class NodeCalls {
     chooser.onWriterOut(listener);
   }
 
+  /** Whether {@code node} is the node writes go to now (false once the writer moved off it). */
+  public boolean writesTo(String node) {
+    return chooser.writesTo(node);
+  }
+
   /** {@code DB_NAME}: the database of units that name none. */
   public String mainDatabase() {
     return chooser.mainDatabase();

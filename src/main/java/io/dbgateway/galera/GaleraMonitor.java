@@ -68,6 +68,8 @@ public final class GaleraMonitor {
   private final WriterAgreement agreement;
   /** Told the writer's address each time the monitor takes the writer out (it is no longer eligible). */
   private final List<Consumer<HostAndPort>> writerOut = new CopyOnWriteArrayList<>();
+  /** The node this instance last sent writes to and has not taken out since (null once taken out). */
+  private HostAndPort lastWriter;
   /** When the view last lost its writer ({@link System#nanoTime}); the monitor starts without one. */
   private volatile long noWriterSince = System.nanoTime();
   private HostAndPort preferred;
@@ -257,9 +259,13 @@ public final class GaleraMonitor {
     if (before.writer() != null && after.writer() == null) {
       noWriterSince = System.nanoTime();
     }
-    HostAndPort out = before.writer();
-    if (out != null && after.nodes().stream().anyMatch(n -> n.node().equals(out) && !n.eligible())) {
+    HostAndPort out = lastWriter;
+    if (out != null && tookOut(out, after)) {
+      lastWriter = null;
       writerOut.forEach(listener -> listener.accept(out));
+    }
+    if (after.writer() != null) {
+      lastWriter = after.writer();
     }
     boolean changed = !Objects.equals(before.writer(), after.writer());
     for (int i = 0; i < after.nodes().size(); i++) {
@@ -279,6 +285,26 @@ public final class GaleraMonitor {
     if (changed) {
       vertx.eventBus().publish(STATE_ADDRESS, after.toJson());
     }
+  }
+
+  /**
+   * Whether writes that went to {@code node} were taken away from it in {@code after}: it is no longer
+   * eligible here, or (cluster mode) the shared choice moved to another node, which another instance does
+   * only when it judged {@code node} not eligible. This instance may not see that yet (its probes of a node
+   * cut off by the network have not timed out), and may never see it as the writer's fall: by then its
+   * writer is the new one. Either way, work still running on {@code node} may never be answered.
+   */
+  private boolean tookOut(HostAndPort node, ClusterView after) {
+    if (node.equals(after.writer())) {
+      return false;
+    }
+    boolean eligible = after.nodes().stream().anyMatch(n -> n.node().equals(node) && n.eligible());
+    return !eligible || (agreement != null && after.writer() != null);
+  }
+
+  /** Whether {@code node} takes this instance's writes now (it is the writer of the current view). */
+  public boolean writesTo(HostAndPort node) {
+    return node.equals(view().writer());
   }
 
   /**

@@ -74,6 +74,11 @@ public final class GaleraNodeChooser implements NodeChooser {
   }
 
   @Override
+  public boolean writesTo(String node) {
+    return nodes.keySet().stream().anyMatch(n -> n.toString().equals(node) && monitor.writesTo(n));
+  }
+
+  @Override
   public List<Node> nodes() {
     return List.copyOf(nodes.values());
   }

@@ -35,6 +35,11 @@ public interface NodeChooser {
    */
   default void onWriterOut(java.util.function.Consumer<String> listener) {}
 
+  /** Whether {@code node} is the node writes go to now. A single server always is. */
+  default boolean writesTo(String node) {
+    return true;
+  }
+
   /** Every node, with its databases. */
   List<Node> nodes();
 

@@ -240,6 +240,12 @@ class ClusterPartitionTest {
             writeOn(base[0], table, "w1"), writeOn(base[1], table, "w2"), writeOn(base[2], table, "w3")),
         on -> on.stream().distinct().count() == 1, 60_000).get(0);
 
+    // Keyed writes through the two instances that keep their peers, all along.
+    KeyedWriters writers = new KeyedWriters(List.of(base[0], base[1]), SECRET, 4, Duration.ofSeconds(30),
+        (client, key) -> insert(table, key));
+    writers.start();
+    writers.awaitAcks(a -> true, 10, Duration.ofSeconds(120));
+
     cluster.cutBetween(spaces[2], spaces[0]);
     cluster.cutBetween(spaces[2], spaces[1]);
     int writerNode = cluster.nodeIndex(writer);
@@ -266,6 +272,9 @@ class ClusterPartitionTest {
       assertThat(writeOn(base[1], table, "moved-2")).as("the other connected instance's writer").isEqualTo(newWriter);
       HttpResponse<String> still = http.send(base[2], "/v1/query", insert(table, "cut-2"));
       assertThat(still.statusCode()).as(still.body()).isEqualTo(503);
+      long movedAt = System.nanoTime();
+      String movedTo = newWriter;
+      writers.awaitAcks(a -> a.sent() > movedAt && movedTo.equals(a.node()), 20, Duration.ofSeconds(60));
     } finally {
       cluster.heal("n" + writerNode);
       cluster.healBetween(spaces[2], spaces[0]);
@@ -285,6 +294,30 @@ class ClusterPartitionTest {
     int stayed = cluster.nodeIndex(newWriter);
     assertThat(count(cluster, stayed, table, "cut-1") + count(cluster, stayed, table, "cut-2"))
         .as("writes refused while cut off").isZero();
+
+    // The keyed writes through the other two saw the writer's cut as latency only, and each acknowledged one
+    // is in the database once, on every node (the old writer included, back in the cluster).
+    writers.stopAndResolve(Duration.ofSeconds(120));
+    System.out.printf("gateway peer cut: %d keyed writes through the two others, answers by status %s%n",
+        writers.acks().size(), writers.statusCounts());
+    assertThat(writers.unresolved()).as("keyed writes never answered 200").isEmpty();
+    assertThat(writers.non2xx()).as("answers to keyed writes: %s", writers.statusCounts()).isZero();
+    List<String> acked = writers.acks().stream().map(Answer::key).toList();
+    for (int n : List.of(cluster.nodeIndex(newWriter), writerNode)) {
+      Map<String, Integer> rows = Await.until("node " + n + " has every acknowledged keyed write",
+          () -> {
+            try {
+              return cluster.rowsByK(n, table);
+            } catch (java.sql.SQLException rejoining) {
+              return Map.<String, Integer>of(); // the old writer refuses clients until its state transfer ends
+            }
+          }, r -> r.keySet().containsAll(acked), 120_000);
+      for (String key : acked) {
+        assertThat(rows.get(key)).as("rows of acknowledged key %s on node %d", key, n).isEqualTo(1);
+      }
+      assertThat(rows.keySet().stream().filter(k -> k.startsWith("kw-")).toList()).as("keyed rows on node %d", n)
+          .containsExactlyInAnyOrderElementsOf(acked);
+    }
   }
 
   /** Inserts {@code k} through {@code gateway} (it must answer 200); the node that took the write. */
