@@ -52,10 +52,13 @@ public final class FreePorts {
   private static int[] range() {
     int low = 32_768;
     int high = 60_999;
-    try {
-      String[] bounds = Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).trim().split("\\s+");
-      low = Integer.parseInt(bounds[0]);
-      high = Integer.parseInt(bounds[1]);
+    // Read line by line: Files.readString trusts the size /proc reports and may return a single byte.
+    try (java.io.BufferedReader in = Files.newBufferedReader(Path.of("/proc/sys/net/ipv4/ip_local_port_range"))) {
+      String[] bounds = in.readLine().trim().split("\\s+");
+      int readLow = Integer.parseInt(bounds[0]);
+      int readHigh = Integer.parseInt(bounds[1]);
+      low = readLow;
+      high = readHigh;
     } catch (IOException | RuntimeException unknown) {
       // the usual Linux default
     }
