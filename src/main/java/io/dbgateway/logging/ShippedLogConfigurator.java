@@ -33,7 +33,12 @@ public final class ShippedLogConfigurator extends ContextAwareBase implements Co
       "org.flywaydb", Level.WARN,
       "io.netty", Level.WARN,
       // Vert.x registers one event-bus gauge per handler of an address and shares it; Micrometer warns on each.
-      "io.micrometer.core.instrument.MeterRegistry", Level.ERROR);
+      "io.micrometer.core.instrument.MeterRegistry", Level.ERROR,
+      // Cluster mode: Hazelcast's warnings, its membership tables and its lifecycle, not its banner,
+      // connection notices and periodic health lines.
+      "com.hazelcast", Level.WARN,
+      "com.hazelcast.internal.cluster.ClusterService", Level.INFO,
+      "com.hazelcast.core.LifecycleService", Level.INFO);
 
   @Override
   public ExecutionStatus configure(LoggerContext context) {
