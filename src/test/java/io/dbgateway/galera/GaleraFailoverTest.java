@@ -217,6 +217,30 @@ class GaleraFailoverTest {
   void aKilledWriterIsTakenOutByLiveTrafficAndNoKeyedWriteSeesAnError() throws Exception {
     // Probes only every 10 s: within the first seconds after the kill, only live traffic can take the writer out.
     startGateway(Map.of("GATEWAY_GALERA_POLL_MS", "10000"));
+    for (int attempt = 1; ; attempt++) {
+      String firstDown = killTheWriterUnderKeyedWrites();
+      // The one exception: a probe whose query was on the wire when the node died sees the same reset at
+      // the same instant, and may take the writer out first (a CI run saw it once). That is no later than
+      // live traffic, but it is not what this test checks: run the scenario again, once, on a whole cluster.
+      // Were live traffic not taking the writer out, a probe would do it in both attempts, and the second
+      // fails here.
+      boolean probeOnTheWire = firstDown.contains("probe failed: Failed to read any response");
+      if (firstDown.contains("live traffic") || !probeOnTheWire || attempt == 2) {
+        assertThat(firstDown).as("the first reason the writer went down").contains("live traffic");
+        return;
+      }
+      System.out.println("live traffic: a probe on the wire took the writer out first; running it again");
+      restoreCluster();
+    }
+  }
+
+  /**
+   * Keyed and unkeyed writes, the writer killed under them: every keyed write answered 200 and written once,
+   * every unkeyed one 200 or 503.
+   *
+   * @return the first reason the monitor logged for the dead writer's going down
+   */
+  private String killTheWriterUnderKeyedWrites() throws Exception {
     String table = Engine.uniqueTable("livedown");
     ok(query("CREATE TABLE " + table + " (id BIGINT AUTO_INCREMENT PRIMARY KEY, k VARCHAR(64) NOT NULL, KEY (k))"));
     String oldWriter = awaitWriter(Duration.ofSeconds(60));
@@ -241,7 +265,6 @@ class GaleraFailoverTest {
         oldWriter, down.isEmpty() ? "-" : down.get(0), keyed.statusCounts(),
         keyed.acks().stream().filter(Ack::replayed).count(), unkeyed.statusCounts());
     assertThat(down).as("the dead writer's DOWN messages").isNotEmpty();
-    assertThat(down.get(0)).as("the first reason the writer went down").contains("live traffic");
 
     assertThat(keyed.unresolved()).isEmpty();
     assertThat(keyed.answers()).as("keyed answers").allMatch(a -> a.status() == 200,
@@ -270,6 +293,7 @@ class GaleraFailoverTest {
           .containsExactlyInAnyOrderElementsOf(acked);
       assertThat(rows.keySet()).as("acknowledged unkeyed writes on node %d", n).containsAll(unkeyedAcked);
     }
+    return down.get(0);
   }
 
   // ---------------------------------------------------------------------------------------------
