@@ -64,8 +64,7 @@ public final class GaleraNodeChooser implements NodeChooser {
 
   @Override
   public void refused(String node, String reason) {
-    nodes.keySet().stream().filter(n -> n.toString().equals(node)).findFirst()
-        .ifPresent(n -> monitor.markDown(n, reason));
+    named(node).ifPresent(n -> monitor.markDown(n, reason));
   }
 
   @Override
@@ -75,7 +74,12 @@ public final class GaleraNodeChooser implements NodeChooser {
 
   @Override
   public boolean writesTo(String node) {
-    return nodes.keySet().stream().anyMatch(n -> n.toString().equals(node) && monitor.writesTo(n));
+    return named(node).map(monitor::writesTo).orElse(false);
+  }
+
+  /** The node whose name ({@code host:port}, as {@link NodeDatabase#node()} gives it) is {@code node}. */
+  private java.util.Optional<HostAndPort> named(String node) {
+    return nodes.keySet().stream().filter(n -> n.toString().equals(node)).findFirst();
   }
 
   @Override
