@@ -71,7 +71,7 @@ class ClusterTransactionCapTest {
 
       // A transaction ended through another instance than its owner frees its place for the whole cluster.
       http.post(b, "/v1/transactions/" + onA + "/rollback", null);
-      String onB = begin(b);
+      String onB = awaitBegin(b);
       assertCapped(a);
 
       // C is killed holding one of the key's places: its count goes with it, and the cap is exact after.
@@ -88,8 +88,8 @@ class ClusterTransactionCapTest {
       http.post(a, "/v1/transactions/" + onB + "/commit", null);
       http.post(b, "/v1/transactions/" + afterKill + "/rollback", null);
       http.send(b, "/v1/transactions/" + otherTx + "/rollback", null, OTHER_SECRET, null);
-      String again1 = begin(b);
-      String again2 = begin(a);
+      String again1 = awaitBegin(b);
+      String again2 = awaitBegin(a);
       assertCapped(b);
       http.post(a, "/v1/transactions/" + again1 + "/rollback", null);
       http.post(b, "/v1/transactions/" + again2 + "/rollback", null);
@@ -112,7 +112,10 @@ class ClusterTransactionCapTest {
     assertThat(refused.headers().firstValue("Retry-After")).isPresent();
   }
 
-  /** Begins through {@code gateway} once the cluster has dropped the dead member's count (60 s at most). */
+  /**
+   * Begins through {@code gateway} once the cluster has freed a place (60 s at most): an end lowers the
+   * shared count a moment after it is answered, and a dead member's count goes at its membership event.
+   */
   private String awaitBegin(String gateway) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     HttpResponse<String> last;
@@ -124,6 +127,6 @@ class ClusterTransactionCapTest {
       assertThat(last.statusCode()).as(last.body()).isEqualTo(429);
       Thread.sleep(200);
     } while (System.nanoTime() < deadline);
-    throw new AssertionError("the killed member's count was never released: " + last.body());
+    throw new AssertionError("no place of the key was released: " + last.body());
   }
 }
